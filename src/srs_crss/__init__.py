@@ -1,0 +1,3 @@
+"""srs-crss: exact SM-2 spaced repetition for peer recovery certification exams."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,241 @@
+"""The `srs-crss` command line: thin typer commands over srs_crss.service.
+
+Each command builds the App from the global options, calls one method and
+prints the result. Errors from the library (SrsError) become "Error: ..."
+on stderr with their exit code; nothing shows a traceback to a user.
+Heavy imports (SQLAlchemy, rich, genanki) happen inside commands, so
+`--help` and `--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from srs_crss import __version__
+from srs_crss.errors import SrsError
+
+if TYPE_CHECKING:
+    from srs_crss.service import App
+
+DEBUG_ENV = "SRS_CRSS_DEBUG"
+
+
+class _Group(TyperGroup):
+    """Turns library errors into a one-line message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SrsError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("", err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            typer.echo(
+                f"Error: unexpected {type(exc).__name__}: {exc} "
+                f"(set {DEBUG_ENV}=1 for details; please report this)",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="srs-crss",
+    help="Spaced repetition (exact SM-2) for peer recovery certification exams.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"srs-crss {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="SRS_CRSS_DB",
+            help="Database: a file path or any SQLAlchemy URL. "
+            "Default: srs-crss.db in the per-user app folder.",
+            show_default=False,
+        ),
+    ] = None,
+    learner: Annotated[
+        str | None,
+        typer.Option(
+            "--learner",
+            envvar="SRS_CRSS_LEARNER",
+            help="Whose progress to use (default: your OS user name).",
+            show_default=False,
+        ),
+    ] = None,
+    rollover_hour: Annotated[
+        int,
+        typer.Option(
+            "--rollover-hour",
+            envvar="SRS_CRSS_ROLLOVER_HOUR",
+            help="Hour (0-23, local time) at which a new study day starts.",
+        ),
+    ] = 4,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Spaced repetition (exact SM-2) for peer recovery certification exams."""
+    from srs_crss.service import Settings, default_database, default_learner
+
+    ctx.obj = Settings(
+        database=db or default_database(typer.get_app_dir("srs-crss")),
+        learner=learner or default_learner(),
+        rollover_hour=rollover_hour,
+    )
+
+
+def _app(ctx: typer.Context) -> App:
+    from srs_crss.service import App
+
+    application = App(ctx.obj)
+    ctx.call_on_close(application.close)
+    return application
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Deck files or folders of them (default: the bundled decks).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Load deck files into the database, keeping every learner's history.
+
+    All files are checked first; one bad file means nothing is applied.
+    """
+    from srs_crss import render
+    from srs_crss.deckfile import bundled_deck_dir
+
+    report = _app(ctx).sync(paths or [bundled_deck_dir()])
+    for line in render.sync_lines(report):
+        typer.echo(line)
+
+
+@app.command()
+def decks(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List decks with total, new, due-today and retired card counts."""
+    from srs_crss import render
+
+    summaries = _app(ctx).decks()
+    if as_json:
+        _print_json(render.decks_json(summaries))
+    else:
+        render.console().print(render.decks_table(summaries))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    card_id: Annotated[
+        str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/empathy-core-quality")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a card's content, your state on it and its full review history."""
+    from srs_crss import render
+
+    view = _app(ctx).show(card_id)
+    if as_json:
+        _print_json(render.card_json(view))
+    else:
+        render.print_card(render.console(), view)
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    deck: Annotated[
+        list[str] | None, typer.Option("--deck", help="Only this deck (repeatable).")
+    ] = None,
+    new: Annotated[
+        int | None,
+        typer.Option(
+            "--new",
+            min=0,
+            help="New cards this session (default: what is left of today's limit of 20).",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", min=1, help="At most this many cards this session.", show_default=False
+        ),
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only cards with this tag.")] = None,
+    domain: Annotated[
+        str | None, typer.Option("--domain", help="Only cards of this exam domain.")
+    ] = None,
+) -> None:
+    """Study: due cards first, then new ones. Keys: Space reveal, 0-5 grade, u undo, q quit.
+
+    In a terminal each key acts at once. With piped input, one key per line
+    (reveal is implied; for a multiple-choice card, the letter then the grade).
+    """
+    from srs_crss import ui
+    from srs_crss.model import Scope
+    from srs_crss.session import QueueOptions
+
+    options = QueueOptions(
+        scope=Scope(decks=tuple(deck or ()), tag=tag, domain=domain), new=new, limit=limit
+    )
+    session = _app(ctx).review_session(options)
+    if ui.interactive():
+        from srs_crss import render
+
+        fd = sys.stdin.fileno()
+        with ui.cbreak(fd):
+            ui.run(session, ui.TerminalScreen(render.console(), fd))
+    else:
+        ui.run(session, ui.PlainScreen(sys.stdin, sys.stdout))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="srs-crss")
+    except KeyboardInterrupt:  # pragma: no cover - interrupted before a command ran
+        sys.exit(130)

@@ -1,0 +1,401 @@
+"""Deck files: TOML text -> validated deck specs, with errors naming file and line.
+
+The format (see docs/deck-format.md) is what authors edit by hand, so every
+mistake gets a one-line message with the file and line, and unknown keys are
+errors: a typo must never silently drop text. Nothing here touches the
+database; `sync` and `check` both start from `load_decks`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from srs_crss.errors import DeckError
+
+__all__ = [
+    "CARD_TYPES",
+    "CardSpec",
+    "DeckSpec",
+    "bundled_deck_dir",
+    "expand_paths",
+    "load_deck",
+    "load_decks",
+    "parse_deck",
+]
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CARD_TYPES = ("basic", "mcq")
+
+_DECK_KEYS = {"id", "name", "description"}
+_COMMON_KEYS = {"id", "type", "front", "explanation", "domain", "tags", "source"}
+_CARD_KEYS = {"basic": _COMMON_KEYS | {"back"}, "mcq": _COMMON_KEYS | {"choices", "answer"}}
+
+_CARDS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\]", re.MULTILINE)
+_DECK_HEADER = re.compile(r"^[ \t]*\[[ \t]*deck[ \t]*\]", re.MULTILINE)
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+_At = Callable[[str], int | None]
+"""Finds the line of a key in the table being validated."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardSpec:
+    """One card as written in a deck file."""
+
+    id: str
+    front: str
+    type: str = "basic"
+    back: str | None = None
+    choices: tuple[str, ...] = ()
+    answer: str | None = None
+    explanation: str | None = None
+    domain: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+    def content(self) -> dict[str, Any]:
+        """The card's content as plain data (what the database stores)."""
+        return {
+            "type": self.type,
+            "front": self.front,
+            "back": self.back,
+            "choices": list(self.choices),
+            "answer": self.answer,
+            "explanation": self.explanation,
+            "domain": self.domain,
+            "tags": list(self.tags),
+            "source": self.source,
+        }
+
+    def content_hash(self) -> str:
+        """A fingerprint of the content: equal hashes mean nothing to update."""
+        text = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSpec:
+    """One deck file, validated."""
+
+    id: str
+    name: str
+    path: Path
+    description: str | None = None
+    cards: tuple[CardSpec, ...] = ()
+
+
+def bundled_deck_dir() -> Path:
+    """Where the decks shipped with srs-crss live.
+
+    In an installed wheel they sit inside the package (srs_crss/decks); in a
+    source checkout (editable install) they are the repository's decks/.
+    """
+    here = Path(__file__).resolve().parent
+    inside = here / "decks"
+    if inside.is_dir():
+        return inside
+    return here.parents[1] / "decks"
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and each directory replaced by its *.toml files, sorted."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise DeckError(path, "directory holds no .toml deck files")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def load_decks(paths: Sequence[Path]) -> list[DeckSpec]:
+    """Load and validate every file (directories expand to their *.toml files).
+
+    Raises the first DeckError found; two files declaring the same deck id
+    are an error too, since a deck's cards must come from one file.
+    """
+    decks: list[DeckSpec] = []
+    seen: dict[str, Path] = {}
+    for path in expand_paths(paths):
+        deck = load_deck(path)
+        if deck.id in seen:
+            raise DeckError(
+                path,
+                f"deck id {deck.id!r} is already used by {seen[deck.id]}",
+                _LineFinder(path.read_text(encoding="utf-8")).deck_key("id"),
+            )
+        seen[deck.id] = path
+        decks.append(deck)
+    return decks
+
+
+def load_deck(path: Path) -> DeckSpec:
+    """Read and validate one deck file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DeckError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DeckError(path, "is a directory, not a deck file") from None
+    except OSError as exc:
+        raise DeckError(path, f"cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DeckError(path, "not UTF-8 text", line) from None
+    return parse_deck(text, path)
+
+
+def parse_deck(text: str, path: Path) -> DeckSpec:
+    """Validate the text of a deck file; `path` is used in messages."""
+    if not text.strip():
+        raise DeckError(path, "file is empty; a deck file needs a [deck] table and [[cards]]")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POSITION.search(message)
+        line = int(match.group(1)) if match else None
+        detail = _TOML_POSITION.sub("", message).strip()
+        raise DeckError(path, f"TOML syntax error: {detail}", line) from None
+    return _Validator(text, path).deck(data)
+
+
+class _LineFinder:
+    """Maps table and key positions back to line numbers, for messages."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.card_lines: list[int] = []
+        line, offset = 1, 0
+        for match in _CARDS_HEADER.finditer(text):
+            line += text.count("\n", offset, match.start())
+            offset = match.start()
+            self.card_lines.append(line)
+        deck = _DECK_HEADER.search(text)
+        self.deck_line = text.count("\n", 0, deck.start()) + 1 if deck else None
+
+    def card(self, index: int) -> int | None:
+        if index < len(self.card_lines):
+            return self.card_lines[index]
+        return None
+
+    def card_key(self, index: int, key: str) -> int | None:
+        start = self.card(index)
+        if start is None:
+            return None
+        end = self.card_lines[index + 1] if index + 1 < len(self.card_lines) else None
+        return self._key_between(key, start, end) or start
+
+    def deck_key(self, key: str) -> int | None:
+        if self.deck_line is None:
+            return None
+        end = min((n for n in self.card_lines if n > self.deck_line), default=None)
+        return self._key_between(key, self.deck_line, end) or self.deck_line
+
+    def _key_between(self, key: str, start: int, end: int | None) -> int | None:
+        pattern = re.compile(
+            rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*="
+        )
+        stop = (end - 1) if end is not None else len(self.lines)
+        for number in range(start, stop + 1):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return None
+
+
+class _Validator:
+    """Checks one parsed file and builds its DeckSpec."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        self.path = path
+        self.lines = _LineFinder(text)
+
+    def fail(self, message: str, line: int | None) -> DeckError:
+        return DeckError(self.path, message, line)
+
+    def deck(self, data: dict[str, Any]) -> DeckSpec:
+        for key in data:
+            if key not in ("deck", "cards"):
+                raise self.fail(
+                    f"unknown top-level key {key!r} (expected [deck] and [[cards]])",
+                    _first_line_of(key, self.lines.lines),
+                )
+        header = data.get("deck")
+        if not isinstance(header, dict):
+            raise self.fail("missing [deck] table with id and name", 1)
+        for key in header:
+            if key not in _DECK_KEYS:
+                raise self.fail(
+                    f"unknown key {key!r} in [deck] (allowed: {', '.join(sorted(_DECK_KEYS))})",
+                    self.lines.deck_key(key),
+                )
+        deck_id = self.slug(header, "id", "deck id", self.lines.deck_key)
+        name = self.text(header, "name", self.lines.deck_key, required=True)
+        description = self.text(header, "description", self.lines.deck_key)
+        assert name is not None
+
+        raw_cards = data.get("cards", [])
+        if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
+            raise self.fail("cards must be written as [[cards]] tables", self.lines.card(0))
+        cards: list[CardSpec] = []
+        seen: dict[str, int] = {}
+        for index, raw in enumerate(raw_cards):
+            card = self.card(index, raw)
+            if card.id in seen:
+                first = self.lines.card(seen[card.id])
+                where = f" (first at line {first})" if first is not None else ""
+                raise self.fail(
+                    f"duplicate card id {card.id!r}{where}", self.lines.card_key(index, "id")
+                )
+            seen[card.id] = index
+            cards.append(card)
+        return DeckSpec(
+            id=deck_id, name=name, description=description, path=self.path, cards=tuple(cards)
+        )
+
+    def card(self, index: int, raw: dict[str, Any]) -> CardSpec:
+        def at(key: str) -> int | None:
+            return self.lines.card_key(index, key)
+
+        card_type = raw.get("type", "basic")
+        if card_type not in CARD_TYPES:
+            raise self.fail(f'unknown card type {card_type!r} (use "basic" or "mcq")', at("type"))
+        allowed = _CARD_KEYS[card_type]
+        for key in raw:
+            if key not in allowed:
+                other = "mcq" if card_type == "basic" else "basic"
+                hint = (
+                    f"; {key!r} belongs to {other} cards"
+                    if key in _CARD_KEYS[other]
+                    else f" (allowed: {', '.join(sorted(allowed))})"
+                )
+                raise self.fail(f"unknown key {key!r} in a {card_type} card{hint}", at(key))
+        card_id = self.slug(raw, "id", "card id", at)
+        front = self.text(raw, "front", at, required=True)
+        assert front is not None
+        explanation = self.text(raw, "explanation", at)
+        domain = self.text(raw, "domain", at)
+        source = self.text(raw, "source", at)
+        tags = self.tags(raw, at)
+        line = self.lines.card(index)
+        if card_type == "basic":
+            back = self.text(raw, "back", at, required=True)
+            return CardSpec(
+                id=card_id,
+                type="basic",
+                front=front,
+                back=back,
+                explanation=explanation,
+                domain=domain,
+                tags=tags,
+                source=source,
+                line=line,
+            )
+        choices = self.choices(raw, at)
+        answer = self.text(raw, "answer", at, required=True)
+        if answer not in choices:
+            raise self.fail(f"answer {answer!r} is not one of the choices", at("answer"))
+        return CardSpec(
+            id=card_id,
+            type="mcq",
+            front=front,
+            choices=choices,
+            answer=answer,
+            explanation=explanation,
+            domain=domain,
+            tags=tags,
+            source=source,
+            line=line,
+        )
+
+    def slug(self, table: dict[str, Any], key: str, what: str, at: _At) -> str:
+        value = table.get(key)
+        if value is None:
+            raise self.fail(f'missing {what} ({key} = "...")', at(key))
+        if not isinstance(value, str):
+            raise self.fail(f"{what} must be a string, not {_kind(value)}", at(key))
+        if not SLUG.fullmatch(value):
+            raise self.fail(
+                f"bad {what} {value!r}: use lowercase letters, digits and single hyphens",
+                at(key),
+            )
+        return value
+
+    def text(
+        self, table: dict[str, Any], key: str, at: _At, *, required: bool = False
+    ) -> str | None:
+        value = table.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"missing {key}", at(key))
+            return None
+        if not isinstance(value, str):
+            raise self.fail(f"{key} must be a string, not {_kind(value)}", at(key))
+        value = value.strip()
+        if not value:
+            if required:
+                raise self.fail(f"{key} is empty", at(key))
+            return None
+        return value
+
+    def tags(self, table: dict[str, Any], at: _At) -> tuple[str, ...]:
+        value = table.get("tags", [])
+        if not isinstance(value, list):
+            raise self.fail(f"tags must be a list of strings, not {_kind(value)}", at("tags"))
+        tags: list[str] = []
+        for tag in value:
+            if not isinstance(tag, str):
+                raise self.fail(f"tags must be strings, not {_kind(tag)}", at("tags"))
+            if not SLUG.fullmatch(tag):
+                raise self.fail(
+                    f"bad tag {tag!r}: use lowercase letters, digits and single hyphens",
+                    at("tags"),
+                )
+            if tag not in tags:
+                tags.append(tag)
+        return tuple(tags)
+
+    def choices(self, table: dict[str, Any], at: _At) -> tuple[str, ...]:
+        value = table.get("choices")
+        if value is None:
+            raise self.fail("missing choices (a multiple-choice card needs 2 or more)", at("id"))
+        if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+            raise self.fail("choices must be a list of strings", at("choices"))
+        choices = tuple(c.strip() for c in value)
+        if len(choices) < 2:
+            raise self.fail(
+                f"a multiple-choice card needs at least 2 choices, not {len(choices)}",
+                at("choices"),
+            )
+        if any(not c for c in choices):
+            raise self.fail("choices must not be empty", at("choices"))
+        if len(set(choices)) != len(choices):
+            raise self.fail("choices must be distinct", at("choices"))
+        return choices
+
+
+def _kind(value: object) -> str:
+    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
+    names |= {list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _first_line_of(key: str, lines: list[str]) -> int | None:
+    pattern = re.compile(rf"^\s*\[*\s*{re.escape(key)}\b")
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            return number
+    return None

@@ -1,0 +1,100 @@
+"""Plain records the store hands to the rest of the program.
+
+These are the domain objects of the storage layer: no SQLAlchemy in sight,
+so services, the CLI and tests can use them without a database session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from srs_crss.sm2 import CardState, Grade, ReviewKind
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A card's identity and content as stored."""
+
+    pk: int
+    deck: str
+    id: str
+    type: str
+    front: str
+    back: str | None
+    choices: tuple[str, ...]
+    answer: str | None
+    explanation: str | None
+    domain: str | None
+    tags: tuple[str, ...]
+    source: str | None
+    position: int
+    retired: bool
+    deck_name: str = ""
+
+    @property
+    def qualified_id(self) -> str:
+        """The id users type: "deck/card"."""
+        return f"{self.deck}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One row of the review log."""
+
+    id: int
+    reviewed_at: dt.datetime
+    day: dt.date
+    grade: Grade
+    kind: ReviewKind
+    before: CardState
+    after: CardState
+    duration_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """A card with one learner's state and full history, oldest first."""
+
+    card: Card
+    state: CardState
+    history: tuple[HistoryEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSummary:
+    """Counts for one deck and one learner on one day."""
+
+    id: str
+    name: str
+    cards: int
+    new: int
+    due: int
+    retired: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingCard:
+    """What sync needs to know of a stored card to plan changes."""
+
+    content_hash: str
+    position: int
+    retired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingDeck:
+    """A stored deck as sync sees it."""
+
+    name: str
+    description: str | None
+    cards: dict[str, ExistingCard] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which cards a command looks at: all, or some decks / a tag / a domain."""
+
+    decks: tuple[str, ...] = ()
+    tag: str | None = None
+    domain: str | None = None

@@ -1,0 +1,173 @@
+"""The service layer: one object per command run, owning settings and the store.
+
+The CLI builds an `App` from its options and calls one method; the methods
+return plain records. Opening the database, finding the learner and loading
+the bundled decks into an empty database all happen here, once, lazily.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from srs_crss import clock
+from srs_crss.errors import UsageError
+
+if TYPE_CHECKING:
+    from srs_crss.model import CardView, DeckSummary
+    from srs_crss.session import QueueOptions, Session
+    from srs_crss.store import Store
+    from srs_crss.sync import SyncReport
+
+DB_ENV = "SRS_CRSS_DB"
+LEARNER_ENV = "SRS_CRSS_LEARNER"
+ROLLOVER_ENV = "SRS_CRSS_ROLLOVER_HOUR"
+DB_FILENAME = "srs-crss.db"
+
+
+def default_database(app_dir: str) -> str:
+    """The embedded default: an SQLite file in the per-user app directory."""
+    return str(Path(app_dir) / DB_FILENAME)
+
+
+def default_learner() -> str:
+    """The OS user name, or "learner" where there is none."""
+    try:
+        return getpass.getuser() or "learner"
+    except (KeyError, OSError):
+        return "learner"
+
+
+@dataclass
+class Settings:
+    """What every command needs to know, resolved from options and environment."""
+
+    database: str
+    learner: str
+    rollover_hour: int = clock.DEFAULT_ROLLOVER_HOUR
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    def __post_init__(self) -> None:
+        clock.check_rollover(self.rollover_hour)
+        if not self.learner.strip():
+            raise UsageError("learner name must not be empty")
+        self.learner = self.learner.strip()
+
+    @property
+    def url(self) -> str:
+        from srs_crss.store import database_url
+
+        return database_url(self.database)
+
+
+class App:
+    """Everything one command run does, behind plain methods."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._now = clock.now(settings.environ)
+
+    # ---- time ----------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        """The current moment (SRS_CRSS_NOW if set), fixed at start for stable output."""
+        override = self.settings.environ.get(clock.NOW_ENV)
+        return self._now if override else clock.now(self.settings.environ)
+
+    def today(self) -> dt.date:
+        """The study day of now, with the configured rollover hour."""
+        return clock.study_day(self.now(), self.settings.rollover_hour)
+
+    # ---- storage ---------------------------------------------------------------
+
+    @cached_property
+    def store(self) -> Store:
+        from srs_crss.store import Store
+
+        return Store.open(self.settings.url)
+
+    @cached_property
+    def learner_id(self) -> int:
+        return self.store.learner(self.settings.learner, self.now())
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def ensure_decks(self) -> SyncReport | None:
+        """Load the bundled decks into an empty database, so first commands just work."""
+        if self.store.has_decks():
+            return None
+        from srs_crss.deckfile import bundled_deck_dir
+
+        return self.sync([bundled_deck_dir()])
+
+    # ---- commands ----------------------------------------------------------------
+
+    def sync(self, paths: Sequence[Path]) -> SyncReport:
+        """Validate every file, then apply all of them in one transaction."""
+        from srs_crss.deckfile import load_decks
+        from srs_crss.sync import plan_sync
+
+        specs = load_decks(paths)
+        existing = self.store.existing_decks([spec.id for spec in specs])
+        report = plan_sync(specs, existing)
+        if report.changed:
+            self.store.apply_sync(report.plans, self.now())
+        return report
+
+    def decks(self) -> list[DeckSummary]:
+        self.ensure_decks()
+        return self.store.deck_summaries(self.learner_id, self.today())
+
+    def show(self, qualified_id: str) -> CardView:
+        deck, card = split_qualified(qualified_id)
+        self.ensure_decks()
+        return self.store.card_view(self.learner_id, deck, card)
+
+    def review_session(self, options: QueueOptions) -> Session:
+        """A review session with its queue built, ready for srs_crss.ui.run."""
+        from srs_crss.session import Session
+
+        self.ensure_decks()
+        self.check_scope(options.scope.decks)
+        session = Session(
+            store=self.store,
+            learner_id=self.learner_id,
+            now=self.now,
+            rollover_hour=self.settings.rollover_hour,
+            options=options,
+        )
+        session.build()
+        return session
+
+    def check_scope(self, decks: Sequence[str]) -> None:
+        """Unknown deck ids are an error, not an empty result."""
+        from srs_crss.errors import NotFound
+
+        for deck in decks:
+            if not self.store.deck_exists(deck):
+                known = ", ".join(self.store.deck_slugs()) or "none"
+                raise NotFound(f"no deck {deck!r} (decks: {known})")
+
+
+def split_qualified(qualified_id: str) -> tuple[str, str]:
+    """Split "deck/card" into its two slugs."""
+    deck, sep, card = qualified_id.strip().partition("/")
+    if not sep or not deck or not card or "/" in card:
+        raise UsageError(
+            f"expected DECK/CARD (e.g. crss/empathy-core-quality), not {qualified_id!r}"
+        )
+    return deck, card

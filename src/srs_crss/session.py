@@ -1,0 +1,276 @@
+"""A review session: the queue, its rules, answers and undo.
+
+No terminal code here: srs_crss.ui drives a `Session` and draws it. Every
+answer is written (state and log, one transaction) before `answer` returns,
+so quitting or crashing never loses an answer already given.
+
+Queue rules:
+- cards due today or earlier, oldest due first; then new cards in deck-file
+  order up to what is left of the day's new-card limit (counted from the
+  review log, so a second session the same day does not exceed it);
+- a card failed (grade < 3) or awaiting an extra review (grade 3, or < 4 on
+  an extra review) is due again today, so it comes back at the end of this
+  session's queue until passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from srs_crss import clock, sm2
+from srs_crss.model import Card, Scope
+
+if TYPE_CHECKING:
+    from srs_crss.store import Store
+
+DEFAULT_NEW_PER_DAY = 20
+CONTENT_BATCH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class QueueOptions:
+    """What the learner asked for: scope, new cards, session size."""
+
+    scope: Scope = Scope()
+    new: int | None = None
+    """New cards for this session; None means what is left of today's limit."""
+    limit: int | None = None
+    """At most this many distinct cards in the session."""
+    new_per_day: int = DEFAULT_NEW_PER_DAY
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What the header shows."""
+
+    done: int
+    left: int
+    new: int
+    review: int
+    extra: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """One answer given in this session (for undo and the summary)."""
+
+    review_id: int
+    card: Card
+    outcome: sm2.Review
+    duration_ms: int
+    requeued: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The end-of-session figures."""
+
+    reviewed: int
+    correct: int
+    seconds: float
+    due_tomorrow: int
+    streak: int
+
+    @property
+    def percent_correct(self) -> float:
+        return 100.0 * self.correct / self.reviewed if self.reviewed else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class NothingDue:
+    """Why the queue is empty: when the next card is due, and new cards waiting."""
+
+    next_due: dt.date | None
+    new_available: int
+    new_limit_reached: bool
+
+
+def shuffled_choices(card: Card, review_count: int) -> list[str]:
+    """The card's choices in an order fixed by (card, review count).
+
+    Deterministic, so a session can be replayed, but different on each
+    review, so the answer's position is not what gets memorised.
+    """
+    order = list(card.choices)
+    random.Random(f"{card.qualified_id}#{review_count}").shuffle(order)
+    return order
+
+
+def streak(days: Sequence[dt.date], today: dt.date) -> int:
+    """Consecutive study days ending today (or yesterday, if today is still open).
+
+    `days` are distinct days with reviews, newest first.
+    """
+    if not days:
+        return 0
+    expected = today if days[0] == today else today - dt.timedelta(days=1)
+    count = 0
+    for day in days:
+        if day > today:
+            continue
+        if day != expected:
+            break
+        count += 1
+        expected -= dt.timedelta(days=1)
+    return count
+
+
+@dataclass
+class Session:
+    """One sitting: builds the queue, records answers, undoes them."""
+
+    store: Store
+    learner_id: int
+    now: Callable[[], dt.datetime]
+    rollover_hour: int = clock.DEFAULT_ROLLOVER_HOUR
+    options: QueueOptions = QueueOptions()
+    cards: dict[int, Card] = field(default_factory=dict)
+    states: dict[int, sm2.CardState] = field(default_factory=dict)
+    queue: deque[int] = field(default_factory=deque)
+    kinds: Counter[sm2.ReviewKind] = field(default_factory=Counter)
+    answered: list[Answered] = field(default_factory=list)
+    floor_day: dt.date | None = None
+
+    # ---- building ------------------------------------------------------------
+
+    def today(self) -> dt.date:
+        """The study day for the next answer: never before the last one logged."""
+        day = clock.study_day(self.now(), self.rollover_hour)
+        if self.floor_day is not None and day < self.floor_day:
+            return self.floor_day
+        return day
+
+    def new_left_today(self) -> int:
+        introduced = self.store.new_introduced(self.learner_id, self.today())
+        return max(0, self.options.new_per_day - introduced)
+
+    def build(self) -> None:
+        """Fill the queue: due cards first, then new ones (ids and states only)."""
+        self.floor_day = self.store.latest_review_day(self.learner_id)
+        today = self.today()
+        limit = self.options.limit
+        due = self.store.due_states(self.learner_id, today, self.options.scope, limit)
+        wanted_new = self.options.new if self.options.new is not None else self.new_left_today()
+        if limit is not None:
+            wanted_new = min(wanted_new, limit - len(due))
+        new = self.store.new_card_ids(self.learner_id, self.options.scope, max(0, wanted_new))
+        for pk, state in due:
+            self._push(pk, state)
+        for pk in new:
+            self._push(pk, sm2.CardState())
+
+    def _push(self, pk: int, state: sm2.CardState, front: bool = False) -> None:
+        self.states[pk] = state
+        self.kinds[sm2.kind_of(state)] += 1
+        if front:
+            self.queue.appendleft(pk)
+        else:
+            self.queue.append(pk)
+
+    def _pop(self) -> int:
+        pk = self.queue.popleft()
+        self.kinds[sm2.kind_of(self.states[pk])] -= 1
+        return pk
+
+    def nothing_due(self) -> NothingDue:
+        """Explain an empty queue."""
+        today = self.today()
+        scope = self.options.scope
+        return NothingDue(
+            next_due=self.store.next_due(self.learner_id, today, scope),
+            new_available=self.store.count_new_available(self.learner_id, scope),
+            new_limit_reached=self.options.new is None and self.new_left_today() == 0,
+        )
+
+    # ---- running -------------------------------------------------------------
+
+    def current(self) -> Card | None:
+        """The card to show now, or None when the session is over."""
+        if not self.queue:
+            return None
+        pk = self.queue[0]
+        if pk not in self.cards:
+            # load content lazily, a batch at a time, so a huge queue starts fast
+            batch = [p for p in list(islice(self.queue, 0, CONTENT_BATCH)) if p not in self.cards]
+            self.cards.update(self.store.cards_by_pk(batch))
+        return self.cards[pk]
+
+    def state_of(self, card: Card) -> sm2.CardState:
+        return self.states[card.pk]
+
+    def review_count(self, card: Card) -> int:
+        return self.store.review_count(self.learner_id, card.pk)
+
+    def progress(self) -> Progress:
+        kinds = self.kinds
+        return Progress(
+            done=len(self.answered),
+            left=len(self.queue),
+            new=kinds[sm2.ReviewKind.NEW],
+            review=kinds[sm2.ReviewKind.REVIEW] + kinds[sm2.ReviewKind.RELEARN],
+            extra=kinds[sm2.ReviewKind.EXTRA],
+        )
+
+    def answer(self, grade: int, duration_ms: int) -> Answered:
+        """Grade the current card; committed to the database before returning."""
+        if not self.queue:
+            raise IndexError("no card to answer")
+        card = self.current()
+        assert card is not None
+        pk = card.pk
+        day = self.today()
+        moment = clock.to_utc(self.now())
+        review_id, outcome = self.store.apply_review(
+            self.learner_id,
+            pk,
+            lambda state: sm2.review(state, grade, day),
+            moment,
+            duration_ms,
+        )
+        self._pop()
+        again_today = outcome.after.due is not None and outcome.after.due <= day
+        if again_today:
+            self._push(pk, outcome.after)
+        else:
+            self.states[pk] = outcome.after
+        self.floor_day = max(self.floor_day or day, day)
+        done = Answered(review_id, card, outcome, duration_ms, again_today)
+        self.answered.append(done)
+        return done
+
+    def can_undo(self) -> bool:
+        return bool(self.answered)
+
+    def undo(self) -> Card | None:
+        """Take back the previous answer; its card is shown again next."""
+        if not self.answered:
+            return None
+        last = self.answered.pop()
+        self.store.undo_review(self.learner_id, last.review_id)
+        pk = last.card.pk
+        if last.requeued:
+            # remove the copy queued for later today (the last occurrence)
+            for index in range(len(self.queue) - 1, -1, -1):
+                if self.queue[index] == pk:
+                    del self.queue[index]
+                    self.kinds[sm2.kind_of(last.outcome.after)] -= 1
+                    break
+        self._push(pk, last.outcome.before, front=True)
+        return last.card
+
+    def summary(self) -> Summary:
+        today = self.today()
+        tomorrow = today + dt.timedelta(days=1)
+        return Summary(
+            reviewed=len(self.answered),
+            correct=sum(a.outcome.grade.passed for a in self.answered),
+            seconds=sum(a.duration_ms for a in self.answered) / 1000,
+            due_tomorrow=self.store.count_due_on(self.learner_id, tomorrow, self.options.scope),
+            streak=streak(self.store.study_days(self.learner_id, today, limit=4000), today),
+        )

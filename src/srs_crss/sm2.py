@@ -1,0 +1,184 @@
+"""The SM-2 scheduling rules, exactly as described in docs/scheduling.md.
+
+Pure: no I/O, no clock, no globals. `review(state, grade, day)` returns a new
+state and never touches its input. The E-Factor is held as an integer number
+of hundredths (it only ever moves by +10, 0 or -14 hundredths), so the
+interval ceil(I * EF) is computed exactly, without floating-point drift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import IntEnum, StrEnum
+
+__all__ = [
+    "INITIAL_EF",
+    "MIN_EF",
+    "CardState",
+    "Grade",
+    "Review",
+    "ReviewKind",
+    "ef_delta",
+    "review",
+]
+
+INITIAL_EF = 250
+"""A new card's E-Factor, in hundredths (2.5)."""
+
+MIN_EF = 130
+"""The E-Factor never drops below 1.3 (in hundredths)."""
+
+
+class Grade(IntEnum):
+    """The six SM-2 grades; 3 and above is a successful recall."""
+
+    BLACKOUT = 0
+    WRONG = 1
+    WRONG_BUT_EASY = 2
+    HARD = 3
+    HESITANT = 4
+    PERFECT = 5
+
+    @property
+    def passed(self) -> bool:
+        """Whether the grade counts as a correct response (q >= 3)."""
+        return self >= Grade.HARD
+
+    @property
+    def meaning(self) -> str:
+        """A short description for people choosing a grade."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    Grade.BLACKOUT: "blackout: no memory at all",
+    Grade.WRONG: "wrong; remembered on seeing the answer",
+    Grade.WRONG_BUT_EASY: "wrong; the answer seemed easy once seen",
+    Grade.HARD: "right, with serious difficulty",
+    Grade.HESITANT: "right, after hesitation",
+    Grade.PERFECT: "perfect recall",
+}
+
+
+class ReviewKind(StrEnum):
+    """What kind of review an answer was, as recorded in the review log."""
+
+    NEW = "new"
+    """First ever review of the card."""
+    REVIEW = "review"
+    """An ordinary scheduled review of a card recalled before."""
+    EXTRA = "extra"
+    """SM-2 step 7: the same-day repeat after a grade below 4."""
+    RELEARN = "relearn"
+    """A card whose last answer failed (repetitions reset to 0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """One learner's scheduling state for one card.
+
+    `ef` is in hundredths: 250 means an E-Factor of 2.50.
+    `due` is a calendar day, or None for a card never reviewed.
+    """
+
+    repetitions: int = 0
+    ef: int = INITIAL_EF
+    interval: int = 0
+    due: dt.date | None = None
+    extra: bool = False
+    lapses: int = 0
+
+    @property
+    def is_new(self) -> bool:
+        """A card that has never been reviewed."""
+        return self.due is None
+
+    @property
+    def ef_decimal(self) -> Decimal:
+        """The E-Factor as an exact decimal, e.g. Decimal('2.36')."""
+        return Decimal(self.ef).scaleb(-2)
+
+    def is_due(self, day: dt.date) -> bool:
+        """Whether a (non-new) card should be reviewed on `day`."""
+        return self.due is not None and self.due <= day
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The outcome of one answer: the state before and after, and its kind."""
+
+    before: CardState
+    after: CardState
+    grade: Grade
+    day: dt.date
+    kind: ReviewKind
+
+
+def ef_delta(grade: Grade) -> int:
+    """The E-Factor change for a passing grade, in hundredths.
+
+    SM-2's EF' = EF + (0.1 - (5 - q) * (0.08 + (5 - q) * 0.02)), times 100:
+    +10 for 5, 0 for 4, -14 for 3.
+    """
+    miss = 5 - int(grade)
+    return 10 - miss * (8 + miss * 2)
+
+
+def _ceil_mul(interval: int, ef: int) -> int:
+    """ceil(interval * ef / 100), exactly, in integers."""
+    return -(-interval * ef // 100)
+
+
+def kind_of(state: CardState) -> ReviewKind:
+    """Classify the review about to happen to a card in `state`."""
+    if state.extra:
+        return ReviewKind.EXTRA
+    if state.is_new:
+        return ReviewKind.NEW
+    if state.repetitions == 0:
+        return ReviewKind.RELEARN
+    return ReviewKind.REVIEW
+
+
+def review(state: CardState, grade: int, day: dt.date) -> Review:
+    """Apply one answer with grade `grade` (0-5) given on calendar day `day`.
+
+    The new due day always counts from `day`, the day of the review, never
+    from the old due day, so a late review does not shorten the next gap.
+    """
+    q = Grade(grade)
+    kind = kind_of(state)
+
+    if state.extra:
+        # SM-2 step 7: repeat until 4 or 5; never changes ef, n or I.
+        if q >= Grade.HESITANT:
+            after = replace(state, extra=False, due=day + dt.timedelta(days=state.interval))
+        else:
+            after = replace(state, due=day)
+    elif q.passed:
+        ef = max(MIN_EF, state.ef + ef_delta(q))
+        if state.repetitions == 0:
+            interval = 1
+        elif state.repetitions == 1:
+            interval = 6
+        else:
+            interval = _ceil_mul(state.interval, ef)
+        if q >= Grade.HESITANT:
+            due, extra = day + dt.timedelta(days=interval), False
+        else:
+            due, extra = day, True
+        after = replace(
+            state,
+            repetitions=state.repetitions + 1,
+            ef=ef,
+            interval=interval,
+            due=due,
+            extra=extra,
+        )
+    else:
+        lapses = state.lapses + 1 if state.repetitions >= 1 else state.lapses
+        after = replace(state, repetitions=0, interval=0, due=day, extra=False, lapses=lapses)
+
+    return Review(before=state, after=after, grade=q, day=day, kind=kind)

@@ -1,0 +1,1019 @@
+"""The database: tables, engine, schema versions and every query.
+
+This is the only module that imports SQLAlchemy (with its Alembic
+migrations in srs_crss/migrations). Everything else talks to `Store` and
+gets plain records from srs_crss.model back.
+
+SQLite is the default (WAL, foreign keys on, a busy timeout, and write
+transactions that take the write lock up front with BEGIN IMMEDIATE so two
+processes never deadlock on a lock upgrade). Any SQLAlchemy URL works, e.g.
+PostgreSQL for a cohort.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Dialect,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from srs_crss import model
+from srs_crss.errors import DatabaseError, NotFound, StorageFailure
+from srs_crss.sm2 import CardState, Grade, Review, ReviewKind
+from srs_crss.sync import DeckPlan
+
+SCHEMA_HEAD = "0001"
+"""The newest Alembic revision this version knows; a test keeps it honest."""
+
+KNOWN_REVISIONS = frozenset({"0001"})
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+# --------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes stored as naive UTC, read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+Id = BigInteger().with_variant(Integer(), "sqlite")
+"""64-bit ids on servers; SQLite needs INTEGER for its rowid alias."""
+
+
+class Base(DeclarativeBase):
+    """Declarative base for srs-crss tables."""
+
+
+class DeckRow(Base):
+    __tablename__ = "decks"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    source_path: Mapped[str | None] = mapped_column(Text)
+    synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CardRow(Base):
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("deck_id", "slug", name="uq_cards_deck_slug"),
+        Index("ix_cards_deck_position", "deck_id", "retired", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(10))
+    front: Mapped[str] = mapped_column(Text)
+    back: Mapped[str | None] = mapped_column(Text)
+    choices: Mapped[list[str]] = mapped_column(JSON)
+    answer: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    domain: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    source: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    content_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class LearnerRow(Base):
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CardStateRow(Base):
+    """One learner's current SM-2 state of one card; no row means new."""
+
+    __tablename__ = "card_states"
+    __table_args__ = (Index("ix_card_states_due", "learner_id", "due"),)
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
+    )
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True
+    )
+    repetitions: Mapped[int] = mapped_column(Integer)
+    ef: Mapped[int] = mapped_column(SmallInteger)  # hundredths: 250 = 2.50
+    interval: Mapped[int] = mapped_column(Integer)
+    due: Mapped[dt.date] = mapped_column(Date)
+    extra: Mapped[bool] = mapped_column(Boolean)
+    lapses: Mapped[int] = mapped_column(Integer)
+    last_review_id: Mapped[int] = mapped_column(Id)
+
+
+class ReviewRow(Base):
+    """The append-only review log: one row per answer, with state before and after."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
+        Index("ix_reviews_learner_day", "learner_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    day: Mapped[dt.date] = mapped_column(Date)
+    grade: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(10))
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    repetitions_before: Mapped[int] = mapped_column(Integer)
+    ef_before: Mapped[int] = mapped_column(SmallInteger)
+    interval_before: Mapped[int] = mapped_column(Integer)
+    due_before: Mapped[dt.date | None] = mapped_column(Date)
+    extra_before: Mapped[bool] = mapped_column(Boolean)
+    lapses_before: Mapped[int] = mapped_column(Integer)
+    repetitions: Mapped[int] = mapped_column(Integer)
+    ef: Mapped[int] = mapped_column(SmallInteger)
+    interval: Mapped[int] = mapped_column(Integer)
+    due: Mapped[dt.date] = mapped_column(Date)
+    extra: Mapped[bool] = mapped_column(Boolean)
+    lapses: Mapped[int] = mapped_column(Integer)
+
+
+decks_t = cast(Table, DeckRow.__table__)
+cards_t = cast(Table, CardRow.__table__)
+learners_t = cast(Table, LearnerRow.__table__)
+states_t = cast(Table, CardStateRow.__table__)
+reviews_t = cast(Table, ReviewRow.__table__)
+
+# --------------------------------------------------------------------------
+# Opening a database
+# --------------------------------------------------------------------------
+
+
+def database_url(target: str) -> str:
+    """A SQLAlchemy URL for a `--db` value: a URL as is, a path as an SQLite file."""
+    if "://" in target:
+        return target
+    return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+def describe(url: str) -> str:
+    """A URL safe to print (password hidden)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return url
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse files that are not SQLite databases, and places we cannot write."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise DatabaseError(f"cannot read database {path}: {exc.strerror}") from None
+        if header and header != SQLITE_HEADER:
+            raise DatabaseError(f"{path} is not an SQLite database; it was left untouched")
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise DatabaseError(
+                f"database {path} is read-only (srs-crss needs to write the file and its folder)"
+            )
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create a database at {path}: {exc.strerror} ({path.parent})"
+        ) from None
+    if not os.access(path.parent, os.W_OK):
+        raise DatabaseError(f"cannot create a database at {path}: folder is not writable")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # pysqlite's own transaction handling is off (isolation_level=None), so
+    # we say BEGIN ourselves: IMMEDIATE for writers, plain for readers.
+    mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get("srs_write") else "BEGIN"
+    conn.exec_driver_sql(mode)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, with SQLite tuned for a desktop learner."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    database = parsed.database or ""
+    if database and database != ":memory:":
+        _check_sqlite_file(Path(database))
+    engine = create_engine(
+        url,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _friendly(exc: sa_exc.DBAPIError, url: str) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"{describe(url)}: {first}"
+
+
+class Store:
+    """A learner-aware repository over one database."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    # ---- lifecycle -------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        """Open (creating if needed) and bring the schema up to date.
+
+        A database written by a newer srs-crss is refused, never modified.
+        """
+        try:
+            engine = make_engine(url)
+        except sa_exc.ArgumentError as exc:
+            raise DatabaseError(f"bad database URL {url!r}: {exc}") from None
+        except ModuleNotFoundError as exc:
+            raise DatabaseError(
+                f"the database driver for {describe(url)} is not installed ({exc.name})"
+            ) from None
+        store = cls(engine, url)
+        try:
+            store._ensure_schema(migrate)
+        except sa_exc.DatabaseError as exc:
+            engine.dispose()
+            if "file is not a database" in str(exc.orig):
+                raise DatabaseError(
+                    f"{describe(url)} is not an SQLite database; it was left untouched"
+                ) from None
+            raise DatabaseError(f"cannot open database {_friendly(exc, url)}") from None
+        except sa_exc.OperationalError as exc:
+            engine.dispose()
+            raise DatabaseError(f"cannot open database {_friendly(exc, url)}") from None
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def schema_version(self) -> str | None:
+        """The Alembic revision stored in the database, or None if unversioned."""
+        with self.engine.connect() as conn:
+            return _read_version(conn)
+
+    def _ensure_schema(self, migrate: bool) -> None:
+        with self.engine.connect() as conn:
+            version = _read_version(conn)
+            if version == SCHEMA_HEAD:
+                _use_wal(self.engine)
+                return
+            if version is not None and version not in KNOWN_REVISIONS:
+                raise DatabaseError(
+                    f"{describe(self.url)} was written by a newer srs-crss "
+                    f"(schema {version}; this version knows up to {SCHEMA_HEAD}). "
+                    "Upgrade srs-crss; the database was not modified."
+                )
+            if version is None and _has_foreign_tables(conn):
+                raise DatabaseError(
+                    f"{describe(self.url)} holds tables that are not srs-crss's; "
+                    "it was left untouched"
+                )
+        if migrate:
+            from srs_crss.migrations import upgrade
+
+            _use_wal(self.engine)
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(srs_write=True)
+                upgrade(conn)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(srs_write=True)
+                with conn.begin():
+                    yield conn
+        except sa_exc.DBAPIError as exc:
+            raise StorageFailure(f"database write failed: {_friendly(exc, self.url)}") from None
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except sa_exc.DBAPIError as exc:
+            raise StorageFailure(f"database read failed: {_friendly(exc, self.url)}") from None
+
+    # ---- learners and decks ------------------------------------------------
+
+    def learner(self, name: str, now: dt.datetime) -> int:
+        """The id of learner `name`, created on first use."""
+        with self._read() as conn:
+            found = conn.scalar(select(learners_t.c.id).where(learners_t.c.name == name))
+        if found is not None:
+            return int(found)
+        with self._write() as conn:
+            found = conn.scalar(select(learners_t.c.id).where(learners_t.c.name == name))
+            if found is None:
+                found = conn.scalar(
+                    insert(learners_t).values(name=name, created_at=now).returning(learners_t.c.id)
+                )
+        assert found is not None
+        return int(found)
+
+    def has_decks(self) -> bool:
+        with self._read() as conn:
+            return conn.scalar(select(decks_t.c.id).limit(1)) is not None
+
+    def deck_slugs(self) -> list[str]:
+        with self._read() as conn:
+            return list(conn.scalars(select(decks_t.c.slug).order_by(decks_t.c.slug)))
+
+    def existing_decks(self, slugs: Sequence[str]) -> dict[str, model.ExistingDeck]:
+        """What sync needs to plan changes for these decks."""
+        result: dict[str, model.ExistingDeck] = {}
+        with self._read() as conn:
+            rows = conn.execute(
+                select(decks_t.c.id, decks_t.c.slug, decks_t.c.name, decks_t.c.description).where(
+                    decks_t.c.slug.in_(list(slugs))
+                )
+            ).all()
+            ids = {row.id: row.slug for row in rows}
+            for row in rows:
+                result[row.slug] = model.ExistingDeck(name=row.name, description=row.description)
+            if ids:
+                cards = conn.execute(
+                    select(
+                        cards_t.c.deck_id,
+                        cards_t.c.slug,
+                        cards_t.c.content_hash,
+                        cards_t.c.position,
+                        cards_t.c.retired,
+                    ).where(cards_t.c.deck_id.in_(list(ids)))
+                )
+                for deck_id, slug, content_hash, position, retired in cards:
+                    result[ids[deck_id]].cards[slug] = model.ExistingCard(
+                        content_hash=content_hash, position=position, retired=bool(retired)
+                    )
+        return result
+
+    def apply_sync(self, plans: Sequence[DeckPlan], now: dt.datetime) -> None:
+        """Apply sync plans in one transaction: all of them or none."""
+        with self._write() as conn:
+            for plan in plans:
+                if plan.changes_anything:
+                    _apply_plan(conn, plan, now)
+
+    def deck_summaries(self, learner_id: int, today: dt.date) -> list[model.DeckSummary]:
+        """Per deck: active cards, new, due today (or overdue), retired."""
+        active = and_(cards_t.c.deck_id == decks_t.c.id, cards_t.c.retired.is_(False))
+        total = select(func.count()).where(active).scalar_subquery()
+        retired = (
+            select(func.count())
+            .where(cards_t.c.deck_id == decks_t.c.id, cards_t.c.retired.is_(True))
+            .scalar_subquery()
+        )
+        seen = (
+            select(func.count())
+            .select_from(states_t.join(cards_t, cards_t.c.id == states_t.c.card_id))
+            .where(active, states_t.c.learner_id == learner_id)
+            .scalar_subquery()
+        )
+        due = (
+            select(func.count())
+            .select_from(states_t.join(cards_t, cards_t.c.id == states_t.c.card_id))
+            .where(active, states_t.c.learner_id == learner_id, states_t.c.due <= today)
+            .scalar_subquery()
+        )
+        query = select(
+            decks_t.c.slug, decks_t.c.name, total.label("total"), seen.label("seen"),
+            due.label("due"), retired.label("retired"),
+        ).order_by(decks_t.c.slug)  # fmt: skip
+        with self._read() as conn:
+            return [
+                model.DeckSummary(
+                    id=row.slug,
+                    name=row.name,
+                    cards=row.total,
+                    new=row.total - row.seen,
+                    due=row.due,
+                    retired=row.retired,
+                )
+                for row in conn.execute(query)
+            ]
+
+    # ---- cards -------------------------------------------------------------
+
+    def card_view(self, learner_id: int, deck: str, card: str) -> model.CardView:
+        """A card with this learner's state and full history."""
+        with self._read() as conn:
+            row = conn.execute(
+                _card_select().where(decks_t.c.slug == deck, cards_t.c.slug == card)
+            ).first()
+            if row is None:
+                known = conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == deck))
+                if known is None:
+                    raise NotFound(f"no deck {deck!r} (see `srs-crss decks`)")
+                raise NotFound(f"no card {card!r} in deck {deck!r}")
+            found = _card_from_row(row)
+            state = _state_for(conn, learner_id, found.pk)
+            history = conn.execute(
+                select(reviews_t)
+                .where(reviews_t.c.learner_id == learner_id, reviews_t.c.card_id == found.pk)
+                .order_by(reviews_t.c.id)
+            ).all()
+        return model.CardView(
+            card=found, state=state, history=tuple(_history_from_row(h) for h in history)
+        )
+
+    # ---- the review queue ---------------------------------------------------
+
+    def due_states(
+        self, learner_id: int, today: dt.date, scope: model.Scope, limit: int | None = None
+    ) -> list[tuple[int, CardState]]:
+        """Active cards due today or earlier (ids and states), oldest due first."""
+        query = (
+            select(states_t.c.card_id, *_STATE_COLUMNS)
+            .select_from(
+                states_t.join(cards_t, cards_t.c.id == states_t.c.card_id).join(
+                    decks_t, decks_t.c.id == cards_t.c.deck_id
+                )
+            )
+            .where(
+                states_t.c.learner_id == learner_id,
+                states_t.c.due <= today,
+                cards_t.c.retired.is_(False),
+                *_scope_filters(scope),
+            )
+            .order_by(states_t.c.due, decks_t.c.slug, cards_t.c.position)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return [
+                (pk, CardState(repetitions=n, ef=ef, interval=i, due=due, extra=bool(x), lapses=lp))
+                for pk, n, ef, i, due, x, lp in conn.execute(query)
+            ]
+
+    def new_card_ids(self, learner_id: int, scope: model.Scope, limit: int) -> list[int]:
+        """Active cards this learner has never reviewed, in deck-file order."""
+        if limit <= 0:
+            return []
+        seen = select(states_t.c.card_id).where(
+            states_t.c.learner_id == learner_id, states_t.c.card_id == cards_t.c.id
+        )
+        query = (
+            select(cards_t.c.id)
+            .select_from(cards_t.join(decks_t, decks_t.c.id == cards_t.c.deck_id))
+            .where(cards_t.c.retired.is_(False), ~seen.exists(), *_scope_filters(scope))
+            .order_by(decks_t.c.slug, cards_t.c.position)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return list(conn.scalars(query))
+
+    def cards_by_pk(self, pks: Sequence[int]) -> dict[int, model.Card]:
+        """Card content for these ids."""
+        if not pks:
+            return {}
+        with self._read() as conn:
+            rows = conn.execute(_card_select().where(cards_t.c.id.in_(list(pks))))
+            return {row.id: _card_from_row(row) for row in rows}
+
+    def count_new_available(self, learner_id: int, scope: model.Scope) -> int:
+        seen = select(states_t.c.card_id).where(
+            states_t.c.learner_id == learner_id, states_t.c.card_id == cards_t.c.id
+        )
+        query = (
+            select(func.count())
+            .select_from(cards_t.join(decks_t, decks_t.c.id == cards_t.c.deck_id))
+            .where(cards_t.c.retired.is_(False), ~seen.exists(), *_scope_filters(scope))
+        )
+        with self._read() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def new_introduced(self, learner_id: int, day: dt.date) -> int:
+        """How many new cards this learner first saw on `day` (from the log)."""
+        query = select(func.count()).where(
+            reviews_t.c.learner_id == learner_id,
+            reviews_t.c.day == day,
+            reviews_t.c.kind == ReviewKind.NEW.value,
+        )
+        with self._read() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def next_due(self, learner_id: int, after: dt.date, scope: model.Scope) -> dt.date | None:
+        """The first day after `after` on which an active card falls due."""
+        query = (
+            select(func.min(states_t.c.due))
+            .select_from(
+                states_t.join(cards_t, cards_t.c.id == states_t.c.card_id).join(
+                    decks_t, decks_t.c.id == cards_t.c.deck_id
+                )
+            )
+            .where(
+                states_t.c.learner_id == learner_id,
+                states_t.c.due > after,
+                cards_t.c.retired.is_(False),
+                *_scope_filters(scope),
+            )
+        )
+        with self._read() as conn:
+            found: dt.date | None = conn.scalar(query)
+        return found
+
+    def count_due_on(self, learner_id: int, day: dt.date, scope: model.Scope) -> int:
+        """Active cards due on `day` or before it."""
+        query = (
+            select(func.count())
+            .select_from(
+                states_t.join(cards_t, cards_t.c.id == states_t.c.card_id).join(
+                    decks_t, decks_t.c.id == cards_t.c.deck_id
+                )
+            )
+            .where(
+                states_t.c.learner_id == learner_id,
+                states_t.c.due <= day,
+                cards_t.c.retired.is_(False),
+                *_scope_filters(scope),
+            )
+        )
+        with self._read() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def study_days(self, learner_id: int, until: dt.date, limit: int = 3660) -> list[dt.date]:
+        """Distinct days with at least one review, newest first, up to `until`."""
+        query = (
+            select(reviews_t.c.day)
+            .where(reviews_t.c.learner_id == learner_id, reviews_t.c.day <= until)
+            .group_by(reviews_t.c.day)
+            .order_by(reviews_t.c.day.desc())
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return list(conn.scalars(query))
+
+    def latest_review_day(self, learner_id: int) -> dt.date | None:
+        """The newest study day in this learner's log (guards against clocks going back)."""
+        query = select(func.max(reviews_t.c.day)).where(reviews_t.c.learner_id == learner_id)
+        with self._read() as conn:
+            found: dt.date | None = conn.scalar(query)
+        return found
+
+    def review_count(self, learner_id: int, card_pk: int) -> int:
+        """How many answers this learner has given to this card."""
+        query = select(func.count()).where(
+            reviews_t.c.learner_id == learner_id, reviews_t.c.card_id == card_pk
+        )
+        with self._read() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def deck_exists(self, slug: str) -> bool:
+        with self._read() as conn:
+            return conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == slug)) is not None
+
+    # ---- reviews -----------------------------------------------------------
+
+    def apply_review(
+        self,
+        learner_id: int,
+        card_pk: int,
+        decide: Callable[[CardState], Review],
+        reviewed_at: dt.datetime,
+        duration_ms: int | None,
+    ) -> tuple[int, Review]:
+        """Read the card's current state, apply `decide`, write state and log.
+
+        All in one write transaction, so an answer is never applied to stale
+        state and state and log always agree. Returns the log row id.
+        """
+        with self._write() as conn:
+            before = _state_for(conn, learner_id, card_pk)
+            outcome = decide(before)
+            after = outcome.after
+            assert after.due is not None
+            review_id = conn.scalar(
+                insert(reviews_t)
+                .values(
+                    learner_id=learner_id,
+                    card_id=card_pk,
+                    reviewed_at=reviewed_at,
+                    day=outcome.day,
+                    grade=int(outcome.grade),
+                    kind=outcome.kind.value,
+                    duration_ms=duration_ms,
+                    **_state_columns(before, "_before"),
+                    **_state_columns(after, ""),
+                )
+                .returning(reviews_t.c.id)
+            )
+            assert review_id is not None
+            values = {**_state_columns(after, ""), "last_review_id": review_id}
+            if before.is_new:
+                conn.execute(
+                    insert(states_t).values(learner_id=learner_id, card_id=card_pk, **values)
+                )
+            else:
+                conn.execute(
+                    update(states_t)
+                    .where(states_t.c.learner_id == learner_id, states_t.c.card_id == card_pk)
+                    .values(**values)
+                )
+        return int(review_id), outcome
+
+    def undo_review(self, learner_id: int, review_id: int) -> int:
+        """Remove log row `review_id` and restore the state before it.
+
+        Only the newest answer of a card can be undone. Returns the card's pk.
+        """
+        with self._write() as conn:
+            row = conn.execute(
+                select(reviews_t).where(
+                    reviews_t.c.id == review_id, reviews_t.c.learner_id == learner_id
+                )
+            ).first()
+            if row is None:
+                raise NotFound("that answer is no longer in the review log")
+            newest = conn.scalar(
+                select(func.max(reviews_t.c.id)).where(
+                    reviews_t.c.learner_id == learner_id, reviews_t.c.card_id == row.card_id
+                )
+            )
+            if newest != review_id:
+                raise StorageFailure("only a card's most recent answer can be undone")
+            where = (states_t.c.learner_id == learner_id, states_t.c.card_id == row.card_id)
+            if row.due_before is None:
+                conn.execute(delete(states_t).where(*where))
+            else:
+                previous = conn.scalar(
+                    select(func.max(reviews_t.c.id)).where(
+                        reviews_t.c.learner_id == learner_id,
+                        reviews_t.c.card_id == row.card_id,
+                        reviews_t.c.id < review_id,
+                    )
+                )
+                conn.execute(
+                    update(states_t)
+                    .where(*where)
+                    .values(
+                        repetitions=row.repetitions_before,
+                        ef=row.ef_before,
+                        interval=row.interval_before,
+                        due=row.due_before,
+                        extra=row.extra_before,
+                        lapses=row.lapses_before,
+                        last_review_id=previous or 0,
+                    )
+                )
+            conn.execute(delete(reviews_t).where(reviews_t.c.id == review_id))
+            return int(row.card_id)
+
+
+# --------------------------------------------------------------------------
+# Helpers (module level so they stay out of the Store's public surface)
+# --------------------------------------------------------------------------
+
+
+def _read_version(conn: Connection) -> str | None:
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    version = conn.scalar(select(func.max(_version_column())))
+    return None if version is None else str(version)
+
+
+def _version_column() -> Any:
+    from sqlalchemy import column, table
+
+    return table("alembic_version", column("version_num")).c.version_num
+
+
+def _use_wal(engine: Engine) -> None:
+    """Switch an srs-crss SQLite file to WAL (persistent; only ever done to our own files).
+
+    Done on the driver connection: the mode cannot change inside a transaction.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def _has_foreign_tables(conn: Connection) -> bool:
+    from sqlalchemy import inspect
+
+    return bool(inspect(conn).get_table_names())
+
+
+def _state_columns(state: CardState, suffix: str) -> dict[str, Any]:
+    return {
+        f"repetitions{suffix}": state.repetitions,
+        f"ef{suffix}": state.ef,
+        f"interval{suffix}": state.interval,
+        f"due{suffix}": state.due,
+        f"extra{suffix}": state.extra,
+        f"lapses{suffix}": state.lapses,
+    }
+
+
+_STATE_COLUMNS = (
+    states_t.c.repetitions,
+    states_t.c.ef,
+    states_t.c.interval,
+    states_t.c.due,
+    states_t.c.extra,
+    states_t.c.lapses,
+)
+
+
+def _state_from_row(row: Any) -> CardState:
+    return CardState(
+        repetitions=row.repetitions,
+        ef=row.ef,
+        interval=row.interval,
+        due=row.due,
+        extra=bool(row.extra),
+        lapses=row.lapses,
+    )
+
+
+def _scope_filters(scope: model.Scope) -> list[Any]:
+    """WHERE clauses for --deck / --tag / --domain (cards joined with decks)."""
+    filters: list[Any] = []
+    if scope.decks:
+        filters.append(decks_t.c.slug.in_(list(scope.decks)))
+    if scope.tag:
+        # tags are slugs stored as a JSON list: '"tag"' with its quotes is exact.
+        filters.append(cast_text(cards_t.c.tags).like(f'%"{scope.tag}"%'))
+    if scope.domain:
+        filters.append(func.lower(cards_t.c.domain) == scope.domain.lower())
+    return filters
+
+
+def cast_text(column: Any) -> Any:
+    from sqlalchemy import cast as sql_cast
+
+    return sql_cast(column, Text)
+
+
+def _state_for(conn: Connection, learner_id: int, card_pk: int) -> CardState:
+    row = conn.execute(
+        select(
+            states_t.c.repetitions,
+            states_t.c.ef,
+            states_t.c.interval,
+            states_t.c.due,
+            states_t.c.extra,
+            states_t.c.lapses,
+        ).where(states_t.c.learner_id == learner_id, states_t.c.card_id == card_pk)
+    ).first()
+    if row is None:
+        return CardState()
+    return CardState(
+        repetitions=row.repetitions,
+        ef=row.ef,
+        interval=row.interval,
+        due=row.due,
+        extra=bool(row.extra),
+        lapses=row.lapses,
+    )
+
+
+def _card_select() -> Any:
+    return select(
+        cards_t.c.id,
+        decks_t.c.slug.label("deck"),
+        decks_t.c.name.label("deck_name"),
+        cards_t.c.slug,
+        cards_t.c.type,
+        cards_t.c.front,
+        cards_t.c.back,
+        cards_t.c.choices,
+        cards_t.c.answer,
+        cards_t.c.explanation,
+        cards_t.c.domain,
+        cards_t.c.tags,
+        cards_t.c.source,
+        cards_t.c.position,
+        cards_t.c.retired,
+    ).select_from(cards_t.join(decks_t, decks_t.c.id == cards_t.c.deck_id))
+
+
+def _card_from_row(row: Any) -> model.Card:
+    return model.Card(
+        pk=row.id,
+        deck=row.deck,
+        deck_name=row.deck_name,
+        id=row.slug,
+        type=row.type,
+        front=row.front,
+        back=row.back,
+        choices=tuple(row.choices or ()),
+        answer=row.answer,
+        explanation=row.explanation,
+        domain=row.domain,
+        tags=tuple(row.tags or ()),
+        source=row.source,
+        position=row.position,
+        retired=bool(row.retired),
+    )
+
+
+def _history_from_row(row: Any) -> model.HistoryEntry:
+    return model.HistoryEntry(
+        id=row.id,
+        reviewed_at=row.reviewed_at,
+        day=row.day,
+        grade=Grade(row.grade),
+        kind=ReviewKind(row.kind),
+        before=CardState(
+            repetitions=row.repetitions_before,
+            ef=row.ef_before,
+            interval=row.interval_before,
+            due=row.due_before,
+            extra=bool(row.extra_before),
+            lapses=row.lapses_before,
+        ),
+        after=CardState(
+            repetitions=row.repetitions,
+            ef=row.ef,
+            interval=row.interval,
+            due=row.due,
+            extra=bool(row.extra),
+            lapses=row.lapses,
+        ),
+        duration_ms=row.duration_ms,
+    )
+
+
+def _content_values(card: Any) -> dict[str, Any]:
+    return {
+        "type": card.type,
+        "front": card.front,
+        "back": card.back,
+        "choices": list(card.choices),
+        "answer": card.answer,
+        "explanation": card.explanation,
+        "domain": card.domain,
+        "tags": list(card.tags),
+        "source": card.source,
+        "content_hash": card.content_hash(),
+    }
+
+
+def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
+    spec = plan.spec
+    deck_values = {
+        "name": spec.name,
+        "description": spec.description,
+        "source_path": str(spec.path),
+        "synced_at": now,
+    }
+    if plan.new_deck:
+        deck_id = conn.scalar(
+            insert(decks_t).values(slug=spec.id, **deck_values).returning(decks_t.c.id)
+        )
+    else:
+        deck_id = conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == spec.id))
+        conn.execute(update(decks_t).where(decks_t.c.id == deck_id).values(**deck_values))
+    assert deck_id is not None
+    if plan.added:
+        conn.execute(
+            insert(cards_t),
+            [
+                {
+                    "deck_id": deck_id,
+                    "slug": card.id,
+                    "position": position,
+                    "retired": False,
+                    "created_at": now,
+                    "content_changed_at": now,
+                    **_content_values(card),
+                }
+                for position, card in plan.added
+            ],
+        )
+    where_card = and_(cards_t.c.deck_id == deck_id, cards_t.c.slug == bindparam("b_slug"))
+    if plan.updated:
+        conn.execute(
+            update(cards_t)
+            .where(where_card)
+            .values(
+                {name: bindparam(f"b_{name}") for name in (*_CONTENT_COLUMNS, "position")}
+                | {"content_changed_at": now}
+            ),
+            [
+                {"b_slug": card.id, "b_position": position}
+                | {f"b_{k}": v for k, v in _content_values(card).items()}
+                for position, card in plan.updated
+            ],
+        )
+    if plan.moved:
+        conn.execute(
+            update(cards_t).where(where_card).values(position=bindparam("b_position")),
+            [{"b_slug": slug, "b_position": position} for position, slug in plan.moved],
+        )
+    if plan.restored:
+        conn.execute(
+            update(cards_t)
+            .where(cards_t.c.deck_id == deck_id, cards_t.c.slug.in_(plan.restored))
+            .values(retired=False)
+        )
+    if plan.retired:
+        conn.execute(
+            update(cards_t)
+            .where(cards_t.c.deck_id == deck_id, cards_t.c.slug.in_(plan.retired))
+            .values(retired=True)
+        )
+
+
+_CONTENT_COLUMNS = (
+    "type", "front", "back", "choices", "answer", "explanation", "domain", "tags", "source",
+    "content_hash",
+)  # fmt: skip

@@ -1,0 +1,1 @@
+"""srs-crss test suite."""

@@ -1,0 +1,80 @@
+"""Shared fixtures: a real SQLite file per test and a CLI runner bound to it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from srs_crss.cli import app
+
+NOW = "2026-11-22T10:00:00+00:00"
+
+MINI_DECK = """\
+[deck]
+id = "mini"
+name = "Mini deck"
+description = "Two cards for tests"
+
+[[cards]]
+id = "empathy-basics"
+front = "What is empathy?"
+back = "Feeling with someone."
+domain = "Advocacy"
+tags = ["empathy"]
+source = "test"
+
+[[cards]]
+id = "quality"
+type = "mcq"
+front = "Which quality matters most?"
+choices = ["Charisma", "Empathy", "Assertiveness", "Expertise"]
+answer = "Empathy"
+explanation = "Empathy builds trust."
+domain = "Ethical Responsibility"
+"""
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "learner.db"
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    path = tmp_path / "mini.toml"
+    path.write_text(MINI_DECK, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cli(db: Path) -> Invoke:
+    """Run `srs-crss ARGS` in-process against the test database at a fixed time."""
+    runner = CliRunner()
+
+    def invoke(*args: str, now: str = NOW, env: dict[str, str] | None = None) -> Result:
+        full_env = {
+            "SRS_CRSS_DB": str(db),
+            "SRS_CRSS_NOW": now,
+            "SRS_CRSS_LEARNER": "alex",
+            "NO_COLOR": "1",
+            "COLUMNS": "120",
+        }
+        full_env.update(env or {})
+        return runner.invoke(app, list(args), env=full_env)
+
+    return invoke
+
+
+def digest(path: Path) -> str:
+    """Content hash of a file (and its WAL, if any), to prove nothing was written."""
+    h = hashlib.sha256()
+    for p in (path, path.with_name(path.name + "-wal")):
+        if p.exists():
+            h.update(p.read_bytes())
+    return h.hexdigest()

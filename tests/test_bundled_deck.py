@@ -1,0 +1,147 @@
+"""Content checks for the bundled deck, decks/crss.toml.
+
+These pin the deck's promises (size, domain balance, concept coverage, exam-style
+multiple-choice items, sources, card shape) so a later edit cannot quietly break
+them. Only the standard library's tomllib is used, not the project's loader.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DECK_PATH = Path(__file__).parents[1] / "decks" / "crss.toml"
+
+DOMAINS = {
+    "Advocacy",
+    "Mentoring and Education",
+    "Recovery and Wellness Support",
+    "Ethical Responsibility",
+}
+CONCEPT_TAGS = ("empathy", "trust", "stigma-reduction", "accountability")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+BASIC_KEYS = {"id", "type", "front", "back", "domain", "tags", "source"}
+BASIC_REQUIRED = BASIC_KEYS - {"type"}
+MCQ_KEYS = {"id", "type", "front", "choices", "answer", "explanation", "domain", "tags", "source"}
+
+MIN_CARDS = 200
+MIN_PER_DOMAIN = 40
+MIN_PER_CONCEPT = 8
+MIN_MCQ = 60
+MAX_BACK_CHARS = 400
+
+Card = dict[str, Any]
+
+
+def _load_cards() -> list[Card]:
+    with DECK_PATH.open("rb") as f:
+        data = tomllib.load(f)
+    cards: list[Card] = data["cards"]
+    return cards
+
+
+CARDS = _load_cards()
+MCQS = [c for c in CARDS if c.get("type") == "mcq"]
+BASICS = [c for c in CARDS if c.get("type", "basic") == "basic"]
+
+
+def _ids(cards: list[Card]) -> list[str]:
+    return [str(c.get("id", "?")) for c in cards]
+
+
+def test_deck_header() -> None:
+    with DECK_PATH.open("rb") as f:
+        deck = tomllib.load(f)["deck"]
+    assert deck["id"] == "crss"
+    assert deck["name"] == "CRSS Exam Prep"
+    assert deck["description"].strip()
+
+
+def test_total_card_count() -> None:
+    assert len(CARDS) >= MIN_CARDS
+
+
+def test_every_card_is_basic_or_mcq() -> None:
+    assert len(BASICS) + len(MCQS) == len(CARDS)
+
+
+def test_domains_are_allowed_and_balanced() -> None:
+    counts = Counter(c.get("domain") for c in CARDS)
+    assert set(counts) <= DOMAINS, f"unknown domains: {set(counts) - DOMAINS}"
+    for domain in DOMAINS:
+        assert counts[domain] >= MIN_PER_DOMAIN, f"{domain}: only {counts[domain]} cards"
+
+
+@pytest.mark.parametrize("tag", CONCEPT_TAGS)
+def test_concept_tag_coverage(tag: str) -> None:
+    tagged = [c for c in CARDS if tag in c.get("tags", [])]
+    assert len(tagged) >= MIN_PER_CONCEPT, f"{tag}: only {len(tagged)} cards"
+
+
+def test_mcq_count() -> None:
+    assert len(MCQS) >= MIN_MCQ
+
+
+@pytest.mark.parametrize("card", MCQS, ids=_ids(MCQS))
+def test_mcq_is_well_formed(card: Card) -> None:
+    choices: list[str] = card["choices"]
+    answer: str = card["answer"]
+    assert len(choices) == 4
+    assert len({c.strip().casefold() for c in choices}) == 4, "choices must be distinct"
+    assert choices.count(answer) == 1, "answer must equal exactly one choice"
+    assert card["explanation"].strip()
+    for choice in choices:
+        if choice != answer:
+            assert answer.casefold() not in choice.casefold(), f"distractor {choice!r}"
+
+
+def test_classic_empathy_item() -> None:
+    seed = next(c for c in CARDS if c["id"] == "seed-essential-quality")
+    assert seed["type"] == "mcq"
+    assert seed["answer"] == "Empathy"
+    assert set(seed["choices"]) == {
+        "Empathy",
+        "Expertise in many recovery frameworks",
+        "Charisma",
+        "Assertiveness",
+    }
+
+
+def test_every_card_has_a_source() -> None:
+    missing = [c["id"] for c in CARDS if not str(c.get("source", "")).strip()]
+    assert not missing
+
+
+def test_basic_backs_are_short() -> None:
+    long_backs = [c["id"] for c in BASICS if len(c["back"]) >= MAX_BACK_CHARS]
+    assert not long_backs
+
+
+def test_fronts_are_unique() -> None:
+    normalised = Counter(" ".join(c["front"].split()).casefold() for c in CARDS)
+    assert not [front for front, n in normalised.items() if n > 1]
+
+
+def test_ids_are_unique_slugs() -> None:
+    ids = _ids(CARDS)
+    assert len(ids) == len(set(ids)), "duplicate card ids"
+    assert not [i for i in ids if not SLUG.match(i)]
+
+
+def test_tags_are_slugs() -> None:
+    bad = [(c["id"], t) for c in CARDS for t in c.get("tags", []) if not SLUG.match(t)]
+    assert not bad
+
+
+@pytest.mark.parametrize("card", CARDS, ids=_ids(CARDS))
+def test_only_allowed_keys(card: Card) -> None:
+    if card.get("type") == "mcq":
+        assert set(card) == MCQ_KEYS
+    else:
+        assert card.get("type", "basic") == "basic"
+        assert BASIC_REQUIRED <= set(card) <= BASIC_KEYS

@@ -1,0 +1,145 @@
+"""The store on real SQLite files: schema, pragmas, refusals, reviews and undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from srs_crss.deckfile import load_deck
+from srs_crss.errors import DatabaseError, StorageFailure
+from srs_crss.sm2 import CardState, Review, review
+from srs_crss.store import SCHEMA_HEAD, Base, Store, database_url
+from srs_crss.sync import plan_sync
+
+from .conftest import digest
+
+NOW = dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 11, 22)
+
+
+def open_store(path: Path) -> Store:
+    return Store.open(database_url(str(path)))
+
+
+def synced(path: Path, deck: Path) -> Store:
+    store = open_store(path)
+    specs = [load_deck(deck)]
+    store.apply_sync(plan_sync(specs, store.existing_decks(["mini"])).plans, NOW)
+    return store
+
+
+def answer(grade: int) -> Callable[[CardState], Review]:
+    return lambda state: review(state, grade, TODAY)
+
+
+def test_schema_head_matches_migrations() -> None:
+    from srs_crss.migrations import head
+
+    assert head() == SCHEMA_HEAD
+
+
+def test_migrations_build_exactly_the_models(db: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    store = open_store(db)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    store.close()
+    assert diff == []
+
+
+def test_sqlite_pragmas(db: Path) -> None:
+    with open_store(db) as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_reopening_an_up_to_date_database_does_not_write(db: Path) -> None:
+    open_store(db).close()
+    before = digest(db)
+    with open_store(db) as store:
+        assert store.schema_version() == SCHEMA_HEAD
+    assert digest(db) == before
+
+
+def test_newer_schema_is_refused_and_untouched(db: Path) -> None:
+    open_store(db).close()
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    raw.close()
+    before = digest(db)
+    with pytest.raises(DatabaseError, match="newer srs-crss .*schema 9999"):
+        open_store(db)
+    assert digest(db) == before
+
+
+def test_not_a_database_is_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n")
+    with pytest.raises(DatabaseError, match="not an SQLite database; it was left untouched"):
+        open_store(path)
+    assert path.read_text() == "these are my notes, not a database\n"
+    assert not path.with_name("notes.db-wal").exists()
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE recipes (name TEXT)")
+    raw.close()
+    before = digest(path)
+    with pytest.raises(DatabaseError, match="not srs-crss's"):
+        open_store(path)
+    assert digest(path) == before
+
+
+def test_unwritable_place(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(DatabaseError, match="cannot create a database"):
+        open_store(blocker / "sub" / "db.sqlite")
+
+
+def test_review_and_undo_keep_state_and_log_in_step(db: Path, mini: Path) -> None:
+    store = synced(db, mini)
+    learner = store.learner("alex", NOW)
+    card = store.card_view(learner, "mini", "empathy-basics").card
+    ids = []
+    for grade in (4, 4, 1):
+        rid, _ = store.apply_review(learner, card.pk, answer(grade), NOW, 900)
+        ids.append(rid)
+    view = store.card_view(learner, "mini", "empathy-basics")
+    assert [h.grade for h in view.history] == [4, 4, 1]
+    assert view.state == view.history[-1].after
+    assert view.state.lapses == 1
+    with pytest.raises(StorageFailure, match="most recent"):
+        store.undo_review(learner, ids[0])
+    store.undo_review(learner, ids[2])
+    view = store.card_view(learner, "mini", "empathy-basics")
+    assert (
+        view.state
+        == view.history[-1].after
+        == CardState(repetitions=2, ef=250, interval=6, due=TODAY + dt.timedelta(days=6))
+    )
+    store.undo_review(learner, ids[1])
+    store.undo_review(learner, ids[0])
+    view = store.card_view(learner, "mini", "empathy-basics")
+    assert view.state.is_new and view.history == ()
+    store.close()
+
+
+def test_learners_are_separate(db: Path, mini: Path) -> None:
+    store = synced(db, mini)
+    alex, sam = store.learner("alex", NOW), store.learner("sam", NOW)
+    assert alex != sam and store.learner("alex", NOW) == alex
+    card = store.card_view(alex, "mini", "quality").card
+    store.apply_review(alex, card.pk, lambda s: review(s, 5, TODAY), NOW, None)
+    assert not store.card_view(alex, "mini", "quality").state.is_new
+    assert store.card_view(sam, "mini", "quality").state.is_new
+    store.close()
