@@ -144,15 +144,22 @@ def test_bad_grade_is_rejected() -> None:
 # ---- properties -----------------------------------------------------------------
 
 grades = st.lists(st.integers(min_value=0, max_value=5), min_size=1, max_size=40)
-states = st.builds(
-    CardState,
-    repetitions=st.integers(0, 30),
-    ef=st.integers(MIN_EF, 400),
-    interval=st.integers(0, 3000),
-    due=st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1))),
-    extra=st.booleans(),
-    lapses=st.integers(0, 50),
-)
+
+
+@st.composite
+def states(draw: st.DrawFn) -> CardState:
+    """Any state SM-2 can reach: n = 0 means I = 0, n = 1 means I = 1, else I >= 6."""
+    repetitions = draw(st.integers(0, 30))
+    interval = {0: 0, 1: 1}.get(repetitions) or draw(st.integers(6, 3000))
+    new = repetitions == 0 and draw(st.booleans())
+    return CardState(
+        repetitions=repetitions,
+        ef=draw(st.integers(MIN_EF, 400)),
+        interval=interval,
+        due=None if new else draw(st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1))),
+        extra=not new and repetitions >= 1 and draw(st.booleans()),
+        lapses=draw(st.integers(0, 50)),
+    )
 
 
 @given(grades)
@@ -160,7 +167,7 @@ def test_ef_stays_at_or_above_minimum(sequence: list[int]) -> None:
     assert all(s.ef >= MIN_EF for s in run(sequence))
 
 
-@given(states, st.integers(0, 5), st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))
+@given(states(), st.integers(0, 5), st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))
 def test_invariants_of_one_review(state: CardState, grade: int, today: dt.date) -> None:
     snapshot = replace(state)
     outcome = review(state, grade, today)

@@ -43,14 +43,29 @@ def test_schema_head_matches_migrations() -> None:
 
 
 def test_migrations_build_exactly_the_models(db: Path) -> None:
+    """Replaying the Alembic history gives the schema the models (and create_all) give."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
 
-    store = open_store(db)
-    with store.engine.connect() as conn:
+    from srs_crss.migrations import upgrade
+
+    engine = create_engine(database_url(str(db)))
+    with engine.connect() as conn:
+        upgrade(conn)
+    with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    store.close()
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    engine.dispose()
     assert diff == []
+    assert version == SCHEMA_HEAD
+    with open_store(db) as store:  # and the store accepts it as current
+        assert store.schema_version() == SCHEMA_HEAD
+
+
+def test_fresh_database_is_created_at_head(db: Path) -> None:
+    with open_store(db) as store:
+        assert store.schema_version() == SCHEMA_HEAD
 
 
 def test_sqlite_pragmas(db: Path) -> None:

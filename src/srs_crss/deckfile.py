@@ -11,13 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from srs_crss.errors import DeckError
+
+try:  # tomli is tomllib compiled with mypyc: the same parser, three times faster
+    import tomli as toml
+except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is its stdlib twin
+    import tomllib as toml  # type: ignore[no-redef]
 
 __all__ = [
     "CARD_TYPES",
@@ -25,10 +29,15 @@ __all__ = [
     "DeckSpec",
     "bundled_deck_dir",
     "expand_paths",
+    "fingerprint",
     "load_deck",
     "load_decks",
     "parse_deck",
+    "read_deck_bytes",
 ]
+
+FORMAT_VERSION = "1"
+"""Bump when validation changes, so stored fingerprints force a fresh parse."""
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CARD_TYPES = ("basic", "mcq")
@@ -61,24 +70,31 @@ class CardSpec:
     source: str | None = None
     line: int | None = field(default=None, compare=False)
 
-    def content(self) -> dict[str, Any]:
-        """The card's content as plain data (what the database stores)."""
-        return {
+    def columns(self) -> dict[str, Any]:
+        """The card's content as stored: lists as JSON text, plus a content hash.
+
+        Computed in one pass because sync does it for every card of a deck.
+        """
+        choices = _json_list(self.choices)
+        tags = _json_list(self.tags)
+        values = {
             "type": self.type,
             "front": self.front,
             "back": self.back,
-            "choices": list(self.choices),
+            "choices": choices,
             "answer": self.answer,
             "explanation": self.explanation,
             "domain": self.domain,
-            "tags": list(self.tags),
+            "tags": tags,
             "source": self.source,
         }
+        text = "\x1f".join("\x00" if v is None else v for v in values.values())
+        values["content_hash"] = hashlib.sha256(text.encode()).hexdigest()[:32]
+        return values
 
     def content_hash(self) -> str:
         """A fingerprint of the content: equal hashes mean nothing to update."""
-        text = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+        return str(self.columns()["content_hash"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +106,20 @@ class DeckSpec:
     path: Path
     description: str | None = None
     cards: tuple[CardSpec, ...] = ()
+    fingerprint: str | None = None
+    """Hash of the file's bytes (and format version) when loaded from a file."""
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _json_list(items: tuple[str, ...]) -> str:
+    return _ENCODER.encode(list(items)) if items else "[]"
+
+
+def fingerprint(raw: bytes) -> str:
+    """Identifies a deck file's exact bytes under this version's rules."""
+    return hashlib.sha256(FORMAT_VERSION.encode() + b"\0" + raw).hexdigest()
 
 
 def bundled_deck_dir() -> Path:
@@ -125,23 +155,31 @@ def load_decks(paths: Sequence[Path]) -> list[DeckSpec]:
     Raises the first DeckError found; two files declaring the same deck id
     are an error too, since a deck's cards must come from one file.
     """
-    decks: list[DeckSpec] = []
-    seen: dict[str, Path] = {}
-    for path in expand_paths(paths):
-        deck = load_deck(path)
-        if deck.id in seen:
-            raise DeckError(
-                path,
-                f"deck id {deck.id!r} is already used by {seen[deck.id]}",
-                _LineFinder(path.read_text(encoding="utf-8")).deck_key("id"),
-            )
-        seen[deck.id] = path
-        decks.append(deck)
+    decks = [load_deck(path) for path in expand_paths(paths)]
+    check_unique_ids((deck.id, deck.path) for deck in decks)
     return decks
+
+
+def check_unique_ids(decks: Iterable[tuple[str, Path]]) -> None:
+    """Two files may not declare the same deck id: a deck's cards come from one file."""
+    seen: dict[str, Path] = {}
+    for deck_id, path in decks:
+        if deck_id in seen:
+            try:
+                line = _LineFinder(path.read_text(encoding="utf-8")).deck_key("id")
+            except (OSError, UnicodeDecodeError):
+                line = None
+            raise DeckError(path, f"deck id {deck_id!r} is already used by {seen[deck_id]}", line)
+        seen[deck_id] = path
 
 
 def load_deck(path: Path) -> DeckSpec:
     """Read and validate one deck file."""
+    return decode_deck(read_deck_bytes(path), path)
+
+
+def read_deck_bytes(path: Path) -> bytes:
+    """A deck file's bytes, or a DeckError saying why they cannot be read."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -150,12 +188,18 @@ def load_deck(path: Path) -> DeckSpec:
         raise DeckError(path, "is a directory, not a deck file") from None
     except OSError as exc:
         raise DeckError(path, f"cannot read: {exc.strerror}") from None
+    return raw
+
+
+def decode_deck(raw: bytes, path: Path) -> DeckSpec:
+    """Validate a deck file's bytes; `path` is used in messages."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DeckError(path, "not UTF-8 text", line) from None
-    return parse_deck(text, path)
+    deck = parse_deck(text, path)
+    return replace(deck, fingerprint=fingerprint(raw))
 
 
 def parse_deck(text: str, path: Path) -> DeckSpec:
@@ -163,8 +207,8 @@ def parse_deck(text: str, path: Path) -> DeckSpec:
     if not text.strip():
         raise DeckError(path, "file is empty; a deck file needs a [deck] table and [[cards]]")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_POSITION.search(message)
         line = int(match.group(1)) if match else None

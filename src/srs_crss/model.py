@@ -88,7 +88,18 @@ class ExistingDeck:
 
     name: str
     description: str | None
+    source_path: str | None = None
+    fingerprint: str | None = None
     cards: dict[str, ExistingCard] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UnchangedDeck:
+    """A deck whose file is byte-for-byte what was last synced."""
+
+    id: str
+    name: str
+    cards: int
 
 
 @dataclass(frozen=True, slots=True)

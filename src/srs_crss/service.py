@@ -118,12 +118,33 @@ class App:
 
     def sync(self, paths: Sequence[Path]) -> SyncReport:
         """Validate every file, then apply all of them in one transaction."""
-        from srs_crss.deckfile import load_decks
-        from srs_crss.sync import plan_sync
+        from srs_crss import deckfile
+        from srs_crss.sync import DeckPlan, SyncReport, plan_deck, unchanged_plan
 
-        specs = load_decks(paths)
-        existing = self.store.existing_decks([spec.id for spec in specs])
-        report = plan_sync(specs, existing)
+        files = deckfile.expand_paths(paths)
+        raw = {path: deckfile.read_deck_bytes(path) for path in files}
+        same = self.store.decks_with_fingerprints(
+            {str(path.resolve()): deckfile.fingerprint(raw[path]) for path in files}
+        )
+        # Files byte-identical to their last sync need no parsing at all.
+        specs = {
+            path: deckfile.decode_deck(raw[path], path)
+            for path in files
+            if str(path.resolve()) not in same
+        }
+        deck_ids = [
+            (specs[path].id if path in specs else same[str(path.resolve())].id, path)
+            for path in files
+        ]
+        deckfile.check_unique_ids(deck_ids)
+        existing = self.store.existing_decks([spec.id for spec in specs.values()])
+        plans: list[DeckPlan] = [
+            plan_deck(specs[path], existing.get(specs[path].id))
+            if path in specs
+            else unchanged_plan(same[str(path.resolve())], path)
+            for path in files
+        ]
+        report = SyncReport(plans=tuple(plans))
         if report.changed:
             self.store.apply_sync(report.plans, self.now())
         return report

@@ -13,6 +13,7 @@ PostgreSQL for a cohort.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,9 +21,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
+    Column,
     Connection,
     Date,
     DateTime,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     SmallInteger,
     String,
     Table,
@@ -41,6 +43,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
     select,
@@ -104,6 +107,7 @@ class DeckRow(Base):
     name: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     source_path: Mapped[str | None] = mapped_column(Text)
+    source_hash: Mapped[str | None] = mapped_column(String(64))
     synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -121,11 +125,11 @@ class CardRow(Base):
     type: Mapped[str] = mapped_column(String(10))
     front: Mapped[str] = mapped_column(Text)
     back: Mapped[str | None] = mapped_column(Text)
-    choices: Mapped[list[str]] = mapped_column(JSON)
+    choices: Mapped[str] = mapped_column(Text)  # JSON list, encoded once by deckfile
     answer: Mapped[str | None] = mapped_column(Text)
     explanation: Mapped[str | None] = mapped_column(Text)
     domain: Mapped[str | None] = mapped_column(Text)
-    tags: Mapped[list[str]] = mapped_column(JSON)
+    tags: Mapped[str] = mapped_column(Text)  # JSON list of slugs
     source: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -344,26 +348,30 @@ class Store:
     def _ensure_schema(self, migrate: bool) -> None:
         with self.engine.connect() as conn:
             version = _read_version(conn)
-            if version == SCHEMA_HEAD:
-                _use_wal(self.engine)
-                return
-            if version is not None and version not in KNOWN_REVISIONS:
-                raise DatabaseError(
-                    f"{describe(self.url)} was written by a newer srs-crss "
-                    f"(schema {version}; this version knows up to {SCHEMA_HEAD}). "
-                    "Upgrade srs-crss; the database was not modified."
-                )
-            if version is None and _has_foreign_tables(conn):
-                raise DatabaseError(
-                    f"{describe(self.url)} holds tables that are not srs-crss's; "
-                    "it was left untouched"
-                )
-        if migrate:
-            from srs_crss.migrations import upgrade
-
+            foreign = version is None and _has_foreign_tables(conn)
+        if version == SCHEMA_HEAD:
             _use_wal(self.engine)
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(srs_write=True)
+            return
+        if version is not None and version not in KNOWN_REVISIONS:
+            raise DatabaseError(
+                f"{describe(self.url)} was written by a newer srs-crss "
+                f"(schema {version}; this version knows up to {SCHEMA_HEAD}). "
+                "Upgrade srs-crss; the database was not modified."
+            )
+        if foreign:
+            raise DatabaseError(
+                f"{describe(self.url)} holds tables that are not srs-crss's; it was left untouched"
+            )
+        if not migrate:
+            return
+        _use_wal(self.engine)
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(srs_write=True)
+            if version is None:
+                _create_fresh(conn)
+            else:
+                from srs_crss.migrations import upgrade
+
                 upgrade(conn)
 
     @contextmanager
@@ -414,13 +422,23 @@ class Store:
         result: dict[str, model.ExistingDeck] = {}
         with self._read() as conn:
             rows = conn.execute(
-                select(decks_t.c.id, decks_t.c.slug, decks_t.c.name, decks_t.c.description).where(
-                    decks_t.c.slug.in_(list(slugs))
-                )
+                select(
+                    decks_t.c.id,
+                    decks_t.c.slug,
+                    decks_t.c.name,
+                    decks_t.c.description,
+                    decks_t.c.source_path,
+                    decks_t.c.source_hash,
+                ).where(decks_t.c.slug.in_(list(slugs)))
             ).all()
             ids = {row.id: row.slug for row in rows}
             for row in rows:
-                result[row.slug] = model.ExistingDeck(name=row.name, description=row.description)
+                result[row.slug] = model.ExistingDeck(
+                    name=row.name,
+                    description=row.description,
+                    source_path=row.source_path,
+                    fingerprint=row.source_hash,
+                )
             if ids:
                 cards = conn.execute(
                     select(
@@ -436,6 +454,31 @@ class Store:
                         content_hash=content_hash, position=position, retired=bool(retired)
                     )
         return result
+
+    def decks_with_fingerprints(
+        self, fingerprints: dict[str, str]
+    ) -> dict[str, model.UnchangedDeck]:
+        """Decks last synced from exactly these files (path -> fingerprint of its bytes).
+
+        A file whose bytes match what was last applied needs no parsing: the
+        database already holds exactly its content.
+        """
+        if not fingerprints:
+            return {}
+        active = (
+            select(func.count())
+            .where(cards_t.c.deck_id == decks_t.c.id, cards_t.c.retired.is_(False))
+            .scalar_subquery()
+        )
+        query = select(
+            decks_t.c.slug, decks_t.c.name, decks_t.c.source_path, decks_t.c.source_hash, active
+        ).where(decks_t.c.source_path.in_(list(fingerprints)))
+        with self._read() as conn:
+            return {
+                path: model.UnchangedDeck(id=slug, name=name, cards=count)
+                for slug, name, path, digest, count in conn.execute(query)
+                if fingerprints.get(path) == digest
+            }
 
     def apply_sync(self, plans: Sequence[DeckPlan], now: dt.datetime) -> None:
         """Apply sync plans in one transaction: all of them or none."""
@@ -763,9 +806,29 @@ def _read_version(conn: Connection) -> str | None:
 
 
 def _version_column() -> Any:
-    from sqlalchemy import column, table
+    return _alembic_version.c.version_num
 
-    return table("alembic_version", column("version_num")).c.version_num
+
+_alembic_version = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), primary_key=True),
+)
+
+
+def _create_fresh(conn: Connection) -> None:
+    """Create the current schema on an empty database and stamp it with the head.
+
+    What Alembic's docs advise for new databases (create_all, then stamp): it
+    avoids importing Alembic and replaying history. A test checks that the
+    migrations build exactly the same schema.
+    """
+    with conn.begin():
+        if _read_version(conn) is not None:  # another process got there first
+            return
+        Base.metadata.create_all(conn)
+        _alembic_version.create(conn)
+        conn.execute(insert(_alembic_version).values(version_num=SCHEMA_HEAD))
 
 
 def _use_wal(engine: Engine) -> None:
@@ -830,16 +893,10 @@ def _scope_filters(scope: model.Scope) -> list[Any]:
         filters.append(decks_t.c.slug.in_(list(scope.decks)))
     if scope.tag:
         # tags are slugs stored as a JSON list: '"tag"' with its quotes is exact.
-        filters.append(cast_text(cards_t.c.tags).like(f'%"{scope.tag}"%'))
+        filters.append(cards_t.c.tags.like(f'%"{scope.tag}"%'))
     if scope.domain:
         filters.append(func.lower(cards_t.c.domain) == scope.domain.lower())
     return filters
-
-
-def cast_text(column: Any) -> Any:
-    from sqlalchemy import cast as sql_cast
-
-    return sql_cast(column, Text)
 
 
 def _state_for(conn: Connection, learner_id: int, card_pk: int) -> CardState:
@@ -894,11 +951,11 @@ def _card_from_row(row: Any) -> model.Card:
         type=row.type,
         front=row.front,
         back=row.back,
-        choices=tuple(row.choices or ()),
+        choices=tuple(json.loads(row.choices)),
         answer=row.answer,
         explanation=row.explanation,
         domain=row.domain,
-        tags=tuple(row.tags or ()),
+        tags=tuple(json.loads(row.tags)),
         source=row.source,
         position=row.position,
         retired=bool(row.retired),
@@ -932,27 +989,13 @@ def _history_from_row(row: Any) -> model.HistoryEntry:
     )
 
 
-def _content_values(card: Any) -> dict[str, Any]:
-    return {
-        "type": card.type,
-        "front": card.front,
-        "back": card.back,
-        "choices": list(card.choices),
-        "answer": card.answer,
-        "explanation": card.explanation,
-        "domain": card.domain,
-        "tags": list(card.tags),
-        "source": card.source,
-        "content_hash": card.content_hash(),
-    }
-
-
 def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
     spec = plan.spec
     deck_values = {
         "name": spec.name,
         "description": spec.description,
-        "source_path": str(spec.path),
+        "source_path": str(spec.path.resolve()),
+        "source_hash": spec.fingerprint,
         "synced_at": now,
     }
     if plan.new_deck:
@@ -964,18 +1007,15 @@ def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
         conn.execute(update(decks_t).where(decks_t.c.id == deck_id).values(**deck_values))
     assert deck_id is not None
     if plan.added:
+        # The timestamps are the deck's synced_at (just written as `now`): taken
+        # from the deck row in SQL rather than converted again for every row.
+        stamp = select(decks_t.c.synced_at).where(decks_t.c.id == deck_id).scalar_subquery()
         conn.execute(
-            insert(cards_t),
+            insert(cards_t).values(
+                deck_id=deck_id, retired=false(), created_at=stamp, content_changed_at=stamp
+            ),
             [
-                {
-                    "deck_id": deck_id,
-                    "slug": card.id,
-                    "position": position,
-                    "retired": False,
-                    "created_at": now,
-                    "content_changed_at": now,
-                    **_content_values(card),
-                }
+                {"slug": card.id, "position": position, **card.columns()}
                 for position, card in plan.added
             ],
         )
@@ -990,7 +1030,7 @@ def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
             ),
             [
                 {"b_slug": card.id, "b_position": position}
-                | {f"b_{k}": v for k, v in _content_values(card).items()}
+                | {f"b_{k}": v for k, v in card.columns().items()}
                 for position, card in plan.updated
             ],
         )

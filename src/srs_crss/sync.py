@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from srs_crss.deckfile import CardSpec, DeckSpec
-from srs_crss.model import ExistingDeck
+from srs_crss.model import ExistingDeck, UnchangedDeck
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,13 @@ def plan_deck(spec: DeckSpec, existing: ExistingDeck | None) -> DeckPlan:
     return DeckPlan(
         spec=spec,
         new_deck=False,
-        deck_changed=(existing.name, existing.description) != (spec.name, spec.description),
+        deck_changed=(
+            existing.name,
+            existing.description,
+            existing.fingerprint,
+            existing.source_path,
+        )
+        != (spec.name, spec.description, spec.fingerprint, str(spec.path.resolve())),
         added=tuple(added),
         updated=tuple(updated),
         restored=tuple(restored),
@@ -106,3 +113,9 @@ def plan_deck(spec: DeckSpec, existing: ExistingDeck | None) -> DeckPlan:
 def plan_sync(specs: Sequence[DeckSpec], existing: Mapping[str, ExistingDeck]) -> SyncReport:
     """Plan a whole sync: one DeckPlan per file."""
     return SyncReport(plans=tuple(plan_deck(spec, existing.get(spec.id)) for spec in specs))
+
+
+def unchanged_plan(deck: UnchangedDeck, path: Path) -> DeckPlan:
+    """The plan for a file identical to the one last synced: nothing to do."""
+    spec = DeckSpec(id=deck.id, name=deck.name, path=path)
+    return DeckPlan(spec=spec, new_deck=False, deck_changed=False, unchanged=deck.cards)

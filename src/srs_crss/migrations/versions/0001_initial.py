@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("source_path", sa.Text(), nullable=True),
+        sa.Column("source_hash", sa.String(64), nullable=True),
         sa.Column("synced_at", sa.DateTime(), nullable=False),
     )
     op.create_table(
@@ -37,11 +38,11 @@ def upgrade() -> None:
         sa.Column("type", sa.String(10), nullable=False),
         sa.Column("front", sa.Text(), nullable=False),
         sa.Column("back", sa.Text(), nullable=True),
-        sa.Column("choices", sa.JSON(), nullable=False),
+        sa.Column("choices", sa.Text(), nullable=False),
         sa.Column("answer", sa.Text(), nullable=True),
         sa.Column("explanation", sa.Text(), nullable=True),
         sa.Column("domain", sa.Text(), nullable=True),
-        sa.Column("tags", sa.JSON(), nullable=False),
+        sa.Column("tags", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=True),
         sa.Column("content_hash", sa.String(64), nullable=False),
         sa.Column("retired", sa.Boolean(), nullable=False),

@@ -1,0 +1,1 @@
+"""Benchmarks for srs-crss: ratios measured in one run against a baseline."""
