@@ -57,7 +57,9 @@ def cli(db: Path) -> Invoke:
     """Run `srs-crss ARGS` in-process against the test database at a fixed time."""
     runner = CliRunner()
 
-    def invoke(*args: str, now: str = NOW, env: dict[str, str] | None = None) -> Result:
+    def invoke(
+        *args: str, now: str = NOW, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Result:
         full_env = {
             "SRS_CRSS_DB": str(db),
             "SRS_CRSS_NOW": now,
@@ -66,7 +68,7 @@ def cli(db: Path) -> Invoke:
             "COLUMNS": "120",
         }
         full_env.update(env or {})
-        return runner.invoke(app, list(args), env=full_env)
+        return runner.invoke(app, list(args), env=full_env, input=input)
 
     return invoke
 
@@ -78,3 +80,18 @@ def digest(path: Path) -> str:
         if p.exists():
             h.update(p.read_bytes())
     return h.hexdigest()
+
+
+def write_basic_deck(
+    path: Path, count: int, deck_id: str = "many", domain: str = "Advocacy"
+) -> Path:
+    """A deck of `count` basic cards c00, c01, ... (tag "odd" on odd ones)."""
+    parts = [f'[deck]\nid = "{deck_id}"\nname = "Deck {deck_id}"\n']
+    for i in range(count):
+        tags = '["odd"]' if i % 2 else "[]"
+        parts.append(
+            f'[[cards]]\nid = "c{i:02d}"\nfront = "Front {i}"\nback = "Back {i}"\n'
+            f'domain = "{domain}"\ntags = {tags}\n'
+        )
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path

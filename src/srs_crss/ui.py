@@ -74,9 +74,7 @@ def run(session: Session, screen: Screen) -> Summary | None:
                 _one_card(session, screen, card)
             except _Undo:
                 undone = session.undo()
-                if undone is None:
-                    screen.hint("Nothing to undo yet.")
-                else:
+                if undone is not None:
                     screen.note(f"Undid your answer to {undone.qualified_id}; here it is again.")
     except (_Quit, KeyboardInterrupt):
         pass
@@ -92,16 +90,18 @@ def _one_card(session: Session, screen: Screen, card: Card) -> None:
     picked: str | None = None
     if card.type == "mcq":
         letters = LETTERS[: len(choices)]
-        key = _read(screen, f"Your answer ({letters[0]}-{letters[-1]})", set(letters.lower()))
+        key = _read(
+            screen, f"Your answer ({letters[0]}-{letters[-1]})", set(letters.lower()), session
+        )
         picked = choices[letters.lower().index(key)]
     elif not screen.reveal_implied:
-        _read(screen, "Space or Enter: show the answer", {SPACE, ENTER})
+        _read(screen, "Space or Enter: show the answer", {SPACE, ENTER}, session)
     screen.show_back(card, choices, picked)
     allowed = _grades_after(card, picked)
     default = {"345": "4", "012": "1"}.get(allowed)
     prompt = f"Grade {allowed[0]}-{allowed[-1]}" + (f" (Enter = {default})" if default else "")
     keys = set(allowed) | ({ENTER} if default else set())
-    key = _read(screen, prompt, keys)
+    key = _read(screen, prompt, keys, session)
     grade = int(default if key == ENTER and default else key)
     elapsed_ms = int((time.monotonic() - started) * 1000)
     session.answer(grade, elapsed_ms)
@@ -114,7 +114,7 @@ def _grades_after(card: Card, picked: str | None) -> str:
     return "345" if picked == card.answer else "012"
 
 
-def _read(screen: Screen, prompt: str, allowed: set[str]) -> str:
+def _read(screen: Screen, prompt: str, allowed: set[str], session: Session) -> str:
     """Read keys until one in `allowed` (or u / q); meaningless keys get a hint."""
     while True:
         key = screen.key(prompt)
@@ -126,7 +126,10 @@ def _read(screen: Screen, prompt: str, allowed: set[str]) -> str:
         if key == "q":
             raise _Quit
         if key == "u":
-            raise _Undo
+            if session.can_undo():
+                raise _Undo
+            screen.hint("Nothing to undo yet.")
+            continue
         shown = {ENTER: "Enter", SPACE: "Space"}.get(key, repr(key))
         screen.hint(f"{shown} does nothing here. {prompt}; u: undo; q: quit.")
 

@@ -1,0 +1,181 @@
+"""`srs-crss review` with piped input: queue rules, limits, extra reviews, undo, MCQ."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import Invoke, write_basic_deck
+
+DAY1 = "2026-11-22T10:00:00+00:00"
+DAY2 = "2026-11-23T10:00:00+00:00"
+
+
+def shown(output: str) -> list[str]:
+    """Qualified ids of the cards shown, in order."""
+    return re.findall(r"^\[([a-z0-9-]+/[a-z0-9-]+)\]", output, flags=re.MULTILINE)
+
+
+def history(cli: Invoke, card: str) -> list[dict[str, object]]:
+    result: list[dict[str, object]] = json.loads(cli("show", card, "--json").output)["history"]
+    return result
+
+
+@pytest.fixture
+def many(cli: Invoke, tmp_path: Path) -> Path:
+    deck = write_basic_deck(tmp_path / "many.toml", 30)
+    assert cli("sync", str(deck)).exit_code == 0
+    return deck
+
+
+def test_new_cards_in_file_order_up_to_daily_limit(cli: Invoke, many: Path) -> None:
+    result = cli("review", input="4\n" * 40)
+    assert result.exit_code == 0, result.output
+    assert shown(result.output) == [f"many/c{i:02d}" for i in range(20)]
+    assert "Reviewed: 20   Correct: 100%" in result.output
+    # a second session the same day gets no more new cards
+    again = cli("review", input="4\n" * 5)
+    assert shown(again.output) == []
+    assert "Nothing due right now. The next card is due on 2026-11-23." in again.output
+    assert "10 new cards are waiting; today's new-card limit is used up" in again.output
+
+
+def test_explicit_new_overrides_what_is_left(cli: Invoke, many: Path) -> None:
+    cli("review", "--new", "18", input="4\n" * 18)
+    left = cli("review", input="4\n" * 5)
+    assert shown(left.output) == ["many/c18", "many/c19"]
+    explicit = cli("review", "--new", "3", input="4\n" * 5)
+    assert shown(explicit.output) == ["many/c20", "many/c21", "many/c22"]
+
+
+def test_due_cards_oldest_first_then_new(cli: Invoke, many: Path) -> None:
+    cli("review", "--new", "2", input="4\n4\n")  # c00, c01: due 11-23
+    cli("review", "--new", "1", input="4\n4\n4\n", now=DAY2)  # c00, c01: due 11-29; c02: 11-24
+    later = "2026-11-30T10:00:00+00:00"
+    result = cli("review", "--new", "1", input="4\n" * 4, now=later)
+    assert shown(result.output) == ["many/c02", "many/c00", "many/c01", "many/c03"]
+
+
+def test_overdue_cards_come_before_new_ones(cli: Invoke, many: Path) -> None:
+    cli("review", "--new", "3", input="4\n4\n4\n")
+    result = cli("review", "--new", "1", input="4\n" * 4, now=DAY2)
+    assert shown(result.output) == ["many/c00", "many/c01", "many/c02", "many/c03"]
+    assert "(1 new, 3 review, 0 extra)" in result.output
+
+
+def test_limit_tag_domain_and_deck(cli: Invoke, many: Path, tmp_path: Path) -> None:
+    other = write_basic_deck(
+        tmp_path / "other.toml", 3, deck_id="other", domain="Ethical Responsibility"
+    )
+    cli("sync", str(other))
+    assert len(shown(cli("review", "--limit", "4", input="4\n" * 10).output)) == 4
+    tagged = shown(cli("review", "--tag", "odd", "--new", "2", input="4\n" * 10).output)
+    assert tagged == ["many/c05", "many/c07"]
+    by_domain = cli("review", "--domain", "ethical responsibility", input="4\n" * 10)
+    assert shown(by_domain.output) == ["other/c00", "other/c01", "other/c02"]
+    assert shown(cli("review", "--deck", "many", "--new", "1", input="4\n").output) == ["many/c04"]
+    unknown = cli("review", "--deck", "nope")
+    assert unknown.exit_code == 2 and "no deck 'nope'" in unknown.output
+
+
+def test_failed_card_returns_until_passed(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--new", "2", input="1\n4\n2\n5\n")
+    assert shown(result.output) == ["many/c00", "many/c01", "many/c00", "many/c00"]
+    grades = [h["grade"] for h in history(cli, "many/c00")]
+    kinds = [h["kind"] for h in history(cli, "many/c00")]
+    assert grades == [1, 2, 5] and kinds == ["new", "relearn", "relearn"]
+    assert json.loads(cli("show", "many/c00", "--json").output)["state"]["due"] == "2026-11-23"
+
+
+def test_grade_three_needs_an_extra_review(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--new", "1", input="3\n3\n4\n")
+    assert shown(result.output) == ["many/c00"] * 3
+    assert "(0 new, 0 review, 1 extra)" in result.output
+    rows = history(cli, "many/c00")
+    assert [r["kind"] for r in rows] == ["new", "extra", "extra"]
+    assert rows[-1]["due"] == "2026-11-23" and rows[-1]["ef"] == 2.36
+
+
+def test_ending_early_leaves_failed_cards_due_today(cli: Invoke, many: Path) -> None:
+    cli("review", "--new", "1", input="0\n")  # end of input after one answer
+    result = cli("review", "--new", "0", input="q\n")
+    assert shown(result.output) == ["many/c00"]
+    assert "Reviewed: 0" in result.output
+
+
+def test_undo_restores_state_and_removes_the_log_row(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--new", "3", input="4\n5\nu\nu\n3\n4\n4\n4\n")
+    assert shown(result.output) == [
+        "many/c00", "many/c01", "many/c02", "many/c01", "many/c00", "many/c01", "many/c02",
+        "many/c00",
+    ]  # fmt: skip
+    assert "Undid your answer to many/c01" in result.output
+    assert "Undid your answer to many/c00" in result.output
+    assert [h["grade"] for h in history(cli, "many/c00")] == [3, 4]
+    assert [h["grade"] for h in history(cli, "many/c01")] == [4]
+
+
+def test_undo_with_nothing_to_undo_is_a_hint(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--new", "1", input="u\n4\n")
+    assert "Nothing to undo yet." in result.output
+    assert result.exit_code == 0 and shown(result.output) == ["many/c00"]
+
+
+def test_unknown_lines_are_refused_and_asked_again(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--new", "1", input="7\nhello\n\nx\n4\n")
+    assert result.exit_code == 0
+    assert result.output.count("does nothing here") == 4
+    assert [h["grade"] for h in history(cli, "many/c00")] == [4]
+    assert "Traceback" not in result.output and "\x1b[" not in result.output
+
+
+def test_end_of_input_keeps_answers(cli: Invoke, many: Path) -> None:
+    result = cli("review", input="4\n5\n")
+    assert result.exit_code == 0
+    assert "Reviewed: 2" in result.output
+    assert "Due tomorrow: 2   Streak: 1 day" in result.output
+
+
+def test_duration_is_recorded(cli: Invoke, many: Path, db: Path) -> None:
+    import sqlite3
+
+    cli("review", "--new", "1", input="4\n")
+    with sqlite3.connect(db) as conn:
+        (duration,) = conn.execute("SELECT duration_ms FROM reviews").fetchone()
+    conn.close()
+    assert isinstance(duration, int) and duration >= 0
+
+
+def test_multiple_choice_letter_then_grade(cli: Invoke, mini: Path) -> None:
+    cli("sync", str(mini))
+    first = cli("review", "--new", "2", input="4\n")
+    letters = dict(re.findall(r"^  ([A-D])\) (.+)$", first.output, flags=re.MULTILINE))
+    right = next(k for k, v in letters.items() if v == "Empathy")
+    wrong = next(k for k, v in letters.items() if v != "Empathy")
+    # wrong pick: only 0-2 accepted, Enter = 1; then it comes back; right pick, Enter = 4
+    result = cli("review", input=f"{wrong}\n4\n\n{right.lower()}\n\n")
+    assert "Not quite. Answer:" in result.output
+    assert result.output.count("does nothing here") == 1
+    assert "Correct. Answer:" in result.output
+    assert "Why: Empathy builds trust." in result.output
+    assert [h["grade"] for h in history(cli, "mini/quality")] == [1, 4]
+
+
+def test_choice_order_is_shuffled_per_review_but_deterministic(cli: Invoke, mini: Path) -> None:
+    cli("sync", str(mini))
+
+    def order(output: str) -> list[str]:
+        return re.findall(r"^  [A-D]\) (.+)$", output, flags=re.MULTILINE)
+
+    a = order(cli("review", "--deck", "mini", "--new", "2", input="4\nq\n").output)
+    b = order(cli("review", "--deck", "mini", "--new", "2", input="4\nq\n").output)
+    assert a == b and sorted(a) == ["Assertiveness", "Charisma", "Empathy", "Expertise"]
+
+
+def test_nothing_due_on_empty_scope(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--tag", "nothing-has-this")
+    assert result.exit_code == 0
+    assert "Nothing due right now." in result.output
