@@ -298,7 +298,7 @@ class TerminalScreen:
         self.console.print(legend, end="")
 
     def key(self, prompt: str) -> str | None:
-        self.console.print(f"[dim]{prompt}  ·  u undo  ·  q quit[/dim]", end="\r")
+        self.console.print(f"[dim]{prompt}  ·  u undo  ·  q quit[/dim]")
         while True:
             ready, _, _ = select.select([self.fd], [], [])
             if not ready:
