@@ -179,3 +179,14 @@ def test_nothing_due_on_empty_scope(cli: Invoke, many: Path) -> None:
     result = cli("review", "--tag", "nothing-has-this")
     assert result.exit_code == 0
     assert "Nothing due right now." in result.output
+
+
+def test_header_counts_leave_out_retired_cards(cli: Invoke, tmp_path: Path) -> None:
+    deck = write_basic_deck(tmp_path / "many.toml", 4)
+    cli("sync", str(deck))
+    cli("review", input="1\n1\n3\n4\nq\n")  # c00, c01 failed; c02 awaits an extra review
+    deck.write_text("\n\n".join(p for p in deck.read_text().split("\n\n") if "c01" not in p))
+    assert "1 retired" in cli("sync", str(deck)).output
+    result = cli("review", "--new", "0", input="q\n")
+    assert "0 done, 2 left (0 new, 1 review, 1 extra)" in result.output
+    assert shown(result.output) == ["many/c00"]

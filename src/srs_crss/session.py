@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from srs_crss import clock, sm2
 from srs_crss.model import Card, Scope
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 DEFAULT_NEW_PER_DAY = 20
 CONTENT_BATCH = 64
+DUE_PAGE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +122,60 @@ def streak(days: Sequence[dt.date], today: dt.date) -> int:
     return count
 
 
+class _DuePages:
+    """Due cards fetched a page at a time, in queue order.
+
+    A learner can have tens of thousands of cards due; fetching them all
+    before showing the first would make every session slow to start. The
+    counts for the header come from one aggregate query instead.
+    """
+
+    def __init__(
+        self, store: Store, learner_id: int, day: dt.date, scope: Scope, limit: int | None
+    ) -> None:
+        self.store, self.learner_id, self.day, self.scope = store, learner_id, day, scope
+        total, extra, relearn = store.due_counts(learner_id, day, scope, limit)
+        self.unfetched = total
+        # kinds of the cards not fetched yet, for the header
+        self.kinds: Counter[sm2.ReviewKind] = Counter(
+            {
+                sm2.ReviewKind.EXTRA: extra,
+                sm2.ReviewKind.RELEARN: relearn,
+                sm2.ReviewKind.REVIEW: total - extra - relearn,
+            }
+        )
+        self.after: tuple[Any, ...] | None = None
+
+    def next_page(self, seen: Container[int]) -> list[tuple[int, sm2.CardState]]:
+        if self.unfetched <= 0:
+            return []
+        rows = self.store.due_page(
+            self.learner_id, self.day, self.scope, self.after, min(DUE_PAGE, self.unfetched)
+        )
+        if not rows:
+            self.unfetched = 0
+            self.kinds.clear()
+            return []
+        self.after = rows[-1][2]
+        page = []
+        for pk, state, _ in rows:
+            if pk in seen:  # answered earlier this session and due again today
+                continue
+            page.append((pk, state))
+            self.unfetched -= 1
+            kind = sm2.kind_of(state)
+            self.kinds[kind] = max(0, self.kinds[kind] - 1)
+        return page
+
+
 @dataclass
 class Session:
-    """One sitting: builds the queue, records answers, undoes them."""
+    """One sitting: builds the queue, records answers, undoes them.
+
+    The queue is four lines, served in order: cards put back by undo, due
+    cards (fetched a page at a time), new cards, and cards to see again
+    today (failed, or awaiting an extra review).
+    """
 
     store: Store
     learner_id: int
@@ -132,10 +184,14 @@ class Session:
     options: QueueOptions = QueueOptions()
     cards: dict[int, Card] = field(default_factory=dict)
     states: dict[int, sm2.CardState] = field(default_factory=dict)
-    queue: deque[int] = field(default_factory=deque)
+    ahead: deque[int] = field(default_factory=deque)
+    due: deque[int] = field(default_factory=deque)
+    new: deque[int] = field(default_factory=deque)
+    again: deque[int] = field(default_factory=deque)
     kinds: Counter[sm2.ReviewKind] = field(default_factory=Counter)
     answered: list[Answered] = field(default_factory=list)
     floor_day: dt.date | None = None
+    pages: _DuePages | None = None
 
     # ---- building ------------------------------------------------------------
 
@@ -151,32 +207,36 @@ class Session:
         return max(0, self.options.new_per_day - introduced)
 
     def build(self) -> None:
-        """Fill the queue: due cards first, then new ones (ids and states only)."""
+        """Set up the queue: due cards first (lazily), then new ones."""
         self.floor_day = self.store.latest_review_day(self.learner_id)
         today = self.today()
         limit = self.options.limit
-        due = self.store.due_states(self.learner_id, today, self.options.scope, limit)
+        self.pages = _DuePages(self.store, self.learner_id, today, self.options.scope, limit)
         wanted_new = self.options.new if self.options.new is not None else self.new_left_today()
         if limit is not None:
-            wanted_new = min(wanted_new, limit - len(due))
-        new = self.store.new_card_ids(self.learner_id, self.options.scope, max(0, wanted_new))
-        for pk, state in due:
-            self._push(pk, state)
-        for pk in new:
-            self._push(pk, sm2.CardState())
+            wanted_new = min(wanted_new, limit - self.pages.unfetched)
+        for pk in self.store.new_card_ids(self.learner_id, self.options.scope, max(0, wanted_new)):
+            self._push(self.new, pk, sm2.CardState())
 
-    def _push(self, pk: int, state: sm2.CardState, front: bool = False) -> None:
+    def _push(self, line: deque[int], pk: int, state: sm2.CardState, front: bool = False) -> None:
         self.states[pk] = state
         self.kinds[sm2.kind_of(state)] += 1
         if front:
-            self.queue.appendleft(pk)
+            line.appendleft(pk)
         else:
-            self.queue.append(pk)
+            line.append(pk)
 
-    def _pop(self) -> int:
-        pk = self.queue.popleft()
-        self.kinds[sm2.kind_of(self.states[pk])] -= 1
-        return pk
+    def _head(self) -> deque[int] | None:
+        """The line the current card comes from (refilling due cards as needed)."""
+        if self.ahead:
+            return self.ahead
+        if not self.due and self.pages is not None:
+            for pk, state in self.pages.next_page(self.states):
+                self._push(self.due, pk, state)
+        for line in (self.due, self.new, self.again):
+            if line:
+                return line
+        return None
 
     def nothing_due(self) -> NothingDue:
         """Explain an empty queue."""
@@ -192,12 +252,13 @@ class Session:
 
     def current(self) -> Card | None:
         """The card to show now, or None when the session is over."""
-        if not self.queue:
+        line = self._head()
+        if line is None:
             return None
-        pk = self.queue[0]
+        pk = line[0]
         if pk not in self.cards:
-            # load content lazily, a batch at a time, so a huge queue starts fast
-            batch = [p for p in list(islice(self.queue, 0, CONTENT_BATCH)) if p not in self.cards]
+            # content is loaded a batch at a time, from the same line
+            batch = [p for p in islice(line, 0, CONTENT_BATCH) if p not in self.cards]
             self.cards.update(self.store.cards_by_pk(batch))
         return self.cards[pk]
 
@@ -208,10 +269,11 @@ class Session:
         return self.store.review_count(self.learner_id, card.pk)
 
     def progress(self) -> Progress:
-        kinds = self.kinds
+        kinds = self.kinds + (self.pages.kinds if self.pages else Counter())
+        unfetched = self.pages.unfetched if self.pages else 0
         return Progress(
             done=len(self.answered),
-            left=len(self.queue),
+            left=len(self.ahead) + len(self.due) + unfetched + len(self.new) + len(self.again),
             new=kinds[sm2.ReviewKind.NEW],
             review=kinds[sm2.ReviewKind.REVIEW] + kinds[sm2.ReviewKind.RELEARN],
             extra=kinds[sm2.ReviewKind.EXTRA],
@@ -219,10 +281,10 @@ class Session:
 
     def answer(self, grade: int, duration_ms: int) -> Answered:
         """Grade the current card; committed to the database before returning."""
-        if not self.queue:
-            raise IndexError("no card to answer")
         card = self.current()
-        assert card is not None
+        line = self._head()
+        if card is None or line is None:
+            raise IndexError("no card to answer")
         pk = card.pk
         day = self.today()
         moment = clock.to_utc(self.now())
@@ -233,10 +295,11 @@ class Session:
             moment,
             duration_ms,
         )
-        self._pop()
+        line.popleft()
+        self.kinds[sm2.kind_of(outcome.before)] -= 1
         again_today = outcome.after.due is not None and outcome.after.due <= day
         if again_today:
-            self._push(pk, outcome.after)
+            self._push(self.again, pk, outcome.after)
         else:
             self.states[pk] = outcome.after
         self.floor_day = max(self.floor_day or day, day)
@@ -256,12 +319,12 @@ class Session:
         pk = last.card.pk
         if last.requeued:
             # remove the copy queued for later today (the last occurrence)
-            for index in range(len(self.queue) - 1, -1, -1):
-                if self.queue[index] == pk:
-                    del self.queue[index]
+            for index in range(len(self.again) - 1, -1, -1):
+                if self.again[index] == pk:
+                    del self.again[index]
                     self.kinds[sm2.kind_of(last.outcome.after)] -= 1
                     break
-        self._push(pk, last.outcome.before, front=True)
+        self._push(self.ahead, pk, last.outcome.before, front=True)
         return last.card
 
     def summary(self) -> Summary:

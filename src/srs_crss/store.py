@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -40,6 +40,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     bindparam,
+    case,
     create_engine,
     delete,
     event,
@@ -47,6 +48,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy import exc as sa_exc
@@ -116,6 +118,7 @@ class CardRow(Base):
     __table_args__ = (
         UniqueConstraint("deck_id", "slug", name="uq_cards_deck_slug"),
         Index("ix_cards_deck_position", "deck_id", "retired", "position"),
+        Index("ix_cards_retired", "retired"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -149,7 +152,10 @@ class CardStateRow(Base):
     """One learner's current SM-2 state of one card; no row means new."""
 
     __tablename__ = "card_states"
-    __table_args__ = (Index("ix_card_states_due", "learner_id", "due"),)
+    # Covers the due counts (no table lookups for the header of a session).
+    __table_args__ = (
+        Index("ix_card_states_due", "learner_id", "due", "extra", "repetitions", "card_id"),
+    )
 
     learner_id: Mapped[int] = mapped_column(
         ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
@@ -551,30 +557,79 @@ class Store:
 
     # ---- the review queue ---------------------------------------------------
 
-    def due_states(
+    def due_counts(
         self, learner_id: int, today: dt.date, scope: model.Scope, limit: int | None = None
-    ) -> list[tuple[int, CardState]]:
-        """Active cards due today or earlier (ids and states), oldest due first."""
-        query = (
-            select(states_t.c.card_id, *_STATE_COLUMNS)
-            .select_from(
-                states_t.join(cards_t, cards_t.c.id == states_t.c.card_id).join(
-                    decks_t, decks_t.c.id == cards_t.c.deck_id
+    ) -> tuple[int, int, int]:
+        """The first `limit` (or all) active cards due by `today`, in queue order:
+        (how many, how many await an extra review, how many failed last time).
+
+        Without a scope or limit this reads only an index: all due states,
+        less the (few) retired cards among them.
+        """
+        if limit is None and scope == model.Scope():
+            every = self._due_kind_counts(
+                select(states_t.c.extra, states_t.c.repetitions).where(
+                    states_t.c.learner_id == learner_id, states_t.c.due <= today
                 )
             )
-            .where(
-                states_t.c.learner_id == learner_id,
-                states_t.c.due <= today,
-                cards_t.c.retired.is_(False),
-                *_scope_filters(scope),
+            retired = self._due_kind_counts(
+                select(states_t.c.extra, states_t.c.repetitions)
+                .select_from(cards_t.join(states_t, states_t.c.card_id == cards_t.c.id))
+                .where(
+                    cards_t.c.retired.is_(True),
+                    states_t.c.learner_id == learner_id,
+                    states_t.c.due <= today,
+                )
             )
-            .order_by(states_t.c.due, decks_t.c.slug, cards_t.c.position)
-            .limit(limit)
+            total, extra, relearn = (a - b for a, b in zip(every, retired, strict=True))
+            return total, extra, relearn
+        due = (
+            select(states_t.c.extra, states_t.c.repetitions)
+            .select_from(_states_cards_decks())
+            .where(*_due_filters(learner_id, today, scope))
+        )
+        if limit is not None:
+            due = due.order_by(*_due_key()).limit(limit)
+        return self._due_kind_counts(due)
+
+    def _due_kind_counts(self, due: Any) -> tuple[int, int, int]:
+        sub = due.subquery()
+        relearn = and_(sub.c.extra.is_(False), sub.c.repetitions == 0)
+        query = select(
+            func.count(),
+            func.coalesce(func.sum(case((sub.c.extra.is_(True), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((relearn, 1), else_=0)), 0),
         )
         with self._read() as conn:
+            row = conn.execute(query).one()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def due_page(
+        self,
+        learner_id: int,
+        today: dt.date,
+        scope: model.Scope,
+        after: tuple[Any, ...] | None,
+        size: int,
+    ) -> list[tuple[int, CardState, tuple[Any, ...]]]:
+        """The next `size` due cards after the key `after`: oldest due first, then file order.
+
+        Keyset pagination on (due, deck, position, id); each row carries its key.
+        """
+        key = _due_key()
+        query = (
+            select(states_t.c.card_id, *_STATE_COLUMNS, decks_t.c.slug, cards_t.c.position)
+            .select_from(_states_cards_decks())
+            .where(*_due_filters(learner_id, today, scope))
+            .order_by(*key)
+            .limit(size)
+        )
+        if after is not None:
+            query = query.where(tuple_(*key) > tuple_(*after))
+        with self._read() as conn:
             return [
-                (pk, CardState(repetitions=n, ef=ef, interval=i, due=due, extra=bool(x), lapses=lp))
-                for pk, n, ef, i, due, x, lp in conn.execute(query)
+                (row.card_id, _state_from_row(row), (row.due, row.slug, row.position, row.card_id))
+                for row in conn.execute(query)
             ]
 
     def new_card_ids(self, learner_id: int, scope: model.Scope, limit: int) -> list[int]:
@@ -743,6 +798,78 @@ class Store:
                 )
         return int(review_id), outcome
 
+    def load_history(
+        self,
+        learner_id: int,
+        histories: Iterable[tuple[int, Sequence[tuple[dt.datetime, Review, int | None]]]],
+        batch: int = 20_000,
+    ) -> int:
+        """Bulk-load review histories for cards this learner has never reviewed.
+
+        Each item is (card pk, [(reviewed_at, review, duration_ms), ...]) in
+        order; the card's state becomes the last review's `after`. One
+        transaction per batch of log rows. Returns the number of rows written.
+        Used to build large databases (benchmarks) without one transaction per
+        answer.
+        """
+        written = 0
+        log_rows: list[dict[str, Any]] = []
+        state_rows: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            if not log_rows:
+                return
+            with self._write() as conn:
+                conn.execute(insert(reviews_t), log_rows)
+                conn.execute(insert(states_t), state_rows)
+            log_rows.clear()
+            state_rows.clear()
+
+        for card_pk, reviews in histories:
+            if not reviews:
+                continue
+            for reviewed_at, outcome, duration in reviews:
+                log_rows.append(
+                    {
+                        "learner_id": learner_id,
+                        "card_id": card_pk,
+                        "reviewed_at": reviewed_at,
+                        "day": outcome.day,
+                        "grade": int(outcome.grade),
+                        "kind": outcome.kind.value,
+                        "duration_ms": duration,
+                        **_state_columns(outcome.before, "_before"),
+                        **_state_columns(outcome.after, ""),
+                    }
+                )
+            state_rows.append(
+                {
+                    "learner_id": learner_id,
+                    "card_id": card_pk,
+                    **_state_columns(reviews[-1][1].after, ""),
+                    "last_review_id": 0,
+                }
+            )
+            written += len(reviews)
+            if len(log_rows) >= batch:
+                flush()
+        flush()
+        with self._write() as conn:  # point states at their newest log row
+            newest = (
+                select(func.max(reviews_t.c.id))
+                .where(
+                    reviews_t.c.learner_id == states_t.c.learner_id,
+                    reviews_t.c.card_id == states_t.c.card_id,
+                )
+                .scalar_subquery()
+            )
+            conn.execute(
+                update(states_t)
+                .where(states_t.c.learner_id == learner_id, states_t.c.last_review_id == 0)
+                .values(last_review_id=newest)
+            )
+        return written
+
     def undo_review(self, learner_id: int, review_id: int) -> int:
         """Remove log row `review_id` and restore the state before it.
 
@@ -884,6 +1011,26 @@ def _state_from_row(row: Any) -> CardState:
         extra=bool(row.extra),
         lapses=row.lapses,
     )
+
+
+def _states_cards_decks() -> Any:
+    return states_t.join(cards_t, cards_t.c.id == states_t.c.card_id).join(
+        decks_t, decks_t.c.id == cards_t.c.deck_id
+    )
+
+
+def _due_key() -> tuple[Any, ...]:
+    """Queue order of due cards: oldest due first, then deck and file order."""
+    return (states_t.c.due, decks_t.c.slug, cards_t.c.position, cards_t.c.id)
+
+
+def _due_filters(learner_id: int, today: dt.date, scope: model.Scope) -> list[Any]:
+    return [
+        states_t.c.learner_id == learner_id,
+        states_t.c.due <= today,
+        cards_t.c.retired.is_(False),
+        *_scope_filters(scope),
+    ]
 
 
 def _scope_filters(scope: model.Scope) -> list[Any]:

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("deck_id", "slug", name="uq_cards_deck_slug"),
     )
     op.create_index("ix_cards_deck_position", "cards", ["deck_id", "retired", "position"])
+    op.create_index("ix_cards_retired", "cards", ["retired"])
     op.create_table(
         "learners",
         sa.Column("id", Id, primary_key=True),
@@ -74,7 +75,11 @@ def upgrade() -> None:
         sa.Column("lapses", sa.Integer(), nullable=False),
         sa.Column("last_review_id", Id, nullable=False),
     )
-    op.create_index("ix_card_states_due", "card_states", ["learner_id", "due"])
+    op.create_index(
+        "ix_card_states_due",
+        "card_states",
+        ["learner_id", "due", "extra", "repetitions", "card_id"],
+    )
     op.create_table(
         "reviews",
         sa.Column("id", Id, primary_key=True),
