@@ -208,3 +208,48 @@ def add_review(db: Path, qualified: str, grade: int = 4) -> None:
             dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC),
             1200,
         )
+
+
+HEAD = '[deck]\nid = "mini"\nname = "M"\n\n[[cards]]\nid = "a"\nfront = "F"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", ": file is empty"),
+        (HEAD + 'back = "B"\nfoo = 1\n', ":9: unknown key 'foo'"),
+        (HEAD + 'back = "B"\ntags = "x"\n', ":9: tags must be a list of strings, not a string"),
+        (HEAD + 'back = "B\n', ":8: TOML syntax error"),
+    ],
+)
+def test_bad_deck_file_leaves_the_database_unchanged(
+    cli: Invoke, mini: Path, db: Path, text: str, message: str
+) -> None:
+    cli("sync", str(mini))
+    before = digest(db)
+    mini.write_text(text)
+    result = cli("sync", str(mini))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {mini}")
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert digest(db) == before
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_decks_and_migrations(tmp_path: Path) -> None:
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (wheel,) = tmp_path.glob("srs_crss-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "srs_crss/decks/crss.toml" in names
+    assert "srs_crss/migrations/versions/0001_initial.py" in names
+    assert "srs_crss/migrations/script.py.mako" in names

@@ -190,3 +190,43 @@ def test_header_counts_leave_out_retired_cards(cli: Invoke, tmp_path: Path) -> N
     result = cli("review", "--new", "0", input="q\n")
     assert "0 done, 2 left (0 new, 1 review, 1 extra)" in result.output
     assert shown(result.output) == ["many/c00"]
+
+
+def test_streak_counts_consecutive_study_days() -> None:
+    import datetime as dt
+
+    from srs_crss.session import streak
+
+    d = dt.date(2026, 11, 22)
+    days = [d - dt.timedelta(days=n) for n in (0, 1, 2, 4)]
+    assert streak(days, d) == 3
+    assert streak(days[1:], d) == 2  # today not studied yet: the run ending yesterday counts
+    assert streak(days[2:], d) == 0
+    assert streak([], d) == 0
+
+
+def test_streak_in_the_summary(cli: Invoke, many: Path) -> None:
+    cli("review", "--new", "1", input="4\n", now="2026-11-20T10:00:00+00:00")
+    cli("review", "--new", "1", input="4\n", now="2026-11-21T10:00:00+00:00")
+    result = cli("review", "--new", "1", input="4\n" * 3)
+    assert "Streak: 3 days" in result.output
+
+
+def test_clock_going_back_never_schedules_before_the_last_review_day(
+    cli: Invoke, many: Path
+) -> None:
+    cli("review", "--new", "1", input="0\n", now=DAY2)  # c00 failed on 11-23
+    result = cli("review", "--new", "0", input="4\n", now=DAY1)  # clock back to 11-22
+    assert shown(result.output) == ["many/c00"]
+    rows = history(cli, "many/c00")
+    assert [r["day"] for r in rows] == ["2026-11-23", "2026-11-23"]
+    assert rows[-1]["due"] == "2026-11-24"
+
+
+def test_rollover_hour_decides_the_study_day(cli: Invoke, many: Path) -> None:
+    early = "2026-11-23T03:30:00+00:00"  # before 04:00: still 11-22's session
+    cli("review", "--new", "1", input="4\n", now=early)
+    assert history(cli, "many/c00")[0]["day"] == "2026-11-22"
+    later = cli("--rollover-hour", "3", "review", "--new", "1", input="4\n4\n", now=early)
+    assert shown(later.output) == ["many/c00", "many/c01"]  # c00 is due on 11-23
+    assert history(cli, "many/c01")[0]["day"] == "2026-11-23"
