@@ -145,3 +145,34 @@ def test_only_allowed_keys(card: Card) -> None:
     else:
         assert card.get("type", "basic") == "basic"
         assert BASIC_REQUIRED <= set(card) <= BASIC_KEYS
+
+
+def test_project_loader_reads_the_same_deck() -> None:
+    from srs_crss.deckfile import load_deck
+
+    deck = load_deck(DECK_PATH)
+    assert deck.id == "crss"
+    assert [c.id for c in deck.cards] == _ids(CARDS)
+
+
+LISTS = {
+    "samhsa-principle": [
+        "hope", "person-driven", "many-pathways", "holistic", "peer-support", "relational",
+        "culture", "addresses-trauma", "strengths-responsibility", "respect",
+    ],
+    "wellness": [
+        "emotional", "environmental", "financial", "intellectual", "occupational", "physical",
+        "social", "spiritual",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", sorted(LISTS))
+def test_lists_have_one_card_per_member_and_a_missing_card(prefix: str) -> None:
+    ids = set(_ids(CARDS))
+    for member in LISTS[prefix]:
+        assert f"{prefix}-{member}" in ids
+    assert any(i.startswith(prefix) and i.endswith("-missing") for i in ids)
+    missing = [c for c in CARDS if str(c["id"]).startswith(prefix) and c["id"].endswith("-missing")]
+    for card in missing:
+        assert len(str(card["back"])) < 80  # names the one missing member, not the whole list

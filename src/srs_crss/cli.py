@@ -157,6 +157,38 @@ def sync(
 
 
 @app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Deck files or folders of them (default: the bundled decks).",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) when there are warnings.")
+    ] = False,
+) -> None:
+    """Check deck files for authors: errors as sync reports them, plus quality warnings.
+
+    Never touches the database. Exit 2 if a file does not load; with --strict,
+    exit 1 if there are warnings.
+    """
+    from srs_crss.deckfile import bundled_deck_dir, load_decks
+    from srs_crss.quality import check_decks
+
+    decks = load_decks(paths or [bundled_deck_dir()])
+    warnings = check_decks(decks)
+    for warning in warnings:
+        typer.echo(str(warning))
+    cards = sum(len(deck.cards) for deck in decks)
+    files = "file" if len(decks) == 1 else "files"
+    typer.echo(f"{len(decks)} {files}, {cards} cards, {len(warnings)} warnings")
+    if strict and warnings:
+        raise typer.Exit(1)
+
+
+@app.command()
 def decks(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

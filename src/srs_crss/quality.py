@@ -1,0 +1,120 @@
+"""Quality warnings for deck authors (`srs-crss check`).
+
+Validation (deckfile) decides whether a file loads at all; this module looks
+at decks that do load and points out what makes cards weaker to study: no
+source, long backs, duplicate or near-duplicate fronts, multiple-choice
+distractors that give the answer away, no explanation, no domain. Pure:
+deck specs in, warnings out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from srs_crss.deckfile import CardSpec, DeckSpec
+
+LONG_BACK = 400
+"""Characters: a back longer than this is hard to recall as one fact."""
+
+NEAR_DUPLICATE = 0.8
+"""Share of words two fronts have in common (Jaccard) to call them near-duplicates."""
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+@dataclass(frozen=True, slots=True)
+class QualityWarning:
+    """One quality problem, located by file, line and card."""
+
+    path: Path
+    line: int | None
+    card: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+        return f"{where}: warning: {self.card}: {self.message}"
+
+
+def check_decks(decks: Sequence[DeckSpec]) -> list[QualityWarning]:
+    """Every warning for these decks, in file and card order."""
+    warnings: list[QualityWarning] = []
+    for deck in decks:
+        for card in deck.cards:
+            warnings.extend(_card_warnings(deck, card))
+    warnings.extend(_duplicate_fronts(decks))
+    return sorted(warnings, key=lambda w: (str(w.path), w.line or 0, w.message))
+
+
+def _card_warnings(deck: DeckSpec, card: CardSpec) -> Iterator[QualityWarning]:
+    def warn(message: str) -> QualityWarning:
+        return QualityWarning(deck.path, card.line, card.id, message)
+
+    if not card.source:
+        yield warn("no source (say where the fact comes from)")
+    if not card.domain:
+        yield warn("no domain")
+    if card.back is not None and len(card.back) > LONG_BACK:
+        yield warn(f"back is {len(card.back)} characters (over {LONG_BACK}: split it)")
+    if card.type == "mcq":
+        if not card.explanation:
+            yield warn("multiple-choice card has no explanation")
+        answer = _normal(card.answer or "")
+        for choice in card.choices:
+            if choice == card.answer:
+                continue
+            other = _normal(choice)
+            if other == answer or (len(answer) >= 4 and answer in other):
+                yield warn(f"distractor {choice!r} repeats the answer")
+
+
+def _normal(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _duplicate_fronts(decks: Sequence[DeckSpec]) -> Iterator[QualityWarning]:
+    cards = [(deck, card) for deck in decks for card in deck.cards]
+    words = [frozenset(_WORD.findall(card.front.lower())) for _, card in cards]
+    seen: dict[str, int] = {}
+    exact: set[tuple[int, int]] = set()
+    for index, (_, card) in enumerate(cards):
+        key = _normal(card.front)
+        if key in seen:
+            exact.add((seen[key], index))
+        else:
+            seen[key] = index
+    # Near-duplicates: only pairs sharing one of each front's rarest words are compared,
+    # which keeps this fast on large decks.
+    frequency = Counter(word for ws in words for word in ws)
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for index, ws in enumerate(words):
+        for word in sorted(ws, key=lambda w: (frequency[w], w))[:2]:
+            by_word[word].append(index)
+    near: set[tuple[int, int]] = set()
+    for index, ws in enumerate(words):
+        if len(ws) < 4:
+            continue
+        candidates = {j for word in ws for j in by_word.get(word, ()) if j > index}
+        for j in candidates:
+            other = words[j]
+            if (index, j) in exact or len(other) < 4:
+                continue
+            if len(ws & other) / len(ws | other) >= NEAR_DUPLICATE:
+                near.add((index, j))
+    for first, second in sorted(exact):
+        yield _pair_warning(cards, first, second, "same front as")
+    for first, second in sorted(near):
+        yield _pair_warning(cards, first, second, "front nearly the same as")
+
+
+def _pair_warning(
+    cards: list[tuple[DeckSpec, CardSpec]], first: int, second: int, relation: str
+) -> QualityWarning:
+    deck_a, card_a = cards[first]
+    deck_b, card_b = cards[second]
+    where = f"{deck_a.id}/{card_a.id}" + (f" (line {card_a.line})" if card_a.line else "")
+    return QualityWarning(deck_b.path, card_b.line, card_b.id, f"{relation} {where}")
