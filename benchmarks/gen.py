@@ -59,7 +59,7 @@ def toml_string_line(key: str, value: str) -> str:
     return f"{key} = {toml_string(value)}"
 
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "4"
 """Bump when the generated database changes shape, to rebuild cached copies."""
 
 GRADES = (0, 1, 2, 3, 4, 5)
@@ -69,7 +69,9 @@ GRADE_WEIGHTS = (4, 7, 6, 13, 42, 28)
 History = list[tuple[dt.datetime, sm2.Review, int]]
 
 
-def simulate(rng: random.Random, start: dt.date, end: dt.date, budget: int) -> History:
+def simulate(
+    rng: random.Random, start: dt.date, end: dt.date, budget: int, taken: set[dt.datetime]
+) -> History:
     """One card's answers from a random first day until `budget` or `end`, on time."""
     day = start + dt.timedelta(days=rng.randrange(0, (end - start).days - 30))
     state = sm2.CardState()
@@ -77,7 +79,12 @@ def simulate(rng: random.Random, start: dt.date, end: dt.date, budget: int) -> H
     while len(log) < budget and day <= end:
         grade = rng.choices(GRADES, weights=GRADE_WEIGHTS)[0]
         outcome = sm2.review(state, grade, day)
-        moment = dt.datetime.combine(day, dt.time(18, rng.randrange(60)), dt.UTC)
+        # an evening session: any second between 17:00 and 22:00, with milliseconds
+        offset = dt.timedelta(seconds=rng.randrange(5 * 3600), milliseconds=rng.randrange(1000))
+        moment = dt.datetime.combine(day, dt.time(17), dt.UTC) + offset
+        while moment in taken:  # one learner never answers twice in the same millisecond
+            moment += dt.timedelta(milliseconds=1)
+        taken.add(moment)
         log.append((moment, outcome, rng.randrange(1500, 20000)))
         state = outcome.after
         assert state.due is not None
@@ -127,8 +134,9 @@ def build_database(
 
         def histories() -> Iterator[tuple[int, History]]:
             left = reviews
+            taken: set[dt.datetime] = set()
             for pk in pks:
-                log = simulate(rng, start, end, min(budget, left)) if left else []
+                log = simulate(rng, start, end, min(budget, left), taken) if left else []
                 left -= len(log)
                 yield pk, log
 

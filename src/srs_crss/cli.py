@@ -270,6 +270,44 @@ def review(
         ui.run(session, ui.PlainScreen(sys.stdin, sys.stdout))
 
 
+@app.command("export-anki")
+def export_anki(
+    ctx: typer.Context,
+    deck: Annotated[
+        list[str] | None,
+        typer.Option("--deck", help="Deck to export (repeatable; default: every deck)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="The .apkg file to write (default: exports/<deck>.apkg, or "
+            "exports/srs-crss.apkg for several decks).",
+            show_default=False,
+        ),
+    ] = None,
+    scheduling: Annotated[
+        bool,
+        typer.Option(
+            "--scheduling/--no-scheduling",
+            help="Carry each card's SM-2 schedule and review history (default), or export "
+            "every card as new.",
+        ),
+    ] = True,
+) -> None:
+    """Export decks as an Anki package (.apkg) that imports cleanly into Anki or AnkiDroid.
+
+    Re-importing a newer export updates edited notes in place, with no duplicates.
+    """
+    from srs_crss import render
+
+    console = render.console(stderr=True)
+    with render.export_progress(console) as (on_start, advance):
+        result = _app(ctx).export_anki(deck or [], out, scheduling, advance, on_start)
+    carried = f", {result.reviews} reviews carried" if scheduling else " (all as new cards)"
+    typer.echo(f"Wrote {result.path}: {result.notes} notes, {result.cards} cards{carried}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from srs_crss.sm2 import CardState, Grade, ReviewKind
 
@@ -109,3 +110,38 @@ class Scope:
     decks: tuple[str, ...] = ()
     tag: str | None = None
     domain: str | None = None
+
+
+class ExportReview(NamedTuple):
+    """One answer as an export needs it (a plain tuple: exports read 100,000s of these)."""
+
+    id: int
+    """The review log row."""
+    reviewed_ms: int
+    """When, in milliseconds since the Unix epoch (UTC)."""
+    grade: int
+    kind: str
+    repetitions_before: int
+    interval_before: int
+    interval: int
+    ef: int
+    duration_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCard:
+    """A card to export: content, when it last changed, and one learner's state."""
+
+    card: Card
+    content_changed_at: dt.datetime
+    state: CardState
+
+
+@dataclass(frozen=True, slots=True)
+class ExportDeck:
+    """A deck and its active cards, in file order."""
+
+    id: str
+    name: str
+    description: str | None
+    cards: tuple[ExportCard, ...]

@@ -6,7 +6,8 @@ and tested in one place. rich honours NO_COLOR and the terminal width.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from srs_crss.model import CardView, DeckSummary, HistoryEntry
@@ -16,6 +17,38 @@ from srs_crss.sync import SyncReport
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+
+
+PROGRESS_FROM = 2000
+"""Exports of at least this many notes show a progress bar (in a terminal)."""
+
+
+@contextmanager
+def export_progress(
+    out: Console,
+) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """A progress bar for large exports: yields (on_start(total), advance(n))."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("Writing notes"), BarColumn(), MofNCompleteColumn(), console=out, transient=True
+    )
+    task: list[Any] = []
+
+    def on_start(total: int) -> None:
+        if total >= PROGRESS_FROM and out.is_terminal:
+            bar.start()
+            task.append(bar.add_task("export", total=total))
+
+    def advance(count: int) -> None:
+        if task:
+            bar.advance(task[0], count)
+
+    try:
+        yield on_start, advance
+    finally:
+        if task:
+            bar.stop()
 
 
 def console(stderr: bool = False) -> Console:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +21,8 @@ from srs_crss import clock
 from srs_crss.errors import UsageError
 
 if TYPE_CHECKING:
-    from srs_crss.model import CardView, DeckSummary
+    from srs_crss.anki_export import ExportResult
+    from srs_crss.model import CardView, DeckSummary, ExportReview
     from srs_crss.session import QueueOptions, Session
     from srs_crss.store import Store
     from srs_crss.sync import SyncReport
@@ -174,6 +176,35 @@ class App:
         session.build()
         return session
 
+    def export_anki(
+        self,
+        decks: Sequence[str],
+        out: Path | None,
+        with_scheduling: bool,
+        progress: Callable[[int], None] | None = None,
+        on_start: Callable[[int], None] | None = None,
+    ) -> ExportResult:
+        """Write an .apkg of these decks (default: every deck with active cards)."""
+        from srs_crss import anki_export
+        from srs_crss.errors import NotFound
+
+        self.ensure_decks()
+        self.check_scope(decks)
+        data = self.store.export_decks(self.learner_id, decks)
+        if not data:
+            raise NotFound("nothing to export: no deck has active cards")
+        path = anki_export.check_out_path(out or anki_export.default_path([d.id for d in data]))
+        if on_start is not None:
+            on_start(sum(len(d.cards) for d in data))
+        return anki_export.export(
+            data,
+            path,
+            now=self.now(),
+            rollover_hour=self.settings.rollover_hour,
+            log=_LearnerLog(self.store, self.learner_id) if with_scheduling else None,
+            progress=progress,
+        )
+
     def check_scope(self, decks: Sequence[str]) -> None:
         """Unknown deck ids are an error, not an empty result."""
         from srs_crss.errors import NotFound
@@ -182,6 +213,26 @@ class App:
             if not self.store.deck_exists(deck):
                 known = ", ".join(self.store.deck_slugs()) or "none"
                 raise NotFound(f"no deck {deck!r} (decks: {known})")
+
+
+class _LearnerLog:
+    """One learner's review log, as the Anki export reads it."""
+
+    def __init__(self, store: Store, learner_id: int) -> None:
+        self.store = store
+        self.learner_id = learner_id
+
+    def copy(
+        self,
+        target: sqlite3.Connection,
+        card_ids: dict[int, int],
+        button_for_grade: Sequence[int],
+        type_for: dict[tuple[str, bool], int],
+    ) -> int | None:
+        return self.store.copy_revlog(target, self.learner_id, card_ids, button_for_grade, type_for)
+
+    def history(self, card_pks: Iterable[int]) -> dict[int, list[ExportReview]]:
+        return self.store.export_history(self.learner_id, card_pks)
 
 
 def split_qualified(qualified_id: str) -> tuple[str, str]:

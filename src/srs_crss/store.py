@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +50,7 @@ from sqlalchemy import (
     insert,
     select,
     tuple_,
+    type_coerce,
     update,
 )
 from sqlalchemy import exc as sa_exc
@@ -749,6 +751,176 @@ class Store:
         with self._read() as conn:
             return conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == slug)) is not None
 
+    # ---- export ---------------------------------------------------------------
+
+    def export_decks(self, learner_id: int, decks: Sequence[str]) -> list[model.ExportDeck]:
+        """Decks (all with active cards if `decks` is empty) with their active cards
+        and this learner's state on each, for an export."""
+        with self._read() as conn:
+            deck_query = select(
+                decks_t.c.id, decks_t.c.slug, decks_t.c.name, decks_t.c.description
+            ).order_by(decks_t.c.slug)
+            if decks:
+                deck_query = deck_query.where(decks_t.c.slug.in_(list(decks)))
+            deck_rows = conn.execute(deck_query).all()
+            cards_query = (
+                _card_select()
+                .add_columns(cards_t.c.content_changed_at, *_STATE_COLUMNS)
+                .outerjoin(
+                    states_t,
+                    and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
+                )
+                .where(
+                    cards_t.c.retired.is_(False),
+                    cards_t.c.deck_id.in_([row.id for row in deck_rows]),
+                )
+                .order_by(decks_t.c.slug, cards_t.c.position)
+            )
+            rows = conn.execute(cards_query).all()
+        by_deck: dict[str, list[model.ExportCard]] = {}
+        for row in rows:
+            state = CardState() if row.due is None else _state_from_row(row)
+            by_deck.setdefault(row.deck, []).append(
+                model.ExportCard(
+                    card=_card_from_row(row),
+                    content_changed_at=row.content_changed_at,
+                    state=state,
+                )
+            )
+        return [
+            model.ExportDeck(
+                id=row.slug,
+                name=row.name,
+                description=row.description,
+                cards=tuple(by_deck[row.slug]),
+            )
+            for row in deck_rows
+            if row.slug in by_deck
+        ]
+
+    def export_history(
+        self, learner_id: int, card_pks: Iterable[int]
+    ) -> dict[int, list[model.ExportReview]]:
+        """This learner's full log for these cards, oldest first, as plain tuples."""
+        wanted = set(card_pks)
+        log = (
+            select(
+                reviews_t.c.id,
+                reviews_t.c.card_id,
+                # naive UTC as stored: converted to epoch ms below, without
+                # building an aware datetime for every row
+                type_coerce(reviews_t.c.reviewed_at, DateTime()),
+                reviews_t.c.grade,
+                reviews_t.c.kind,
+                reviews_t.c.repetitions_before,
+                reviews_t.c.interval_before,
+                reviews_t.c.interval,
+                reviews_t.c.ef,
+                reviews_t.c.duration_ms,
+            )
+            .where(reviews_t.c.learner_id == learner_id)
+            # index order: no sort, no join (other cards are skipped below)
+            .order_by(reviews_t.c.card_id, reviews_t.c.id)
+        )
+        history: dict[int, list[model.ExportReview]] = {}
+        epoch, ms = dt.datetime(1970, 1, 1), dt.timedelta(milliseconds=1)
+        with self._read() as conn:
+            for rid, cid, at, grade, kind, n_before, i_before, i_after, ef, took in conn.execute(
+                log
+            ).all():
+                if cid in wanted:
+                    history.setdefault(cid, []).append(
+                        model.ExportReview(
+                            rid,
+                            (at - epoch) // ms,
+                            grade,
+                            kind,
+                            n_before,
+                            i_before,
+                            i_after,
+                            ef,
+                            took,
+                        )  # fmt: skip
+                    )
+        return history
+
+    def copy_revlog(
+        self,
+        target: Any,
+        learner_id: int,
+        card_ids: dict[int, int],
+        button_for_grade: Sequence[int],
+        type_for: dict[tuple[str, bool], int],
+    ) -> int | None:
+        """Copy this learner's log for these cards into an Anki revlog table, in SQL.
+
+        `target` is the sqlite3 connection of the package being written;
+        `card_ids` maps card pks to Anki card ids; `type_for` maps (kind, still
+        learning: repetitions before <= 1) to Anki's revlog type. Only for an
+        SQLite store (the database is attached to the package's connection,
+        so 100,000s of rows never pass through Python). Returns the rows
+        written, or None if this store cannot (another backend, or answers
+        in the same millisecond): then the caller copies the log itself.
+        """
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            return None
+        buttons = " ".join(f"WHEN {g} THEN {b}" for g, b in enumerate(button_for_grade))
+        types = " ".join(
+            f"WHEN r.kind = '{kind}' AND (r.repetitions_before <= 1) = {int(learning)} THEN {t}"
+            for (kind, learning), t in type_for.items()
+            if kind.isalpha()
+        )
+        # reviewed_at is stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): whole
+        # seconds from strftime, milliseconds from the text.
+        # reviewed_at is stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): whole
+        # seconds from SQLite's date functions, milliseconds from the text.
+        seconds = (
+            "unixepoch(r.reviewed_at)"
+            if sqlite3.sqlite_version_info >= (3, 38)
+            else "CAST(strftime('%s', r.reviewed_at) AS INTEGER)"
+        )
+        ms = f"({seconds} * 1000 + CAST(substr(r.reviewed_at, 21, 3) AS INTEGER))"
+        rows = (
+            f"SELECT {ms}, m.cid, -1, CASE r.grade {buttons} END, r.interval, r.interval_before,"
+            " r.ef * 10, MIN(COALESCE(r.duration_ms, 0), 60000), CASE {types} ELSE 1 END "
+            "FROM srs.reviews AS r JOIN temp.srs_cards AS m ON m.pk = r.card_id "
+            "WHERE r.learner_id = ? ORDER BY r.id"
+        ).replace("{types}", types)
+        columns = "(id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
+        target.commit()
+        target.execute("ATTACH DATABASE ? AS srs", (database,))
+        try:
+            target.execute("CREATE TEMP TABLE srs_cards (pk INTEGER PRIMARY KEY, cid INTEGER)")
+            target.executemany("INSERT INTO temp.srs_cards VALUES (?, ?)", card_ids.items())
+            # Indexes are rebuilt once at the end rather than kept up row by row.
+            indexes = target.execute(
+                "SELECT name, sql FROM main.sqlite_master WHERE type = 'index'"
+                " AND tbl_name = 'revlog' AND sql IS NOT NULL"
+            ).fetchall()
+            for name, _ in indexes:
+                target.execute(f'DROP INDEX main."{name}"')
+            # Anki's revlog id is the answer time in ms and must be unique: two
+            # answers in one millisecond (never seen in real use) leave the SQL
+            # path and go row by row through the caller.
+            written = target.execute(
+                f"INSERT OR IGNORE INTO main.revlog {columns} {rows}", (learner_id,)
+            ).rowcount
+            expected = target.execute(
+                "SELECT count(*) FROM srs.reviews AS r JOIN temp.srs_cards AS m"
+                " ON m.pk = r.card_id WHERE r.learner_id = ?",
+                (learner_id,),
+            ).fetchone()[0]
+            if written != expected:
+                target.execute("DELETE FROM main.revlog")
+            for _, sql in indexes:
+                target.execute(sql)
+            target.execute("DROP TABLE temp.srs_cards")
+            target.commit()
+        finally:
+            target.execute("DETACH DATABASE srs")
+        return int(written) if written == expected else None
+
     # ---- reviews -----------------------------------------------------------
 
     def apply_review(
@@ -1090,23 +1262,30 @@ def _card_select() -> Any:
 
 
 def _card_from_row(row: Any) -> model.Card:
+    """A Card from the first columns of a `_card_select()` row (by position: exports read many)."""
+    (pk, deck, deck_name, slug, kind, front, back, choices, answer, explanation, domain, tags,
+     source, position, retired) = row[:15]  # fmt: skip
     return model.Card(
-        pk=row.id,
-        deck=row.deck,
-        deck_name=row.deck_name,
-        id=row.slug,
-        type=row.type,
-        front=row.front,
-        back=row.back,
-        choices=tuple(json.loads(row.choices)),
-        answer=row.answer,
-        explanation=row.explanation,
-        domain=row.domain,
-        tags=tuple(json.loads(row.tags)),
-        source=row.source,
-        position=row.position,
-        retired=bool(row.retired),
+        pk=pk,
+        deck=deck,
+        deck_name=deck_name,
+        id=slug,
+        type=kind,
+        front=front,
+        back=back,
+        choices=_json_tuple(choices),
+        answer=answer,
+        explanation=explanation,
+        domain=domain,
+        tags=_json_tuple(tags),
+        source=source,
+        position=position,
+        retired=bool(retired),
     )
+
+
+def _json_tuple(text: str) -> tuple[str, ...]:
+    return () if text == "[]" else tuple(json.loads(text))
 
 
 def _history_from_row(row: Any) -> model.HistoryEntry:
