@@ -158,3 +158,21 @@ def test_learners_are_separate(db: Path, mini: Path) -> None:
     assert not store.card_view(alex, "mini", "quality").state.is_new
     assert store.card_view(sam, "mini", "quality").state.is_new
     store.close()
+
+
+def test_an_older_schema_is_upgraded_on_open_keeping_its_data(db: Path, mini: Path) -> None:
+    from sqlalchemy import create_engine
+
+    from srs_crss.migrations import upgrade
+
+    engine = create_engine(database_url(str(db)))
+    with engine.connect() as conn:
+        upgrade(conn, "0001")
+    engine.dispose()
+    with sqlite3.connect(db) as raw:
+        raw.execute("INSERT INTO learners (name, created_at) VALUES ('old', '2026-01-01 00:00:00')")
+    raw.close()
+    with open_store(db) as store:
+        assert store.schema_version() == SCHEMA_HEAD == "0002"
+        assert store.learner("old", NOW) == 1  # the row written at 0001 is still there
+        assert store.exams(1) == {}

@@ -308,6 +308,93 @@ def export_anki(
     typer.echo(f"Wrote {result.path}: {result.notes} notes, {result.cards} cards{carried}")
 
 
+@app.command()
+def stats(
+    ctx: typer.Context,
+    deck: Annotated[str | None, typer.Option("--deck", help="Only this deck.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Your progress: today, streak, a year of reviews, retention, domains, forecast.
+
+    Also the hardest cards, and the exam plan and readiness when an exam date is set.
+    """
+    from srs_crss import render
+    from srs_crss.stats import report_json
+
+    report = _app(ctx).stats(deck)
+    if as_json:
+        _print_json(report_json(report))
+    else:
+        render.print_stats(render.console(), report)
+
+
+exam_app = typer.Typer(
+    cls=_Group,
+    help="Plan for an exam date: no card scheduled past it, every card seen a week before.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(exam_app, name="exam")
+
+DeckOption = Annotated[
+    str | None, typer.Option("--deck", help="The deck (default: the exam covers all decks).")
+]
+
+
+@exam_app.command("set")
+def exam_set(
+    ctx: typer.Context,
+    date: Annotated[str, typer.Argument(metavar="YYYY-MM-DD", help="The exam date.")],
+    deck: DeckOption = None,
+) -> None:
+    """Set (or move) your exam date, for one deck or all decks."""
+    from srs_crss import render
+
+    application = _app(ctx)
+    plan = application.exam_set(date, deck)
+    scope = f"deck {deck}" if deck else "all decks"
+    typer.echo(f"Exam set for {plan.exam_day.isoformat()} ({scope}).")
+    for report in application.exam_reports():
+        if report.plans and report.plans[0].deck == deck:
+            render.print_plan(render.console(), report.plans[0], report)
+
+
+@exam_app.command("show")
+def exam_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the plan for each exam: days left, new cards a day, expected reviews, readiness."""
+    from srs_crss import render
+    from srs_crss.stats import plan_json, readiness
+
+    reports = _app(ctx).exam_reports()
+    if as_json:
+        _print_json(
+            [
+                plan_json(r.plans[0]) | {"readiness": [readiness(d) for d in r.stats.domains]}
+                for r in reports
+            ]
+        )
+        return
+    if not reports:
+        typer.echo("No exam date set. Set one with: srs-crss exam set YYYY-MM-DD [--deck ID]")
+        return
+    console = render.console()
+    for report in reports:
+        render.print_plan(console, report.plans[0], report)
+
+
+@exam_app.command("clear")
+def exam_clear(ctx: typer.Context, deck: DeckOption = None) -> None:
+    """Remove an exam date (scheduling goes back to plain SM-2)."""
+    scope = f"deck {deck}" if deck else "all decks"
+    if _app(ctx).exam_clear(deck):
+        typer.echo(f"Exam date cleared ({scope}).")
+    else:
+        typer.echo(f"No exam date was set ({scope}).")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -51,6 +51,8 @@ class HistoryEntry:
     before: CardState
     after: CardState
     duration_ms: int | None
+    capped_from: dt.date | None = None
+    """The SM-2 due day, when an exam date moved `after.due` earlier."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,3 +147,33 @@ class ExportDeck:
     name: str
     description: str | None
     cards: tuple[ExportCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DomainStats:
+    """Progress in one exam domain."""
+
+    domain: str
+    cards: int
+    seen: int
+    mature: int
+    retention: float | None
+    """Share of reviews of learned cards graded 3+, last 30 days (None: no such reviews)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Every figure `srs-crss stats` shows, aggregated in SQL."""
+
+    due: int
+    unseen: int
+    reviewed_today: int
+    correct_today: int
+    study_days: tuple[dt.date, ...]
+    retention_30: float | None
+    retention_all: float | None
+    domains: tuple[DomainStats, ...]
+    forecast: tuple[tuple[dt.date, int], ...]
+    calendar: tuple[tuple[dt.date, int], ...]
+    hardest: tuple[tuple[str, int, int], ...]
+    """(deck/card, EF in hundredths, lapses), hardest first."""

@@ -6,12 +6,15 @@ and tested in one place. rich honours NO_COLOR and the terminal width.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from srs_crss.exam import Plan
 from srs_crss.model import CardView, DeckSummary, HistoryEntry
 from srs_crss.sm2 import CardState
+from srs_crss.stats import Report, readiness
 from srs_crss.sync import SyncReport
 
 if TYPE_CHECKING:
@@ -133,6 +136,7 @@ def _history_json(entry: HistoryEntry) -> dict[str, Any]:
         "ef": float(after.ef_decimal),
         "interval": after.interval,
         "due": after.due.isoformat() if after.due else None,
+        "capped_from": entry.capped_from.isoformat() if entry.capped_from else None,
     }
 
 
@@ -212,3 +216,156 @@ def _esc(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+# ---- stats and exams -----------------------------------------------------------
+
+SHADES = " ░▒▓█"
+BLOCKS = " ▏▎▍▌▋▊▉█"
+VBLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def bar(value: float, width: int) -> str:
+    """A horizontal bar of `width` cells for a share 0-1, in eighths."""
+    value = min(max(value, 0.0), 1.0)
+    eighths = round(value * width * 8)
+    full, rest = divmod(eighths, 8)
+    return ("█" * full + (BLOCKS[rest] if rest else "")).ljust(width)
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def print_stats(out: Console, report: Report) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    s = report.stats
+    correct = report.correct_today
+    head = Text()
+    head.append("Today  ", style="bold")
+    head.append(f"due {s.due}  ·  new {report.new_today}  ·  reviewed {s.reviewed_today}")
+    head.append(f"  ·  {correct:.0f}% correct" if correct is not None else "")
+    head.append("\nStreak ", style="bold")
+    head.append(f"{report.streak} day{'s' if report.streak != 1 else ''}")
+    head.append("\nRetention ", style="bold")
+    head.append(f"last 30 days {_share(s.retention_30)}  ·  all time {_share(s.retention_all)}")
+    head.append("  (reviews of learned cards graded 3 or more)", style="dim")
+    out.print(Panel(head, title="Progress", title_align="left", border_style="blue"))
+
+    out.print(_calendar(s.calendar, report.today))
+
+    weakest = report.weakest
+    domains = Table(title="Exam domains", title_justify="left")
+    for label in ("domain", "cards", "seen", "mature", "retention (30 days)"):
+        domains.add_column(label, justify="left" if label == "domain" else "right")
+    for d in s.domains:
+        mark = d is weakest
+        retention = "—" if d.retention is None else f"{bar(d.retention, 10)} {_share(d.retention)}"
+        domains.add_row(
+            d.domain + ("  ← weakest" if mark else ""),
+            str(d.cards),
+            str(d.seen),
+            str(d.mature),
+            retention,
+            style="bold red" if mark else None,
+        )
+    out.print(domains)
+
+    out.print(_columns(s.forecast, report.today))
+
+    if s.hardest:
+        hard = Table(title="Hardest cards (open one with `srs-crss show ID`)", title_justify="left")
+        for label in ("id", "EF", "lapses"):
+            hard.add_column(label, justify="left" if label == "id" else "right")
+        for card_id, ef, lapses in s.hardest:
+            hard.add_row(card_id, f"{ef / 100:.2f}", str(lapses))
+        out.print(hard)
+    for plan in report.plans:
+        print_plan(out, plan, report)
+
+
+def _calendar(days: Sequence[tuple[dt.date, int]], today: dt.date) -> Any:
+    """52 weeks of reviews per day as a heat map: one column a week, Monday on top."""
+    from rich.text import Text
+
+    counts = dict(days)
+    peak = max(counts.values(), default=0)
+    start = today - dt.timedelta(days=7 * 52 - 1)
+    start -= dt.timedelta(days=start.weekday())
+    weeks = (today - start).days // 7 + 1
+    text = Text()
+    text.append(f"Reviews per day, last 52 weeks (darkest = {peak})\n", style="bold")
+    for weekday in range(7):
+        text.append("MTWTFSS"[weekday] + " ", style="dim")
+        for week in range(weeks):
+            day = start + dt.timedelta(days=7 * week + weekday)
+            if day > today:
+                text.append(" ")
+                continue
+            n = counts.get(day, 0)
+            level = 0 if n == 0 else 1 + min(3, (4 * n - 1) // peak) if peak else 0
+            text.append(SHADES[level] if n else "·", style="green" if n else "dim")
+        text.append("\n")
+    return text
+
+
+def _columns(days: Sequence[tuple[dt.date, int]], today: dt.date, height: int = 6) -> Any:
+    """A column chart of cards due per day: one column a day, today first."""
+    from rich.text import Text
+
+    peak = max((n for _, n in days), default=0)
+    text = Text()
+    text.append(
+        f"Due in the next {len(days)} days (today includes overdue; peak {peak})\n", style="bold"
+    )
+    for row in range(height, 0, -1):
+        text.append(f"{peak if row == height else '':>5} ", style="dim")
+        for _, n in days:
+            level = n * height * 8 // peak if peak else 0
+            cell = min(8, max(0, level - (row - 1) * 8))
+            text.append(VBLOCKS[cell] * 2, style="cyan")
+        text.append("\n")
+    text.append("      ")
+    for index, (day, _) in enumerate(days):
+        label = "today" if day == today else day.strftime("%d %b")
+        if index % 7 == 0:
+            text.append(label.ljust(14)[:14], style="dim")
+    text.append("\n")
+    return text
+
+
+def print_plan(out: Console, plan: Plan, report: Report) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    scope = f"deck {plan.deck}" if plan.deck else "all decks"
+    text = Text()
+    text.append(f"Exam {plan.exam_day:%A %d %B %Y} ({scope}): ", style="bold")
+    text.append(f"{plan.days_left} days left.\n")
+    if plan.days_left == 0:
+        text.append("The exam is today: reviews are plain SM-2 again. Good luck!")
+    else:
+        seen_by = f", all seen by {plan.all_seen_by}" if plan.all_seen_by else ""
+        text.append(
+            f"{plan.unseen} cards not seen yet: {plan.new_per_day} new cards a day{seen_by} "
+            f"(every card at least 7 days before the exam).\n"
+            f"Expect about {plan.expected_reviews_per_day:g} reviews a day. "
+            "Until the day before the exam no card is scheduled past it."
+        )
+    out.print(Panel(text, title="Exam plan", title_align="left", border_style="magenta"))
+    table = Table(title="Readiness by domain", title_justify="left")
+    for label in ("domain", "seen", "mature", "recent retention"):
+        table.add_column(label, justify="left" if label == "domain" else "right")
+    for d in report.stats.domains:
+        r = readiness(d)
+        table.add_row(
+            d.domain,
+            f"{bar(r['seen'], 10)} {r['seen'] * 100:.0f}%",
+            f"{bar(r['mature'], 10)} {r['mature'] * 100:.0f}%",
+            _share(r["retention"]),
+        )
+    out.print(table)

@@ -22,8 +22,10 @@ from srs_crss.errors import UsageError
 
 if TYPE_CHECKING:
     from srs_crss.anki_export import ExportResult
+    from srs_crss.exam import Plan
     from srs_crss.model import CardView, DeckSummary, ExportReview
     from srs_crss.session import QueueOptions, Session
+    from srs_crss.stats import Report
     from srs_crss.store import Store
     from srs_crss.sync import SyncReport
 
@@ -205,6 +207,68 @@ class App:
             progress=progress,
         )
 
+    # ---- stats and exams ---------------------------------------------------------
+
+    def stats(self, deck: str | None) -> Report:
+        """Progress figures for one deck or all, with the plan for any exam that applies."""
+        from srs_crss.model import Scope
+        from srs_crss.session import new_limit
+        from srs_crss.stats import Report
+
+        self.ensure_decks()
+        decks = (deck,) if deck else ()
+        self.check_scope(decks)
+        scope = Scope(decks=decks)
+        today = self.today()
+        data = self.store.stats(self.learner_id, today, scope)
+        exams = self.store.exams(self.learner_id)
+        limit = new_limit(self.store, self.learner_id, today, scope, exams)
+        left = max(0, limit - self.store.new_introduced(self.learner_id, today))
+        plans = tuple(
+            self._plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
+            if deck is None or d in (None, deck)
+        )  # fmt: skip
+        return Report(stats=data, today=today, new_today=min(left, data.unseen), plans=plans)
+
+    def exam_set(self, text: str, deck: str | None) -> Plan:
+        """Set an exam date (YYYY-MM-DD, today or later) for a deck or all decks."""
+        try:
+            day = dt.date.fromisoformat(text.strip())
+        except ValueError:
+            raise UsageError(f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2027-03-15)") from None
+        today = self.today()
+        if day < today:
+            raise UsageError(f"the exam date {day} is in the past (today is {today})")
+        self.ensure_decks()
+        self.store.set_exam(self.learner_id, deck, day, self.now())
+        return self._plan(deck, day, today)
+
+    def exam_clear(self, deck: str | None) -> bool:
+        self.ensure_decks()
+        return self.store.clear_exam(self.learner_id, deck)
+
+    def exam_reports(self) -> list[Report]:
+        """One report per exam set: its plan and per-domain readiness."""
+        from dataclasses import replace
+
+        exams = self.store.exams(self.learner_id)
+        reports = []
+        for deck, day in sorted(exams.items(), key=_exam_order):
+            report = self.stats(deck)
+            mine = tuple(p for p in report.plans if p.deck == deck and p.exam_day == day)
+            reports.append(replace(report, plans=mine))
+        return reports
+
+    def _plan(self, deck: str | None, day: dt.date, today: dt.date) -> Plan:
+        from srs_crss import exam
+        from srs_crss.model import Scope
+        from srs_crss.session import DEFAULT_NEW_PER_DAY
+
+        scope = Scope(decks=(deck,) if deck else ())
+        unseen = self.store.count_new_available(self.learner_id, scope)
+        due_before = self.store.count_due_on(self.learner_id, day - dt.timedelta(days=1), scope)
+        return exam.plan(deck, day, today, unseen, DEFAULT_NEW_PER_DAY, due_before)
+
     def check_scope(self, decks: Sequence[str]) -> None:
         """Unknown deck ids are an error, not an empty result."""
         from srs_crss.errors import NotFound
@@ -233,6 +297,10 @@ class _LearnerLog:
 
     def history(self, card_pks: Iterable[int]) -> dict[int, list[ExportReview]]:
         return self.store.export_history(self.learner_id, card_pks)
+
+
+def _exam_order(item: tuple[str | None, dt.date]) -> tuple[dt.date, str]:
+    return item[1], item[0] or ""
 
 
 def split_qualified(qualified_id: str) -> tuple[str, str]:

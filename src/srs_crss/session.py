@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from srs_crss import clock, sm2
+from srs_crss import clock, exam, sm2
 from srs_crss.model import Card, Scope
 
 if TYPE_CHECKING:
@@ -101,6 +101,24 @@ def shuffled_choices(card: Card, review_count: int) -> list[str]:
     order = list(card.choices)
     random.Random(f"{card.qualified_id}#{review_count}").shuffle(order)
     return order
+
+
+def new_limit(
+    store: Store,
+    learner_id: int,
+    today: dt.date,
+    scope: Scope,
+    exams: dict[str | None, dt.date],
+    usual: int = DEFAULT_NEW_PER_DAY,
+) -> int:
+    """The day's new-card limit for a scope, raised by the earliest exam that applies to it."""
+    decks = scope.decks or tuple(store.deck_slugs())
+    days = [d for d in (exam.exam_for(deck, exams) for deck in decks) if d is not None]
+    if not days:
+        return usual
+    return exam.new_cards_per_day(
+        store.count_new_available(learner_id, scope), today, min(days), usual
+    )
 
 
 def streak(days: Sequence[dt.date], today: dt.date) -> int:
@@ -192,6 +210,7 @@ class Session:
     answered: list[Answered] = field(default_factory=list)
     floor_day: dt.date | None = None
     pages: _DuePages | None = None
+    exams: dict[str | None, dt.date] = field(default_factory=dict)
 
     # ---- building ------------------------------------------------------------
 
@@ -202,13 +221,21 @@ class Session:
             return self.floor_day
         return day
 
+    def new_limit(self) -> int:
+        """Today's new-card limit: the usual one, raised to meet an exam date if one is set."""
+        return new_limit(
+            self.store, self.learner_id, self.today(), self.options.scope, self.exams,
+            self.options.new_per_day,
+        )  # fmt: skip
+
     def new_left_today(self) -> int:
         introduced = self.store.new_introduced(self.learner_id, self.today())
-        return max(0, self.options.new_per_day - introduced)
+        return max(0, self.new_limit() - introduced)
 
     def build(self) -> None:
         """Set up the queue: due cards first (lazily), then new ones."""
         self.floor_day = self.store.latest_review_day(self.learner_id)
+        self.exams = self.store.exams(self.learner_id)
         today = self.today()
         limit = self.options.limit
         self.pages = _DuePages(self.store, self.learner_id, today, self.options.scope, limit)
@@ -288,10 +315,11 @@ class Session:
         pk = card.pk
         day = self.today()
         moment = clock.to_utc(self.now())
+        exam_day = exam.exam_for(card.deck, self.exams)
         review_id, outcome = self.store.apply_review(
             self.learner_id,
             pk,
-            lambda state: sm2.review(state, grade, day),
+            lambda state: exam.cap(sm2.review(state, grade, day), exam_day),
             moment,
             duration_ms,
         )

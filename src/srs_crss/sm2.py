@@ -114,6 +114,9 @@ class Review:
     grade: Grade
     day: dt.date
     kind: ReviewKind
+    capped_from: dt.date | None = None
+    """Set only by an exam plan (srs_crss.exam) that moved `after.due` earlier:
+    the due day plain SM-2 gave. Plain SM-2 never sets it."""
 
 
 def ef_delta(grade: Grade) -> int:

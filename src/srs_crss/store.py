@@ -63,10 +63,10 @@ from srs_crss.errors import DatabaseError, NotFound, StorageFailure
 from srs_crss.sm2 import CardState, Grade, Review, ReviewKind
 from srs_crss.sync import DeckPlan
 
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
-KNOWN_REVISIONS = frozenset({"0001"})
+KNOWN_REVISIONS = frozenset({"0001", "0002"})
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -157,6 +157,7 @@ class CardStateRow(Base):
     # Covers the due counts (no table lookups for the header of a session).
     __table_args__ = (
         Index("ix_card_states_due", "learner_id", "due", "extra", "repetitions", "card_id"),
+        Index("ix_card_states_ef", "learner_id", "ef", "lapses"),  # hardest cards first
     )
 
     learner_id: Mapped[int] = mapped_column(
@@ -180,7 +181,8 @@ class ReviewRow(Base):
     __tablename__ = "reviews"
     __table_args__ = (
         Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
-        Index("ix_reviews_learner_day", "learner_id", "day"),
+        # covers the per-day counts and retention of `stats` (no table reads)
+        Index("ix_reviews_learner_day", "learner_id", "day", "repetitions_before", "grade"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -203,6 +205,21 @@ class ReviewRow(Base):
     due: Mapped[dt.date] = mapped_column(Date)
     extra: Mapped[bool] = mapped_column(Boolean)
     lapses: Mapped[int] = mapped_column(Integer)
+    capped_from: Mapped[dt.date | None] = mapped_column(Date)
+    """The SM-2 due day when an exam date moved it earlier (the state keeps SM-2's interval)."""
+
+
+class ExamRow(Base):
+    """A learner's exam date, for one deck or (deck_id NULL) for all decks."""
+
+    __tablename__ = "exams"
+    __table_args__ = (UniqueConstraint("learner_id", "deck_id", name="uq_exams_learner_deck"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    deck_id: Mapped[int | None] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
+    exam_day: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 decks_t = cast(Table, DeckRow.__table__)
@@ -210,6 +227,7 @@ cards_t = cast(Table, CardRow.__table__)
 learners_t = cast(Table, LearnerRow.__table__)
 states_t = cast(Table, CardStateRow.__table__)
 reviews_t = cast(Table, ReviewRow.__table__)
+exams_t = cast(Table, ExamRow.__table__)
 
 # --------------------------------------------------------------------------
 # Opening a database
@@ -496,41 +514,39 @@ class Store:
                     _apply_plan(conn, plan, now)
 
     def deck_summaries(self, learner_id: int, today: dt.date) -> list[model.DeckSummary]:
-        """Per deck: active cards, new, due today (or overdue), retired."""
-        active = and_(cards_t.c.deck_id == decks_t.c.id, cards_t.c.retired.is_(False))
-        total = select(func.count()).where(active).scalar_subquery()
-        retired = (
-            select(func.count())
-            .where(cards_t.c.deck_id == decks_t.c.id, cards_t.c.retired.is_(True))
-            .scalar_subquery()
+        """Per deck: active cards, new, due today (or overdue), retired. One grouped query."""
+        active = cards_t.c.retired.is_(False)
+        seen = and_(active, states_t.c.card_id.is_not(None))
+        due = and_(active, states_t.c.due <= today)
+        query = (
+            select(
+                decks_t.c.slug,
+                decks_t.c.name,
+                func.count(cards_t.c.id),
+                func.coalesce(func.sum(case((active, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((seen, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((due, 1), else_=0)), 0),
+            )
+            .select_from(
+                decks_t.outerjoin(cards_t, cards_t.c.deck_id == decks_t.c.id).outerjoin(
+                    states_t,
+                    and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
+                )
+            )
+            .group_by(decks_t.c.id, decks_t.c.slug, decks_t.c.name)
+            .order_by(decks_t.c.slug)
         )
-        seen = (
-            select(func.count())
-            .select_from(states_t.join(cards_t, cards_t.c.id == states_t.c.card_id))
-            .where(active, states_t.c.learner_id == learner_id)
-            .scalar_subquery()
-        )
-        due = (
-            select(func.count())
-            .select_from(states_t.join(cards_t, cards_t.c.id == states_t.c.card_id))
-            .where(active, states_t.c.learner_id == learner_id, states_t.c.due <= today)
-            .scalar_subquery()
-        )
-        query = select(
-            decks_t.c.slug, decks_t.c.name, total.label("total"), seen.label("seen"),
-            due.label("due"), retired.label("retired"),
-        ).order_by(decks_t.c.slug)  # fmt: skip
         with self._read() as conn:
             return [
                 model.DeckSummary(
-                    id=row.slug,
-                    name=row.name,
-                    cards=row.total,
-                    new=row.total - row.seen,
-                    due=row.due,
-                    retired=row.retired,
+                    id=slug,
+                    name=name,
+                    cards=int(live),
+                    new=int(live) - int(seen),
+                    due=int(due),
+                    retired=int(every) - int(live),
                 )
-                for row in conn.execute(query)
+                for slug, name, every, live, seen, due in conn.execute(query)
             ]
 
     # ---- cards -------------------------------------------------------------
@@ -751,6 +767,175 @@ class Store:
         with self._read() as conn:
             return conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == slug)) is not None
 
+    # ---- exams ------------------------------------------------------------------
+
+    def exams(self, learner_id: int) -> dict[str | None, dt.date]:
+        """This learner's exam dates: deck id -> day, None -> the all-decks exam."""
+        query = (
+            select(decks_t.c.slug, exams_t.c.exam_day)
+            .select_from(exams_t.outerjoin(decks_t, decks_t.c.id == exams_t.c.deck_id))
+            .where(exams_t.c.learner_id == learner_id)
+        )
+        with self._read() as conn:
+            found: dict[str | None, dt.date] = {}
+            for slug, day in conn.execute(query):
+                found[slug] = day
+        return found
+
+    def set_exam(self, learner_id: int, deck: str | None, day: dt.date, now: dt.datetime) -> None:
+        """Set (or move) the exam date for a deck, or for all decks."""
+        with self._write() as conn:
+            deck_id = None
+            if deck is not None:
+                deck_id = conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == deck))
+                if deck_id is None:
+                    raise NotFound(f"no deck {deck!r} (see `srs-crss decks`)")
+            where = (exams_t.c.learner_id == learner_id, _is(exams_t.c.deck_id, deck_id))
+            if conn.scalar(select(exams_t.c.id).where(*where)) is None:
+                conn.execute(
+                    insert(exams_t).values(
+                        learner_id=learner_id, deck_id=deck_id, exam_day=day, created_at=now
+                    )
+                )
+            else:
+                conn.execute(update(exams_t).where(*where).values(exam_day=day))
+
+    def clear_exam(self, learner_id: int, deck: str | None) -> bool:
+        """Remove an exam date; False if there was none."""
+        with self._write() as conn:
+            deck_id = None
+            if deck is not None:
+                deck_id = conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == deck))
+                if deck_id is None:
+                    raise NotFound(f"no deck {deck!r} (see `srs-crss decks`)")
+            done = conn.execute(
+                delete(exams_t).where(
+                    exams_t.c.learner_id == learner_id, _is(exams_t.c.deck_id, deck_id)
+                )
+            )
+            return bool(done.rowcount)
+
+    # ---- stats ------------------------------------------------------------------
+
+    def stats(
+        self, learner_id: int, today: dt.date, scope: model.Scope, hardest: int = 10
+    ) -> model.Stats:
+        """Every figure of `srs-crss stats`, aggregated in SQL in one read transaction."""
+        month_ago = today - dt.timedelta(days=29)
+        year_ago = today - dt.timedelta(days=7 * 52 - 1)
+        horizon = today + dt.timedelta(days=29)
+        active = and_(cards_t.c.retired.is_(False), *_scope_filters(scope))
+        cards_decks = cards_t.join(decks_t, decks_t.c.id == cards_t.c.deck_id)
+        with_states = cards_decks.outerjoin(
+            states_t,
+            and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
+        )
+        # The log of every deck needs no join: 1,000,000 rows are read from an index alone.
+        log: Any = reviews_t
+        if scope != model.Scope():
+            log = reviews_t.join(cards_t, cards_t.c.id == reviews_t.c.card_id).join(
+                decks_t, decks_t.c.id == cards_t.c.deck_id
+            )
+        in_scope = and_(reviews_t.c.learner_id == learner_id, *_scope_filters(scope))
+        by_domain = reviews_t.join(cards_t, cards_t.c.id == reviews_t.c.card_id).join(
+            decks_t, decks_t.c.id == cards_t.c.deck_id
+        )
+        learned = reviews_t.c.repetitions_before >= 1
+        passed = func.sum(case((reviews_t.c.grade >= 3, 1), else_=0))
+        due = self.due_counts(learner_id, today, scope)[0]
+        with self._read() as conn:
+            reviewed, correct = conn.execute(
+                select(func.count(), passed)
+                .select_from(log)
+                .where(in_scope, reviews_t.c.day == today)
+            ).one()
+            days = conn.scalars(
+                select(reviews_t.c.day)
+                .select_from(log)
+                .where(in_scope, reviews_t.c.day <= today)
+                .group_by(reviews_t.c.day)
+                .order_by(reviews_t.c.day.desc())
+                .limit(4000)
+            ).all()
+            recent = conn.execute(
+                select(func.count(), passed)
+                .select_from(log)
+                .where(in_scope, learned, reviews_t.c.day >= month_ago)
+            ).one()
+            ever = conn.execute(
+                select(func.count(), passed).select_from(log).where(in_scope, learned)
+            ).one()
+            domain_cards = conn.execute(
+                select(
+                    cards_t.c.domain,
+                    func.count(),
+                    func.count(states_t.c.card_id),
+                    func.sum(case((states_t.c.interval >= 21, 1), else_=0)),
+                )
+                .select_from(with_states)
+                .where(active)
+                .group_by(cards_t.c.domain)
+                .order_by(cards_t.c.domain)
+            ).all()
+            domain_retention = {
+                domain: (total, ok)
+                for domain, total, ok in conn.execute(
+                    select(cards_t.c.domain, func.count(), passed)
+                    .select_from(by_domain)
+                    .where(in_scope, learned, reviews_t.c.day >= month_ago)
+                    .group_by(cards_t.c.domain)
+                )
+            }
+            forecast: dict[dt.date, int] = {}
+            for day, count in conn.execute(
+                select(states_t.c.due, func.count())
+                .select_from(with_states)
+                .where(active, states_t.c.due > today, states_t.c.due <= horizon)
+                .group_by(states_t.c.due)
+            ):
+                forecast[day] = int(count)
+            calendar = conn.execute(
+                select(reviews_t.c.day, func.count())
+                .select_from(log)
+                .where(in_scope, reviews_t.c.day >= year_ago, reviews_t.c.day <= today)
+                .group_by(reviews_t.c.day)
+                .order_by(reviews_t.c.day)
+            ).all()
+            hard = conn.execute(
+                select(decks_t.c.slug, cards_t.c.slug, states_t.c.ef, states_t.c.lapses)
+                .select_from(_states_cards_decks())  # driven by the ix_card_states_ef index
+                .where(active, states_t.c.learner_id == learner_id)
+                .order_by(states_t.c.ef, states_t.c.lapses.desc(), decks_t.c.slug, cards_t.c.slug)
+                .limit(hardest)
+            ).all()
+        days_ahead = [today + dt.timedelta(days=n) for n in range(30)]
+        return model.Stats(
+            due=due,
+            unseen=sum(int(cards) - int(seen) for _, cards, seen, _ in domain_cards),
+            reviewed_today=int(reviewed or 0),
+            correct_today=int(correct or 0),
+            study_days=tuple(days),
+            retention_30=_share(*recent),
+            retention_all=_share(*ever),
+            domains=tuple(
+                model.DomainStats(
+                    domain=domain or "(no domain)",
+                    cards=int(cards),
+                    seen=int(seen),
+                    mature=int(mature or 0),
+                    retention=_share(*domain_retention.get(domain, (0, 0))),
+                )
+                for domain, cards, seen, mature in domain_cards
+            ),
+            forecast=tuple(
+                (day, int(due or 0) if day == today else forecast.get(day, 0)) for day in days_ahead
+            ),
+            calendar=tuple((day, int(count)) for day, count in calendar),
+            hardest=tuple(
+                (f"{deck}/{card}", int(ef), int(lapses)) for deck, card, ef, lapses in hard
+            ),
+        )
+
     # ---- export ---------------------------------------------------------------
 
     def export_decks(self, learner_id: int, decks: Sequence[str]) -> list[model.ExportDeck]:
@@ -951,6 +1136,7 @@ class Store:
                     grade=int(outcome.grade),
                     kind=outcome.kind.value,
                     duration_ms=duration_ms,
+                    capped_from=outcome.capped_from,
                     **_state_columns(before, "_before"),
                     **_state_columns(after, ""),
                 )
@@ -1284,6 +1470,16 @@ def _card_from_row(row: Any) -> model.Card:
     )
 
 
+def _share(total: int | None, passed: int | None) -> float | None:
+    """passed / total, or None when there is nothing to divide."""
+    return (passed or 0) / total if total else None
+
+
+def _is(column: Any, value: Any) -> Any:
+    """column = value, or IS NULL for None (SQL's = never matches NULL)."""
+    return column.is_(None) if value is None else column == value
+
+
 def _json_tuple(text: str) -> tuple[str, ...]:
     return () if text == "[]" else tuple(json.loads(text))
 
@@ -1312,6 +1508,7 @@ def _history_from_row(row: Any) -> model.HistoryEntry:
             lapses=row.lapses,
         ),
         duration_ms=row.duration_ms,
+        capped_from=row.capped_from,
     )
 
 

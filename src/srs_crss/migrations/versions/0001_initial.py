@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column("lapses", sa.Integer(), nullable=False),
         sa.Column("last_review_id", Id, nullable=False),
     )
+    op.create_index("ix_card_states_ef", "card_states", ["learner_id", "ef", "lapses"])
     op.create_index(
         "ix_card_states_due",
         "card_states",
@@ -106,7 +107,9 @@ def upgrade() -> None:
         sa.Column("lapses", sa.Integer(), nullable=False),
     )
     op.create_index("ix_reviews_learner_card", "reviews", ["learner_id", "card_id", "id"])
-    op.create_index("ix_reviews_learner_day", "reviews", ["learner_id", "day"])
+    op.create_index(
+        "ix_reviews_learner_day", "reviews", ["learner_id", "day", "repetitions_before", "grade"]
+    )
 
 
 def downgrade() -> None:

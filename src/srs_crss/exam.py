@@ -1,0 +1,91 @@
+"""Exam-date planning: how srs-crss departs from plain SM-2 while an exam is set.
+
+Pure: no I/O, no clock. Two rules, both documented in docs/exam.md:
+
+- Cap: a due day that would fall after the exam moves to the day before it,
+  when that day is still ahead of the review. Only the due day moves; the
+  SM-2 state (EF, repetitions, interval) stays what SM-2 computed, and the
+  review log keeps the day SM-2 gave. Reviews on the day before the exam or
+  later, and every review once the exam has passed, are plain SM-2.
+- New cards: enough per day that every card has been seen at least
+  `SEEN_BY` days before the exam; never fewer than the usual daily limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from srs_crss.sm2 import Review
+
+SEEN_BY = 7
+"""Every card should have been seen at least this many days before the exam."""
+
+
+def exam_for(deck: str, exams: Mapping[str | None, dt.date]) -> dt.date | None:
+    """The exam date that applies to a card of `deck`: the deck's own, else the all-decks one."""
+    return exams.get(deck, exams.get(None))
+
+
+def cap(review: Review, exam_day: dt.date | None) -> Review:
+    """Move the due day to the day before the exam when SM-2 would put it after the exam."""
+    if exam_day is None or review.after.due is None:
+        return review
+    eve = exam_day - dt.timedelta(days=1)
+    if review.day >= eve or review.after.due <= eve:
+        return review
+    return replace(review, after=replace(review.after, due=eve), capped_from=review.after.due)
+
+
+def new_cards_per_day(unseen: int, today: dt.date, exam_day: dt.date | None, usual: int) -> int:
+    """The new-card limit for `today`: raised so every card is seen `SEEN_BY` days early.
+
+    Days to introduce cards run from today to the exam minus SEEN_BY days
+    (inclusive); if none are left, every unseen card is due for introduction today.
+    """
+    if exam_day is None or exam_day <= today or unseen <= 0:
+        return usual
+    days = (exam_day - dt.timedelta(days=SEEN_BY) - today).days + 1
+    if days <= 0:
+        return max(usual, unseen)
+    return max(usual, math.ceil(unseen / days))
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What `exam show` explains for one exam."""
+
+    deck: str | None
+    exam_day: dt.date
+    days_left: int
+    unseen: int
+    new_per_day: int
+    expected_reviews_per_day: float
+    all_seen_by: dt.date | None
+
+
+def plan(
+    deck: str | None,
+    exam_day: dt.date,
+    today: dt.date,
+    unseen: int,
+    usual: int,
+    due_before_exam: int,
+) -> Plan:
+    """The plan for the days up to the exam.
+
+    Expected reviews per day, an estimate shown as such: the cards already
+    due before the exam, plus three answers for each unseen card (its first
+    and the two early reviews SM-2 gives it, after 1 and 6 days), spread over
+    the days left.
+    """
+    days_left = max(0, (exam_day - today).days)
+    per_day = new_cards_per_day(unseen, today, exam_day, usual)
+    if days_left == 0:
+        return Plan(deck, exam_day, 0, unseen, 0, 0.0, None)
+    days_to_introduce = math.ceil(unseen / per_day) if per_day else 0
+    all_seen_by = today + dt.timedelta(days=max(0, days_to_introduce - 1)) if unseen else today
+    expected = (due_before_exam + 3 * unseen) / days_left
+    return Plan(deck, exam_day, days_left, unseen, per_day, round(expected, 1), all_seen_by)

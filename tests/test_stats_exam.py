@@ -1,0 +1,195 @@
+"""`stats` and `exam`: figures checked against hand-computed histories at fixed times."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from srs_crss.exam import cap, new_cards_per_day, plan
+from srs_crss.sm2 import CardState, review
+
+from .conftest import Invoke, write_basic_deck
+
+D20, D21, D22 = (f"2026-11-{d}T10:00:00+00:00" for d in (20, 21, 22))
+
+DECK = """\
+[deck]
+id = "two"
+name = "Two domains"
+""" + "".join(
+    f'\n[[cards]]\nid = "{cid}"\nfront = "Front {cid}"\nback = "Back {cid}"\ndomain = "{dom}"\n'
+    for cid, dom in (
+        ("a1", "Advocacy"),
+        ("a2", "Advocacy"),
+        ("e1", "Ethical Responsibility"),
+        ("e2", "Ethical Responsibility"),
+    )
+)
+
+
+@pytest.fixture
+def history(cli: Invoke, tmp_path: Path) -> None:
+    """Three study days; see the comments for each answer."""
+    deck = tmp_path / "two.toml"
+    deck.write_text(DECK)
+    assert cli("sync", str(deck)).exit_code == 0
+    # 11-20: a1 4, a2 4, e1 1 (fail), e1 again 4
+    assert "Reviewed: 4" in cli("review", "--new", "3", input="4\n4\n1\n4\n", now=D20).output
+    # 11-21: a1 5, a2 2 (lapse), e1 3 (extra), then a2 4 (relearn), e1 4 (extra)
+    assert "Reviewed: 5" in cli("review", "--new", "0", input="5\n2\n3\n4\n4\n", now=D21).output
+    # 11-22: a2 4
+    assert "Reviewed: 1" in cli("review", "--new", "0", input="4\n", now=D22).output
+
+
+def stats(cli: Invoke, *args: str, now: str = D22) -> dict[str, Any]:
+    result = cli("stats", "--json", *args, now=now)
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.output)
+    return data
+
+
+def test_stats_json_against_a_hand_computed_history(cli: Invoke, history: None) -> None:
+    data = stats(cli)
+    assert data["today"] == {"due": 0, "new": 1, "reviewed": 1, "correct": 100.0}
+    assert data["streak"] == 3
+    # learned-card reviews: a1 5, a2 2, e1 3, e1 4 (extra), a2 4 -> 4 of 5 passed
+    assert data["retention"] == {"last_30_days": 0.8, "all_time": 0.8}
+    assert data["domains"] == [
+        {"domain": "Advocacy", "cards": 2, "seen": 2, "mature": 0, "retention": 0.667},
+        {"domain": "Ethical Responsibility", "cards": 2, "seen": 1, "mature": 0, "retention": 1.0},
+    ]
+    assert data["weakest_domain"] == "Advocacy"
+    forecast = {f["day"]: f["due"] for f in data["forecast"]}
+    assert len(forecast) == 30 and data["forecast"][0]["day"] == "2026-11-22"
+    assert {day: n for day, n in forecast.items() if n} == {"2026-11-27": 2, "2026-11-28": 1}
+    assert data["calendar"] == [
+        {"day": "2026-11-20", "reviews": 4},
+        {"day": "2026-11-21", "reviews": 5},
+        {"day": "2026-11-22", "reviews": 1},
+    ]
+    assert data["hardest"] == [
+        {"id": "two/e1", "ef": 2.36, "lapses": 0},
+        {"id": "two/a2", "ef": 2.5, "lapses": 1},
+        {"id": "two/a1", "ef": 2.6, "lapses": 0},
+    ]
+    assert data["exams"] == [] and data["readiness"] == []
+
+
+def test_stats_later_and_for_one_deck(cli: Invoke, history: None, tmp_path: Path) -> None:
+    other = write_basic_deck(tmp_path / "other.toml", 2, deck_id="other")
+    cli("sync", str(other))
+    later = stats(cli, "--deck", "two", now="2026-11-28T10:00:00+00:00")
+    assert later["today"] == {"due": 3, "new": 1, "reviewed": 0, "correct": None}
+    assert later["streak"] == 0
+    assert stats(cli, "--deck", "other")["domains"] == [
+        {"domain": "Advocacy", "cards": 2, "seen": 0, "mature": 0, "retention": None}
+    ]
+    unknown = cli("stats", "--deck", "nope")
+    assert unknown.exit_code == 2 and "no deck 'nope'" in unknown.output
+
+
+def test_stats_in_the_terminal(cli: Invoke, history: None) -> None:
+    result = cli("stats", now=D22)
+    assert result.exit_code == 0
+    text = result.output
+    assert "due 0  ·  new 1  ·  reviewed 1  ·  100% correct" in text
+    assert "Streak 3 days" in text and "last 30 days 80%" in text
+    assert "Advocacy  ← weakest" in text
+    assert "Reviews per day, last 52 weeks (darkest = 5)" in text
+    assert "two/e1" in text and "2.36" in text
+
+
+# ---- exam dates ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("exam", "set", "2026-13-01"), "not a date: '2026-13-01'"),
+        (("exam", "set", "tomorrow"), "not a date"),
+        (("exam", "set", "2026-11-21"), "the exam date 2026-11-21 is in the past"),
+        (("exam", "set", "2027-01-10", "--deck", "nope"), "no deck 'nope'"),
+        (("exam", "clear", "--deck", "nope"), "no deck 'nope'"),
+    ],
+)
+def test_bad_exam_input(cli: Invoke, history: None, args: tuple[str, ...], message: str) -> None:
+    result = cli(*args, now=D22)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_due_days_are_capped_before_the_exam(cli: Invoke, history: None) -> None:
+    assert cli("exam", "set", "2026-11-26", now=D21).exit_code == 0
+    # 11-22: e2 (new) graded 4 -> due 11-23, before the eve: nothing to cap
+    cli("review", "--new", "1", input="4\n", now=D22)
+    # 11-23: e2 passes with 5 -> SM-2 says 11-29; capped to the eve, 11-25
+    cli("review", "--new", "0", input="5\n", now="2026-11-23T10:00:00+00:00")
+    shown = json.loads(cli("show", "two/e2", "--json", now=D22).output)
+    assert shown["state"]["due"] == "2026-11-25" and shown["state"]["interval"] == 6
+    assert [h["capped_from"] for h in shown["history"]] == [None, "2026-11-29"]
+    # 11-25, the eve: plain SM-2 (6 * 2.6 = 15.6 -> 16 days), past the exam, not capped
+    cli("review", "--new", "0", "--deck", "two", input="4\n" * 10, now="2026-11-25T10:00:00+00:00")
+    shown = json.loads(cli("show", "two/e2", "--json", now=D22).output)
+    assert shown["history"][-1]["capped_from"] is None
+    assert shown["state"]["due"] == "2026-12-11"
+
+
+def test_after_the_exam_plain_sm2(cli: Invoke, history: None) -> None:
+    cli("exam", "set", "2026-11-23", now=D22)
+    cli("review", "--new", "1", input="4\n", now=D22)  # 11-22 is the eve: plain
+    cli("review", "--new", "0", input="5\n", now="2026-11-24T10:00:00+00:00")  # after: plain
+    rows = json.loads(cli("show", "two/e2", "--json", now=D22).output)["history"]
+    assert [r["capped_from"] for r in rows] == [None, None]
+    assert rows[-1]["due"] == "2026-11-30"
+
+
+def test_new_card_plan_raises_the_daily_limit(cli: Invoke, tmp_path: Path) -> None:
+    big = write_basic_deck(tmp_path / "big.toml", 99, deck_id="big")
+    cli("sync", str(big))
+    today = "2026-11-22T10:00:00+00:00"
+    set_out = cli("exam", "set", "2026-12-02", "--deck", "big", now=today)
+    assert set_out.exit_code == 0 and "Exam set for 2026-12-02 (deck big)." in set_out.output
+    shown = json.loads(cli("exam", "show", "--json", now=today).output)
+    # 99 unseen, introduce from 11-22 to 11-25 (7 days before 12-02): 4 days -> 25 a day
+    assert shown[0]["new_per_day"] == 25 and shown[0]["days_left"] == 10
+    assert shown[0]["unseen"] == 99 and shown[0]["all_seen_by"] == "2026-11-25"
+    assert shown[0]["expected_reviews_per_day"] == round(3 * 99 / 10, 1)
+    assert [r["domain"] for r in shown[0]["readiness"]] == ["Advocacy"]
+    session = cli("review", "--deck", "big", input="q\n", now=today)
+    assert "0 done, 25 left (25 new, 0 review, 0 extra)" in session.output
+    # four days before the exam the rest are all due for introduction at once
+    late = cli("review", "--deck", "big", input="q\n", now="2026-11-28T10:00:00+00:00")
+    assert "(99 new," in late.output
+    text = cli("exam", "show", now=today).output
+    assert "99 cards not seen yet: 25 new cards a day" in text
+    assert cli("exam", "clear", "--deck", "big", now=today).output.strip() == (
+        "Exam date cleared (deck big)."
+    )
+    assert "No exam date set" in cli("exam", "show", now=today).output
+
+
+def test_cap_rule_is_pure() -> None:
+    day = dt.date(2026, 11, 22)
+    learned = CardState(repetitions=2, ef=250, interval=6, due=day)
+    outcome = review(learned, 4, day)  # due 12-07
+    assert cap(outcome, None) is outcome
+    assert cap(outcome, dt.date(2026, 12, 8)) is outcome  # due before the eve
+    capped = cap(outcome, dt.date(2026, 12, 1))
+    assert capped.after.due == dt.date(2026, 11, 30) and capped.capped_from == dt.date(2026, 12, 7)
+    assert (capped.after.interval, capped.after.ef) == (15, 250)
+    assert cap(review(learned, 4, dt.date(2026, 11, 30)), dt.date(2026, 12, 1)).capped_from is None
+    assert cap(review(learned, 4, dt.date(2026, 12, 2)), dt.date(2026, 12, 1)).capped_from is None
+
+
+def test_new_cards_per_day_rule() -> None:
+    today = dt.date(2026, 11, 22)
+    assert new_cards_per_day(99, today, None, 20) == 20
+    assert new_cards_per_day(99, today, dt.date(2026, 12, 2), 20) == 25
+    assert new_cards_per_day(10, today, dt.date(2026, 12, 2), 20) == 20  # never below usual
+    assert new_cards_per_day(99, today, dt.date(2026, 11, 26), 20) == 99  # < 7 days: all
+    assert new_cards_per_day(99, today, today, 20) == 20  # exam day: usual
+    assert plan(None, today, today, 5, 20, 0).days_left == 0
