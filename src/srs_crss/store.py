@@ -849,14 +849,6 @@ class Store:
                 .select_from(log)
                 .where(in_scope, reviews_t.c.day == today)
             ).one()
-            days = conn.scalars(
-                select(reviews_t.c.day)
-                .select_from(log)
-                .where(in_scope, reviews_t.c.day <= today)
-                .group_by(reviews_t.c.day)
-                .order_by(reviews_t.c.day.desc())
-                .limit(4000)
-            ).all()
             recent = conn.execute(
                 select(func.count(), passed)
                 .select_from(log)
@@ -901,6 +893,17 @@ class Store:
                 .group_by(reviews_t.c.day)
                 .order_by(reviews_t.c.day)
             ).all()
+            # The streak comes from the year of the calendar; only a learner who
+            # studied every day of it needs the older days read too.
+            days = [day for day, _ in reversed(calendar)]
+            if len(days) >= (today - year_ago).days:  # (today may not be studied yet)
+                days += conn.scalars(
+                    select(reviews_t.c.day)
+                    .select_from(log)
+                    .where(in_scope, reviews_t.c.day < year_ago)
+                    .group_by(reviews_t.c.day)
+                    .order_by(reviews_t.c.day.desc())
+                ).all()
             hard = conn.execute(
                 select(decks_t.c.slug, cards_t.c.slug, states_t.c.ef, states_t.c.lapses)
                 .select_from(_states_cards_decks())  # driven by the ix_card_states_ef index
