@@ -1122,10 +1122,29 @@ class Store:
         """Read the card's current state, apply `decide`, write state and log.
 
         All in one write transaction, so an answer is never applied to stale
-        state and state and log always agree. Returns the log row id.
+        state and state and log always agree. Returns the log row id. SQLite
+        serialises writers (BEGIN IMMEDIATE); on a server the state row is
+        locked (SELECT ... FOR UPDATE), and two first answers to the same new
+        card racing to insert its state are settled by retrying the loser.
         """
+        for attempt in range(3):
+            try:
+                return self._apply_review(learner_id, card_pk, decide, reviewed_at, duration_ms)
+            except StorageFailure:
+                if attempt == 2 or self.engine.dialect.name == "sqlite":
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _apply_review(
+        self,
+        learner_id: int,
+        card_pk: int,
+        decide: Callable[[CardState], Review],
+        reviewed_at: dt.datetime,
+        duration_ms: int | None,
+    ) -> tuple[int, Review]:
         with self._write() as conn:
-            before = _state_for(conn, learner_id, card_pk)
+            before = _state_for(conn, learner_id, card_pk, lock=True)
             outcome = decide(before)
             after = outcome.after
             assert after.due is not None
@@ -1407,17 +1426,18 @@ def _scope_filters(scope: model.Scope) -> list[Any]:
     return filters
 
 
-def _state_for(conn: Connection, learner_id: int, card_pk: int) -> CardState:
-    row = conn.execute(
-        select(
-            states_t.c.repetitions,
-            states_t.c.ef,
-            states_t.c.interval,
-            states_t.c.due,
-            states_t.c.extra,
-            states_t.c.lapses,
-        ).where(states_t.c.learner_id == learner_id, states_t.c.card_id == card_pk)
-    ).first()
+def _state_for(conn: Connection, learner_id: int, card_pk: int, lock: bool = False) -> CardState:
+    query = select(
+        states_t.c.repetitions,
+        states_t.c.ef,
+        states_t.c.interval,
+        states_t.c.due,
+        states_t.c.extra,
+        states_t.c.lapses,
+    ).where(states_t.c.learner_id == learner_id, states_t.c.card_id == card_pk)
+    if lock:
+        query = query.with_for_update()  # a row lock on servers; SQLite ignores it
+    row = conn.execute(query).first()
     if row is None:
         return CardState()
     return CardState(

@@ -1,0 +1,131 @@
+"""The same program on a real PostgreSQL server: one database, many learners.
+
+Runs when SRS_CRSS_TEST_PG_URL names a server (.ci/run starts one on
+127.0.0.1); skipped with that reason otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from srs_crss.cli import app
+from srs_crss.errors import DatabaseError
+from srs_crss.store import SCHEMA_HEAD, Base, Store
+
+from .conftest import MINI_DECK, NOW, Invoke, write_basic_deck
+from .test_stats_exam import D20, D21, D22, DECK
+
+
+@pytest.fixture
+def pg(pg_url: str) -> Invoke:
+    runner = CliRunner()
+
+    def invoke(
+        *args: str, now: str = NOW, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Result:
+        full = {"SRS_CRSS_DB": pg_url, "SRS_CRSS_NOW": now, "SRS_CRSS_LEARNER": "alex"}
+        full |= {"NO_COLOR": "1", "COLUMNS": "120", **(env or {})}
+        return runner.invoke(app, list(args), env=full, input=input)
+
+    return invoke
+
+
+def test_schema_matches_the_models(pg_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from srs_crss.migrations import upgrade
+
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        upgrade(conn)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    engine.dispose()
+    with Store.open(pg_url) as store:
+        assert store.schema_version() == SCHEMA_HEAD
+
+
+def test_newer_schema_is_refused(pg_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    Store.open(pg_url).close()
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(DatabaseError, match="newer srs-crss"):
+        Store.open(pg_url)
+
+
+def test_commands_and_learners_on_one_server(pg: Invoke, tmp_path: Path) -> None:
+    deck = write_basic_deck(tmp_path / "many.toml", 5)
+    assert "5 added" in pg("sync", str(deck)).output
+    assert "5 unchanged" in pg("sync", str(deck)).output
+    review = pg("review", "--new", "3", input="4\n1\nu\n5\n4\n")
+    assert review.exit_code == 0, review.output
+    assert "Undid your answer to many/c01" in review.output
+    other = pg("review", "--new", "2", input="3\n4\n4\n", env={"SRS_CRSS_LEARNER": "sam"})
+    assert other.exit_code == 0
+    alex = json.loads(pg("show", "many/c01", "--json").output)
+    sam = json.loads(pg("show", "many/c01", "--json", env={"SRS_CRSS_LEARNER": "sam"}).output)
+    assert [h["grade"] for h in alex["history"]] == [5]
+    assert [h["grade"] for h in sam["history"]] == [4]
+    assert json.loads(pg("decks", "--json").output)[0] == {
+        "id": "many", "name": "Deck many", "cards": 5, "new": 2, "due": 0, "retired": 0,
+    }  # fmt: skip
+
+
+def test_stats_match_the_sqlite_figures(pg: Invoke, tmp_path: Path) -> None:
+    deck = tmp_path / "two.toml"
+    deck.write_text(DECK)
+    pg("sync", str(deck))
+    pg("review", "--new", "3", input="4\n4\n1\n4\n", now=D20)
+    pg("review", "--new", "0", input="5\n2\n3\n4\n4\n", now=D21)
+    pg("review", "--new", "0", input="4\n", now=D22)
+    data: dict[str, Any] = json.loads(pg("stats", "--json", now=D22).output)
+    assert data["today"] == {"due": 0, "new": 1, "reviewed": 1, "correct": 100.0}
+    assert data["streak"] == 3 and data["retention"]["all_time"] == 0.8
+    assert data["hardest"][0] == {"id": "two/e1", "ef": 2.36, "lapses": 0}
+    pg("exam", "set", "2026-11-26", now=D22)
+    pg("review", "--new", "1", input="4\n", now=D22)
+    pg("review", "--new", "0", input="5\n", now="2026-11-23T10:00:00+00:00")
+    rows = json.loads(pg("show", "two/e2", "--json").output)["history"]
+    assert rows[-1]["capped_from"] == "2026-11-29" and rows[-1]["due"] == "2026-11-25"
+
+
+def test_export_from_postgres_imports_into_anki(pg: Invoke, tmp_path: Path) -> None:
+    anki_collection = pytest.importorskip("anki.collection")
+    mini = tmp_path / "mini.toml"
+    mini.write_text(MINI_DECK)
+    now = dt.datetime.now().astimezone()
+    if now.hour in (3, 4):
+        pytest.skip("too close to the 04:00 rollover for a stable day count")
+    pg("sync", str(mini), now=now.isoformat())
+    pg("review", "--deck", "mini", "--new", "1", input="1\n4\n", now=now.isoformat())
+    out = tmp_path / "pg.apkg"
+    result = pg("export-anki", "--out", str(out), now=now.isoformat())
+    assert "2 reviews carried" in result.output, result.output
+    folder = tmp_path / "anki"
+    folder.mkdir()
+    col = anki_collection.Collection(str(folder / "collection.anki2"))
+    try:
+        col.import_anki_package(
+            anki_collection.ImportAnkiPackageRequest(
+                package_path=str(out),
+                options=anki_collection.ImportAnkiPackageOptions(with_scheduling=True),
+            )
+        )
+        (cid,) = col.find_cards('"CardId:mini/empathy-basics"')
+        card = col.get_card(cid)
+        assert (card.type, card.ivl, card.due - col.sched.today) == (2, 1, 1)
+        assert col.db.list("select ease from revlog order by id") == [1, 3]
+    finally:
+        col.close()
