@@ -122,6 +122,7 @@ def test_show_json_shape(cli: Invoke, mini: Path, db: Path) -> None:
             "ef": 2.36,
             "interval": 1,
             "due": "2026-11-22",
+            "capped_from": None,
         }
     ]
 
