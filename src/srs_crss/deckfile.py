@@ -212,7 +212,10 @@ def parse_deck(text: str, path: Path) -> DeckSpec:
         message = str(exc)
         match = _TOML_POSITION.search(message)
         line = int(match.group(1)) if match else None
-        detail = _TOML_POSITION.sub("", message).strip()
+        if line is None and "end of document" in message:
+            line = len(text.splitlines()) or 1  # the last line, where the file stopped
+        detail = _TOML_POSITION.sub("", message).replace("(at end of document)", "at the end")
+        detail = detail.strip()
         raise DeckError(path, f"TOML syntax error: {detail}", line) from None
     return _Validator(text, path).deck(data)
 
