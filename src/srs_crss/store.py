@@ -261,9 +261,12 @@ def _check_sqlite_file(path: Path) -> None:
             raise DatabaseError(f"cannot read database {path}: {exc.strerror}") from None
         if header and header != SQLITE_HEADER:
             raise DatabaseError(f"{path} is not an SQLite database; it was left untouched")
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        # The mode bits count even for root, who os.access says may write anything.
+        no_write_bits = not path.stat().st_mode & 0o222
+        if no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise DatabaseError(
-                f"database {path} is read-only (srs-crss needs to write the file and its folder)"
+                f"database {path} is read-only (srs-crss needs to write the file and its "
+                "folder); nothing was changed"
             )
         return
     try:
@@ -308,6 +311,16 @@ def make_engine(url: str) -> Engine:
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _disk_problem(exc: sa_exc.DBAPIError) -> str | None:
+    """A plain description of a full disk or a failed disk write, if that is what this is."""
+    text = str(exc.orig).lower()
+    if any(sign in text for sign in ("database or disk is full", "no space left")):
+        return "the disk is full"
+    if "disk i/o error" in text:
+        return "the disk refused a write (full, over quota, or failing)"
+    return None
 
 
 def _friendly(exc: sa_exc.DBAPIError, url: str) -> str:
@@ -408,6 +421,12 @@ class Store:
                 with conn.begin():
                     yield conn
         except sa_exc.DBAPIError as exc:
+            problem = _disk_problem(exc)
+            if problem:
+                raise StorageFailure(
+                    f"{problem} ({describe(self.url)}): the last change was not saved; "
+                    "everything saved before it is intact."
+                ) from None
             raise StorageFailure(f"database write failed: {_friendly(exc, self.url)}") from None
 
     @contextmanager

@@ -1,0 +1,81 @@
+"""Queries that grow with the review log use indexes: no full scan of reviews or card_states.
+
+Every statement the commands run is captured and explained (EXPLAIN QUERY PLAN)
+on a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from srs_crss.model import Scope
+from srs_crss.service import App, Settings, _LearnerLog
+from srs_crss.session import QueueOptions
+from srs_crss.sm2 import CardState, review
+
+from .conftest import write_basic_deck
+
+GROWING = ("reviews", "card_states")
+
+
+def test_no_full_scans_of_the_log(tmp_path: Path) -> None:
+    db = tmp_path / "plans.db"
+    deck = write_basic_deck(tmp_path / "deck.toml", 40)
+    now = dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC)
+    settings = Settings(database=str(db), learner="alex", environ={"SRS_CRSS_NOW": now.isoformat()})
+    statements: list[tuple[str, Any]] = []
+    with App(settings) as app:
+        app.sync([deck])
+        store = app.store
+        pks = store.new_card_ids(app.learner_id, Scope(), 40)
+        histories = []
+        for n, pk in enumerate(pks[:30]):
+            state, log = CardState(), []
+            for k in range(3):
+                outcome = review(state, 4 if (n + k) % 5 else 1, dt.date(2026, 11, 10 + 3 * k))
+                log.append((now - dt.timedelta(days=12 - 3 * k, seconds=n), outcome, 900))
+                state = outcome.after
+            histories.append((pk, log))
+        store.load_history(app.learner_id, histories)
+
+        @event.listens_for(store.engine, "before_cursor_execute")
+        def capture(
+            conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool
+        ) -> None:
+            if sql.lstrip().upper().startswith("SELECT") and not many:
+                statements.append((sql, params))
+
+        session = app.review_session(QueueOptions())
+        assert session.current() is not None
+        session.answer(4, 1000)
+        session.undo()
+        session.summary()
+        app.decks()
+        app.stats(None)
+        app.stats("many")
+        app.show("many/c00")
+        app.exam_set("2026-12-20", None)
+        app.exam_reports()
+        store.export_decks(app.learner_id, [])
+        _LearnerLog(store, app.learner_id).history(pks)
+
+    assert len(statements) > 20
+    conn = sqlite3.connect(db)
+    # the check itself can fail: a filter on an unindexed column is a full scan
+    probe = conn.execute("EXPLAIN QUERY PLAN SELECT count(*) FROM reviews WHERE duration_ms > 1")
+    assert [row[3] for row in probe] == ["SCAN reviews"]
+    offenders = []
+    for sql, params in statements:
+        if not any(table in sql for table in GROWING):
+            continue
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+        for step in plan:
+            if any(step.startswith(f"SCAN {table}") for table in GROWING):
+                offenders.append((step, sql.split("FROM")[0][:80]))
+    conn.close()
+    assert offenders == []
