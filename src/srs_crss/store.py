@@ -275,7 +275,7 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseError(
             f"cannot create a database at {path}: {exc.strerror} ({path.parent})"
         ) from None
-    if not os.access(path.parent, os.W_OK):
+    if not os.access(path.parent, os.W_OK) or not path.parent.stat().st_mode & 0o222:
         raise DatabaseError(f"cannot create a database at {path}: folder is not writable")
 
 
