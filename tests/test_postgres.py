@@ -99,6 +99,10 @@ def test_stats_match_the_sqlite_figures(pg: Invoke, tmp_path: Path) -> None:
     pg("review", "--new", "0", input="5\n", now="2026-11-23T10:00:00+00:00")
     rows = json.loads(pg("show", "two/e2", "--json").output)["history"]
     assert rows[-1]["capped_from"] == "2026-11-29" and rows[-1]["due"] == "2026-11-25"
+    shown = json.loads(pg("exam", "show", "--json", now=D22).output)
+    assert [(e["deck"], e["date"]) for e in shown] == [(None, "2026-11-26")]
+    assert pg("exam", "clear", now=D22).output.strip() == "Exam date cleared (all decks)."
+    assert json.loads(pg("exam", "show", "--json", now=D22).output) == []
 
 
 def test_export_from_postgres_imports_into_anki(pg: Invoke, tmp_path: Path) -> None:

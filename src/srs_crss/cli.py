@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from srs_crss.service import App
 
 DEBUG_ENV = "SRS_CRSS_DEBUG"
+DB_ENV = "SRS_CRSS_DB"
+LEARNER_ENV = "SRS_CRSS_LEARNER"
+ROLLOVER_ENV = "SRS_CRSS_ROLLOVER_HOUR"
 
 
 class _Group(TyperGroup):
@@ -81,7 +84,7 @@ def main_options(
         str | None,
         typer.Option(
             "--db",
-            envvar="SRS_CRSS_DB",
+            envvar=DB_ENV,
             help="Database: a file path or any SQLAlchemy URL. "
             "Default: srs-crss.db in the per-user app folder.",
             show_default=False,
@@ -91,7 +94,7 @@ def main_options(
         str | None,
         typer.Option(
             "--learner",
-            envvar="SRS_CRSS_LEARNER",
+            envvar=LEARNER_ENV,
             help="Whose progress to use (default: your OS user name).",
             show_default=False,
         ),
@@ -100,7 +103,7 @@ def main_options(
         int,
         typer.Option(
             "--rollover-hour",
-            envvar="SRS_CRSS_ROLLOVER_HOUR",
+            envvar=ROLLOVER_ENV,
             help="Hour (0-23, local time) at which a new study day starts.",
         ),
     ] = 4,

@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from srs_crss.store import Store
     from srs_crss.sync import SyncReport
 
-DB_ENV = "SRS_CRSS_DB"
-LEARNER_ENV = "SRS_CRSS_LEARNER"
-ROLLOVER_ENV = "SRS_CRSS_ROLLOVER_HOUR"
 DB_FILENAME = "srs-crss.db"
 
 

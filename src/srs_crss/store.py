@@ -1446,27 +1446,13 @@ def _scope_filters(scope: model.Scope) -> list[Any]:
 
 
 def _state_for(conn: Connection, learner_id: int, card_pk: int, lock: bool = False) -> CardState:
-    query = select(
-        states_t.c.repetitions,
-        states_t.c.ef,
-        states_t.c.interval,
-        states_t.c.due,
-        states_t.c.extra,
-        states_t.c.lapses,
-    ).where(states_t.c.learner_id == learner_id, states_t.c.card_id == card_pk)
+    query = select(*_STATE_COLUMNS).where(
+        states_t.c.learner_id == learner_id, states_t.c.card_id == card_pk
+    )
     if lock:
         query = query.with_for_update()  # a row lock on servers; SQLite ignores it
     row = conn.execute(query).first()
-    if row is None:
-        return CardState()
-    return CardState(
-        repetitions=row.repetitions,
-        ef=row.ef,
-        interval=row.interval,
-        due=row.due,
-        extra=bool(row.extra),
-        lapses=row.lapses,
-    )
+    return CardState() if row is None else _state_from_row(row)
 
 
 def _card_select() -> Any:

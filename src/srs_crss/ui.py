@@ -52,7 +52,7 @@ class Screen(Protocol):
     def hint(self, text: str) -> None: ...
     def note(self, text: str) -> None: ...
     def finish(self, summary: Summary) -> None: ...
-    def nothing_due(self, info: NothingDue, today_text: str) -> None: ...
+    def nothing_due(self, info: NothingDue) -> None: ...
 
 
 class _Quit(Exception):
@@ -66,7 +66,7 @@ class _Undo(Exception):
 def run(session: Session, screen: Screen) -> Summary | None:
     """Review until the queue is empty or the learner quits; None if nothing was due."""
     if session.current() is None:
-        screen.nothing_due(session.nothing_due(), session.today().isoformat())
+        screen.nothing_due(session.nothing_due())
         return None
     try:
         while (card := session.current()) is not None:
@@ -201,7 +201,7 @@ class PlainScreen:
         for line in summary_lines(summary):
             self._print(line)
 
-    def nothing_due(self, info: NothingDue, today_text: str) -> None:
+    def nothing_due(self, info: NothingDue) -> None:
         self._print(nothing_due_line(info))
 
 
@@ -329,7 +329,7 @@ class TerminalScreen:
             Panel("\n".join(summary_lines(summary)[1:]), title="Session over", border_style="blue")
         )
 
-    def nothing_due(self, info: NothingDue, today_text: str) -> None:
+    def nothing_due(self, info: NothingDue) -> None:
         self.console.print(nothing_due_line(info))
 
 
