@@ -1092,7 +1092,7 @@ class Store:
             f"SELECT {ms}, m.cid, -1, CASE r.grade {buttons} END, r.interval, r.interval_before,"
             " r.ef * 10, MIN(COALESCE(r.duration_ms, 0), 60000), CASE {types} ELSE 1 END "
             "FROM srs.reviews AS r JOIN temp.srs_cards AS m ON m.pk = r.card_id "
-            "WHERE r.learner_id = ? ORDER BY r.id"
+            "WHERE r.learner_id = ? ORDER BY 1, r.id"  # by time: appends to the id B-tree
         ).replace("{types}", types)
         columns = "(id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
         target.commit()
