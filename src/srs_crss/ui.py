@@ -243,11 +243,16 @@ class TerminalScreen:
     def __init__(self, console: Console, fd: int) -> None:
         self.console = console
         self.fd = fd
+        self._front: tuple[Card, Progress, list[str]] | None = None
 
-    def show_front(self, card: Card, progress: Progress, choices: list[str]) -> None:
+    def show_front(
+        self, card: Card, progress: Progress, choices: list[str], picked: str | None = None
+    ) -> None:
+        """The header and the card; after an answer, the choices marked right and wrong."""
         from rich.panel import Panel
         from rich.text import Text
 
+        self._front = (card, progress, choices)
         c = self.console
         c.clear()
         head = Text()
@@ -263,8 +268,13 @@ class TerminalScreen:
         if choices:
             body.append("\n")
             for letter, choice in zip(LETTERS, choices, strict=False):
-                body.append(f"\n {letter}  ", style="bold cyan")
-                body.append(choice)
+                style, mark = "", " "
+                if picked is not None and choice == card.answer:
+                    style, mark = "bold green", "✓"
+                elif picked is not None and choice == picked:
+                    style, mark = "red strike", "✗"
+                body.append(f"\n{mark}{letter}  ", style=style or "bold cyan")
+                body.append(choice, style=style)
         title = card.deck_name + (f" · {card.domain}" if card.domain else "")
         c.print(Panel(body, title=title, title_align="left", border_style="blue", padding=(1, 2)))
 
@@ -272,6 +282,8 @@ class TerminalScreen:
         from rich.panel import Panel
         from rich.text import Text
 
+        if self._front is not None:  # redraw without the old prompt line, choices marked
+            self.show_front(*self._front, picked=picked)
         body = Text()
         if card.type == "mcq":
             right = LETTERS[choices.index(card.answer or "")]
