@@ -25,10 +25,11 @@ fi
 pgdir=$(mktemp -d /tmp/srs-crss-pg.XXXXXX)
 chmod 755 "$pgdir"
 [ "$(id -u)" = 0 ] && chown postgres "$pgdir"
-port=${SRS_CRSS_PG_PORT:-54329}
+# a free port on the loopback address (a server left over from an earlier run may hold one)
+port=${SRS_CRSS_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 "${as_pg[@]}" "$bindir/initdb" -D "$pgdir/data" -U postgres -A trust -E UTF8 >/dev/null
 "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-trap '"${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1 || true' EXIT
+trap '"${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
 
 export SRS_CRSS_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') for tests at 127.0.0.1:$port"
