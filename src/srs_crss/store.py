@@ -313,6 +313,10 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+class WriteConflict(StorageFailure):
+    """Another session wrote the same row first (e.g. two first answers to one card)."""
+
+
 def _disk_problem(exc: sa_exc.DBAPIError) -> str | None:
     """A plain description of a full disk or a failed disk write, if that is what this is."""
     text = str(exc.orig).lower()
@@ -420,6 +424,8 @@ class Store:
                 conn = conn.execution_options(srs_write=True)
                 with conn.begin():
                     yield conn
+        except sa_exc.IntegrityError as exc:
+            raise WriteConflict(f"database write conflicted: {_friendly(exc, self.url)}") from None
         except sa_exc.DBAPIError as exc:
             problem = _disk_problem(exc)
             if problem:
@@ -1149,7 +1155,7 @@ class Store:
         for attempt in range(3):
             try:
                 return self._apply_review(learner_id, card_pk, decide, reviewed_at, duration_ms)
-            except StorageFailure:
+            except WriteConflict:
                 if attempt == 2 or self.engine.dialect.name == "sqlite":
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
