@@ -84,6 +84,7 @@ def main_options(
         str | None,
         typer.Option(
             "--db",
+            metavar="PATH|URL",
             envvar=DB_ENV,
             help="Database: a file path or any SQLAlchemy URL. "
             "Default: srs-crss.db in the per-user app folder.",
@@ -94,6 +95,7 @@ def main_options(
         str | None,
         typer.Option(
             "--learner",
+            metavar="NAME",
             envvar=LEARNER_ENV,
             help="Whose progress to use (default: your OS user name).",
             show_default=False,
@@ -103,6 +105,7 @@ def main_options(
         int,
         typer.Option(
             "--rollover-hour",
+            metavar="HOUR",
             envvar=ROLLOVER_ENV,
             help="Hour (0-23, local time) at which a new study day starts.",
         ),
@@ -228,13 +231,14 @@ def show(
 def review(
     ctx: typer.Context,
     deck: Annotated[
-        list[str] | None, typer.Option("--deck", help="Only this deck (repeatable).")
+        list[str] | None, typer.Option("--deck", metavar="ID", help="Only this deck (repeatable).")
     ] = None,
     new: Annotated[
         int | None,
         typer.Option(
             "--new",
             min=0,
+            metavar="N",
             help="New cards this session (default: what is left of today's limit of 20).",
             show_default=False,
         ),
@@ -242,12 +246,18 @@ def review(
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", min=1, help="At most this many cards this session.", show_default=False
+            "--limit",
+            min=1,
+            metavar="N",
+            help="At most this many cards this session.",
+            show_default=False,
         ),
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only cards with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", metavar="TAG", help="Only cards with this tag.")
+    ] = None,
     domain: Annotated[
-        str | None, typer.Option("--domain", help="Only cards of this exam domain.")
+        str | None, typer.Option("--domain", metavar="NAME", help="Only cards of this exam domain.")
     ] = None,
 ) -> None:
     """Study: due cards first, then new ones. Keys: Space reveal, 0-5 grade, u undo, q quit.
@@ -278,12 +288,15 @@ def export_anki(
     ctx: typer.Context,
     deck: Annotated[
         list[str] | None,
-        typer.Option("--deck", help="Deck to export (repeatable; default: every deck)."),
+        typer.Option(
+            "--deck", metavar="ID", help="Deck to export (repeatable; default: every deck)."
+        ),
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
+            metavar="FILE.apkg",
             help="The .apkg file to write (default: exports/<deck>.apkg, or "
             "exports/srs-crss.apkg for several decks).",
             show_default=False,
@@ -314,7 +327,9 @@ def export_anki(
 @app.command()
 def stats(
     ctx: typer.Context,
-    deck: Annotated[str | None, typer.Option("--deck", help="Only this deck.")] = None,
+    deck: Annotated[
+        str | None, typer.Option("--deck", metavar="ID", help="Only this deck.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Your progress: today, streak, a year of reviews, retention, domains, forecast.
@@ -340,7 +355,8 @@ exam_app = typer.Typer(
 app.add_typer(exam_app, name="exam")
 
 DeckOption = Annotated[
-    str | None, typer.Option("--deck", help="The deck (default: the exam covers all decks).")
+    str | None,
+    typer.Option("--deck", metavar="ID", help="The deck (default: the exam covers all decks)."),
 ]
 
 
