@@ -74,47 +74,40 @@ _EXTRAS = (
 )
 _META = "{{#Domain}}<div class=meta>{{Domain}}</div>{{/Domain}}"
 
-BASIC_MODEL = genanki.Model(
+_COMMON_FIELDS = ["Explanation", "Source", "Domain", "CardId"]
+"""Fields after each note type's own, in this order (`_Builder.note` fills them)."""
+
+
+def _model(model_id: int, name: str, own: list[str], qfmt: str, answer: str) -> genanki.Model:
+    """One of srs-crss's note types: its own fields, the common ones, one card."""
+    return genanki.Model(
+        model_id,
+        name,
+        fields=[{"name": field} for field in (*own, *_COMMON_FIELDS)],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": _META + qfmt,
+                "afmt": "{{FrontSide}}<hr id=answer>" + answer + _EXTRAS,
+            }
+        ],
+        css=CSS,
+    )
+
+
+BASIC_MODEL = _model(
     BASIC_MODEL_ID,
     "srs-crss Basic",
-    fields=[
-        {"name": "Front"},
-        {"name": "Back"},
-        {"name": "Explanation"},
-        {"name": "Source"},
-        {"name": "Domain"},
-        {"name": "CardId"},
-    ],
-    templates=[
-        {
-            "name": "Card 1",
-            "qfmt": _META + "<div class=question>{{Front}}</div>",
-            "afmt": "{{FrontSide}}<hr id=answer><div class=back>{{Back}}</div>" + _EXTRAS,
-        }
-    ],
-    css=CSS,
+    ["Front", "Back"],
+    "<div class=question>{{Front}}</div>",
+    "<div class=back>{{Back}}</div>",
 )
-
-MCQ_MODEL = genanki.Model(
+MCQ_MODEL = _model(
     MCQ_MODEL_ID,
     "srs-crss Multiple choice",
-    fields=[
-        {"name": "Question"},
-        {"name": "Choices"},
-        {"name": "Answer"},
-        {"name": "Explanation"},
-        {"name": "Source"},
-        {"name": "Domain"},
-        {"name": "CardId"},
-    ],
-    templates=[
-        {
-            "name": "Card 1",
-            "qfmt": _META + "<div class=question>{{Question}}</div>{{Choices}}",
-            "afmt": "{{FrontSide}}<hr id=answer><div class=answer>{{Answer}}</div>" + _EXTRAS,
-        }
-    ],
-    css=CSS,
+    ["Question", "Choices", "Answer"],
+    "<div class=question>{{Question}}</div>{{Choices}}",
+    "<div class=answer>{{Answer}}</div>",
 )
 
 

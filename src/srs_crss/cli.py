@@ -135,6 +135,9 @@ def _app(ctx: typer.Context) -> App:
     return application
 
 
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -197,7 +200,7 @@ def check(
 @app.command()
 def decks(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List decks with total, new, due-today and retired card counts."""
     from srs_crss import render
@@ -215,7 +218,7 @@ def show(
     card_id: Annotated[
         str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/empathy-core-quality")
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show a card's content, your state on it and its full review history."""
     from srs_crss import render
@@ -330,7 +333,7 @@ def stats(
     deck: Annotated[
         str | None, typer.Option("--deck", metavar="ID", help="Only this deck.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Your progress: today, streak, a year of reviews, retention, domains, forecast.
 
@@ -381,7 +384,7 @@ def exam_set(
 @exam_app.command("show")
 def exam_show(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show the plan for each exam: days left, new cards a day, expected reviews, readiness."""
     from srs_crss import render
