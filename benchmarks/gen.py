@@ -10,7 +10,7 @@ from pathlib import Path
 from srs_crss import clock, sm2
 from srs_crss.model import Scope
 from srs_crss.service import App, Settings
-from srs_crss.store import SCHEMA_HEAD
+from srs_crss.storage.schema import SCHEMA_HEAD
 
 DOMAINS = ("Advocacy", "Mentoring and Education", "Recovery and Wellness Support",
            "Ethical Responsibility")  # fmt: skip
@@ -127,7 +127,7 @@ def build_database(
         app.sync(files)
         end = clock.study_day(app.now())
         start = end - dt.timedelta(days=730)
-        pks = app.store.new_card_ids(app.learner_id, Scope(), cards)
+        pks = app.store.queue.new_card_ids(app.learner_id, Scope(), cards)
         # Some histories end early (their next due day is past `now`), so
         # budgets run a little over the mean until the total is reached.
         budget = reviews // len(pks) + 3
@@ -140,6 +140,6 @@ def build_database(
                 left -= len(log)
                 yield pk, log
 
-        app.store.load_history(app.learner_id, histories())
+        app.store.reviews.load_history(app.learner_id, histories())
     stamp.write_text(wanted)
     return path

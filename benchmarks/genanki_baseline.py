@@ -18,7 +18,7 @@ from pathlib import Path
 
 import genanki
 
-from srs_crss.anki_export import _Builder
+from srs_crss.anki.export import _Builder
 from srs_crss.deckfile import load_deck
 from srs_crss.model import Card, ExportCard, ExportDeck
 from srs_crss.sm2 import CardState

@@ -72,7 +72,7 @@ def fuzz_runs() -> int:
             database=str(db), learner="f", environ={"SRS_CRSS_NOW": "2026-11-22T10:00:00+00:00"}
         )  # noqa: E501
         with App(settings_) as app:
-            app.store.learner("f", app.now())
+            app.store.learners.id_of("f", app.now())
 
             @settings(
                 max_examples=FUZZ, deadline=None, database=None,

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -231,7 +232,7 @@ def test_unknown_deck(cli: Invoke, mini: Path) -> None:
 
 
 def test_ids_are_fixed() -> None:
-    from srs_crss.anki_export import BASIC_MODEL_ID, MCQ_MODEL_ID, note_guid, stable_id
+    from srs_crss.anki.notetypes import BASIC_MODEL_ID, MCQ_MODEL_ID, note_guid, stable_id
 
     assert (BASIC_MODEL_ID, MCQ_MODEL_ID) == (1_607_392_319, 1_785_640_221)
     assert stable_id("crss") == stable_id("crss") and stable_id("crss") != stable_id("crss", "x")
@@ -248,7 +249,7 @@ def _collection_inside(apkg: Path, tmp_path: Path) -> Path:
 
 
 def test_next_free_keeps_first_come_and_moves_later_ones() -> None:
-    from srs_crss.anki_map import next_free
+    from srs_crss.anki.revlog import next_free
 
     taken: set[int] = set()
     assert [next_free(ms, taken) for ms in (100, 101, 100, 105, 105, 103)] == [
@@ -278,9 +279,9 @@ def test_sql_fast_path_and_portable_path_write_the_same_package(
     cli: Invoke, tmp_path: Path, db: Path
 ) -> None:
     """Same-millisecond answers included: both paths give the same unique ids."""
-    from srs_crss import anki_export
+    from srs_crss.anki import export as anki_export
     from srs_crss.model import Scope
-    from srs_crss.service import App, Settings, _LearnerLog
+    from srs_crss.service import App, Settings
     from srs_crss.sm2 import CardState, review
 
     deck = tmp_path / "d.toml"
@@ -293,7 +294,7 @@ def test_sql_fast_path_and_portable_path_write_the_same_package(
         Settings(database=str(db), learner="alex", environ={"SRS_CRSS_NOW": now.isoformat()})
     ) as app:
         app.sync([deck])
-        pks = app.store.new_card_ids(app.learner_id, Scope(), 4)
+        pks = app.store.queue.new_card_ids(app.learner_id, Scope(), 4)
         histories = []
         same = dt.datetime(2026, 11, 20, 18, 0, 0, 500_000, tzinfo=dt.UTC)
         for n, pk in enumerate(pks[:3]):
@@ -304,18 +305,18 @@ def test_sql_fast_path_and_portable_path_write_the_same_package(
                 log.append((at, outcome, 1000 * (n + 1)))
                 state = outcome.after
             histories.append((pk, log))
-        app.store.load_history(app.learner_id, histories)
-        data = app.store.export_decks(app.learner_id, [])
-        fast_log = _LearnerLog(app.store, app.learner_id)
-
-        class Portable(_LearnerLog):
-            def copy(self, *args: Any, **kwargs: Any) -> None:
-                return None
+        app.store.reviews.load_history(app.learner_id, histories)
+        data = app.store.export.decks(app.learner_id, [])
+        store, learner = app.store, app.learner_id
+        fast_log = anki_export.ReviewHistory(
+            learner, lambda pks: store.export.history(learner, pks), store.sqlite_file
+        )
+        portable_log = replace(fast_log, sqlite_file=None)  # rows built in Python
 
         fast, slow = tmp_path / "fast.apkg", tmp_path / "slow.apkg"
         common: dict[str, Any] = {"now": now, "rollover_hour": 4}
         r1 = anki_export.export(data, fast, log=fast_log, **common)
-        r2 = anki_export.export(data, slow, log=Portable(app.store, app.learner_id), **common)
+        r2 = anki_export.export(data, slow, log=portable_log, **common)
     assert r1.reviews == r2.reviews == 12
     fast_rows, slow_rows = _package_rows(fast, tmp_path, "f"), _package_rows(slow, tmp_path, "s")
     assert fast_rows == slow_rows

@@ -121,13 +121,13 @@ def test_full_disk_and_io_errors_are_named_plainly() -> None:
 
     from sqlalchemy import exc as sa_exc
 
-    from srs_crss.store import _disk_problem
+    from srs_crss.storage.engine import disk_problem
 
     def error(text: str) -> sa_exc.DBAPIError:
         return sa_exc.OperationalError("INSERT ...", {}, sqlite3.OperationalError(text))
 
-    assert _disk_problem(error("database or disk is full")) == "the disk is full"
-    assert _disk_problem(error("disk I/O error")) == (
+    assert disk_problem(error("database or disk is full")) == "the disk is full"
+    assert disk_problem(error("disk I/O error")) == (
         "the disk refused a write (full, over quota, or failing)"
     )
-    assert _disk_problem(error("no such table: x")) is None
+    assert disk_problem(error("no such table: x")) is None

@@ -202,7 +202,7 @@ def add_review(db: Path, qualified: str, grade: int = 4) -> None:
     settings = Settings(database=str(db), learner="alex", environ={"SRS_CRSS_NOW": NOW})
     with App(settings) as application:
         view = application.show(qualified)
-        application.store.apply_review(
+        application.store.reviews.apply(
             application.learner_id,
             view.card.pk,
             lambda s: review(s, grade, application.today()),
@@ -252,5 +252,5 @@ def test_wheel_ships_the_decks_and_migrations(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("srs_crss-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "srs_crss/decks/crss.toml" in names
-    assert "srs_crss/migrations/versions/0001_initial.py" in names
-    assert "srs_crss/migrations/script.py.mako" in names
+    assert "srs_crss/storage/migrations/versions/0001_initial.py" in names
+    assert "srs_crss/storage/migrations/script.py.mako" in names

@@ -16,7 +16,8 @@ from typer.testing import CliRunner, Result
 
 from srs_crss.cli import app
 from srs_crss.errors import DatabaseError
-from srs_crss.store import SCHEMA_HEAD, Base, Store
+from srs_crss.storage import Store
+from srs_crss.storage.schema import SCHEMA_HEAD, metadata
 
 from .conftest import MINI_DECK, NOW, Invoke, write_basic_deck
 from .test_stats_exam import D20, D21, D22, DECK
@@ -41,13 +42,13 @@ def test_schema_matches_the_models(pg_url: str) -> None:
     from alembic.migration import MigrationContext
     from sqlalchemy import create_engine
 
-    from srs_crss.migrations import upgrade
+    from srs_crss.storage.migrations import upgrade
 
     engine = create_engine(pg_url)
     with engine.connect() as conn:
         upgrade(conn)
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     engine.dispose()
     with Store.open(pg_url) as store:
         assert store.schema_version() == SCHEMA_HEAD

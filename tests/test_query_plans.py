@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import event
 
 from srs_crss.model import Scope
-from srs_crss.service import App, Settings, _LearnerLog
+from srs_crss.service import App, Settings
 from srs_crss.session import QueueOptions
-from srs_crss.sm2 import CardState, review
+from srs_crss.sm2 import CardState, Grade, review
 
 from .conftest import write_basic_deck
 
@@ -32,7 +32,7 @@ def test_no_full_scans_of_the_log(tmp_path: Path) -> None:
     with App(settings) as app:
         app.sync([deck])
         store = app.store
-        pks = store.new_card_ids(app.learner_id, Scope(), 40)
+        pks = store.queue.new_card_ids(app.learner_id, Scope(), 40)
         histories = []
         for n, pk in enumerate(pks[:30]):
             state, log = CardState(), []
@@ -41,9 +41,9 @@ def test_no_full_scans_of_the_log(tmp_path: Path) -> None:
                 log.append((now - dt.timedelta(days=12 - 3 * k, seconds=n), outcome, 900))
                 state = outcome.after
             histories.append((pk, log))
-        store.load_history(app.learner_id, histories)
+        store.reviews.load_history(app.learner_id, histories)
 
-        @event.listens_for(store.engine, "before_cursor_execute")
+        @event.listens_for(store.db.engine, "before_cursor_execute")
         def capture(
             conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool
         ) -> None:
@@ -52,7 +52,7 @@ def test_no_full_scans_of_the_log(tmp_path: Path) -> None:
 
         session = app.review_session(QueueOptions())
         assert session.current() is not None
-        session.answer(4, 1000)
+        session.answer(Grade(4), 1000)
         session.undo()
         session.summary()
         app.decks()
@@ -61,8 +61,8 @@ def test_no_full_scans_of_the_log(tmp_path: Path) -> None:
         app.show("many/c00")
         app.exam_set("2026-12-20", None)
         app.exam_reports()
-        store.export_decks(app.learner_id, [])
-        _LearnerLog(store, app.learner_id).history(pks)
+        store.export.decks(app.learner_id, [])
+        store.export.history(app.learner_id, pks)
 
     assert len(statements) > 20
     conn = sqlite3.connect(db)

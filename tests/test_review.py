@@ -195,7 +195,7 @@ def test_header_counts_leave_out_retired_cards(cli: Invoke, tmp_path: Path) -> N
 def test_streak_counts_consecutive_study_days() -> None:
     import datetime as dt
 
-    from srs_crss.session import streak
+    from srs_crss.stats import streak
 
     d = dt.date(2026, 11, 22)
     days = [d - dt.timedelta(days=n) for n in (0, 1, 2, 4)]

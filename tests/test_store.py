@@ -12,7 +12,9 @@ import pytest
 from srs_crss.deckfile import load_deck
 from srs_crss.errors import DatabaseError, StorageFailure
 from srs_crss.sm2 import CardState, Review, review
-from srs_crss.store import SCHEMA_HEAD, Base, Store, database_url
+from srs_crss.storage import Store
+from srs_crss.storage.engine import Location
+from srs_crss.storage.schema import SCHEMA_HEAD, metadata
 from srs_crss.sync import plan_sync
 
 from .conftest import digest
@@ -22,13 +24,13 @@ TODAY = dt.date(2026, 11, 22)
 
 
 def open_store(path: Path) -> Store:
-    return Store.open(database_url(str(path)))
+    return Store.open(Location.of(str(path)).url)
 
 
 def synced(path: Path, deck: Path) -> Store:
     store = open_store(path)
     specs = [load_deck(deck)]
-    store.apply_sync(plan_sync(specs, store.existing_decks(["mini"])).plans, NOW)
+    store.decks.apply(plan_sync(specs, store.decks.existing(["mini"])).plans, NOW)
     return store
 
 
@@ -37,7 +39,7 @@ def answer(grade: int) -> Callable[[CardState], Review]:
 
 
 def test_schema_head_matches_migrations() -> None:
-    from srs_crss.migrations import head
+    from srs_crss.storage.migrations import head
 
     assert head() == SCHEMA_HEAD
 
@@ -48,13 +50,13 @@ def test_migrations_build_exactly_the_models(db: Path) -> None:
     from alembic.migration import MigrationContext
     from sqlalchemy import create_engine
 
-    from srs_crss.migrations import upgrade
+    from srs_crss.storage.migrations import upgrade
 
-    engine = create_engine(database_url(str(db)))
+    engine = create_engine(Location.of(str(db)).url)
     with engine.connect() as conn:
         upgrade(conn)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     engine.dispose()
     assert diff == []
@@ -69,7 +71,7 @@ def test_fresh_database_is_created_at_head(db: Path) -> None:
 
 
 def test_sqlite_pragmas(db: Path) -> None:
-    with open_store(db) as store, store.engine.connect() as conn:
+    with open_store(db) as store, store.db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
@@ -123,49 +125,49 @@ def test_unwritable_place(tmp_path: Path) -> None:
 
 def test_review_and_undo_keep_state_and_log_in_step(db: Path, mini: Path) -> None:
     store = synced(db, mini)
-    learner = store.learner("alex", NOW)
-    card = store.card_view(learner, "mini", "empathy-basics").card
+    learner = store.learners.id_of("alex", NOW)
+    card = store.decks.card_view(learner, "mini", "empathy-basics").card
     ids = []
     for grade in (4, 4, 1):
-        rid, _ = store.apply_review(learner, card.pk, answer(grade), NOW, 900)
+        rid, _ = store.reviews.apply(learner, card.pk, answer(grade), NOW, 900)
         ids.append(rid)
-    view = store.card_view(learner, "mini", "empathy-basics")
+    view = store.decks.card_view(learner, "mini", "empathy-basics")
     assert [h.grade for h in view.history] == [4, 4, 1]
     assert view.state == view.history[-1].after
     assert view.state.lapses == 1
     with pytest.raises(StorageFailure, match="most recent"):
-        store.undo_review(learner, ids[0])
-    store.undo_review(learner, ids[2])
-    view = store.card_view(learner, "mini", "empathy-basics")
+        store.reviews.undo(learner, ids[0])
+    store.reviews.undo(learner, ids[2])
+    view = store.decks.card_view(learner, "mini", "empathy-basics")
     assert (
         view.state
         == view.history[-1].after
         == CardState(repetitions=2, ef=250, interval=6, due=TODAY + dt.timedelta(days=6))
     )
-    store.undo_review(learner, ids[1])
-    store.undo_review(learner, ids[0])
-    view = store.card_view(learner, "mini", "empathy-basics")
+    store.reviews.undo(learner, ids[1])
+    store.reviews.undo(learner, ids[0])
+    view = store.decks.card_view(learner, "mini", "empathy-basics")
     assert view.state.is_new and view.history == ()
     store.close()
 
 
 def test_learners_are_separate(db: Path, mini: Path) -> None:
     store = synced(db, mini)
-    alex, sam = store.learner("alex", NOW), store.learner("sam", NOW)
-    assert alex != sam and store.learner("alex", NOW) == alex
-    card = store.card_view(alex, "mini", "quality").card
-    store.apply_review(alex, card.pk, lambda s: review(s, 5, TODAY), NOW, None)
-    assert not store.card_view(alex, "mini", "quality").state.is_new
-    assert store.card_view(sam, "mini", "quality").state.is_new
+    alex, sam = store.learners.id_of("alex", NOW), store.learners.id_of("sam", NOW)
+    assert alex != sam and store.learners.id_of("alex", NOW) == alex
+    card = store.decks.card_view(alex, "mini", "quality").card
+    store.reviews.apply(alex, card.pk, lambda s: review(s, 5, TODAY), NOW, None)
+    assert not store.decks.card_view(alex, "mini", "quality").state.is_new
+    assert store.decks.card_view(sam, "mini", "quality").state.is_new
     store.close()
 
 
 def test_an_older_schema_is_upgraded_on_open_keeping_its_data(db: Path, mini: Path) -> None:
     from sqlalchemy import create_engine
 
-    from srs_crss.migrations import upgrade
+    from srs_crss.storage.migrations import upgrade
 
-    engine = create_engine(database_url(str(db)))
+    engine = create_engine(Location.of(str(db)).url)
     with engine.connect() as conn:
         upgrade(conn, "0001")
     engine.dispose()
@@ -174,5 +176,5 @@ def test_an_older_schema_is_upgraded_on_open_keeping_its_data(db: Path, mini: Pa
     raw.close()
     with open_store(db) as store:
         assert store.schema_version() == SCHEMA_HEAD == "0002"
-        assert store.learner("old", NOW) == 1  # the row written at 0001 is still there
-        assert store.exams(1) == {}
+        assert store.learners.id_of("old", NOW) == 1  # the row written at 0001 is still there
+        assert store.exams.all(1) == {}

@@ -1,6 +1,6 @@
 """Deck files: TOML text -> validated deck specs, with errors naming file and line.
 
-The format (see docs/deck-format.md) is what authors edit by hand, so every
+The format (README, "Deck files") is what authors edit by hand, so every
 mistake gets a one-line message with the file and line, and unknown keys are
 errors: a typo must never silently drop text. Nothing here touches the
 database; `sync` and `check` both start from `load_decks`.
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from srs_crss.errors import DeckError
+from srs_crss.model import LETTERS, CardType
 
 try:  # tomli is tomllib compiled with mypyc: the same parser, three times faster
     import tomli as toml
@@ -24,7 +25,6 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is its 
     import tomllib as toml  # type: ignore[no-redef]
 
 __all__ = [
-    "CARD_TYPES",
     "CardSpec",
     "DeckSpec",
     "bundled_deck_dir",
@@ -40,11 +40,13 @@ FORMAT_VERSION = "1"
 """Bump when validation changes, so stored fingerprints force a fresh parse."""
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-CARD_TYPES = ("basic", "mcq")
 
 _DECK_KEYS = {"id", "name", "description"}
 _COMMON_KEYS = {"id", "type", "front", "explanation", "domain", "tags", "source"}
-_CARD_KEYS = {"basic": _COMMON_KEYS | {"back"}, "mcq": _COMMON_KEYS | {"choices", "answer"}}
+_CARD_KEYS = {
+    CardType.BASIC: _COMMON_KEYS | {"back"},
+    CardType.MCQ: _COMMON_KEYS | {"choices", "answer"},
+}
 
 _CARDS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\]", re.MULTILINE)
 _DECK_HEADER = re.compile(r"^[ \t]*\[[ \t]*deck[ \t]*\]", re.MULTILINE)
@@ -60,7 +62,7 @@ class CardSpec:
 
     id: str
     front: str
-    type: str = "basic"
+    type: CardType = CardType.BASIC
     back: str | None = None
     choices: tuple[str, ...] = ()
     answer: str | None = None
@@ -78,7 +80,7 @@ class CardSpec:
         choices = _json_list(self.choices)
         tags = _json_list(self.tags)
         values = {
-            "type": self.type,
+            "type": self.type.value,
             "front": self.front,
             "back": self.back,
             "choices": choices,
@@ -317,13 +319,13 @@ class _Validator:
         def at(key: str) -> int | None:
             return self.lines.card_key(index, key)
 
-        card_type = raw.get("type", "basic")
-        if card_type not in CARD_TYPES:
+        card_type = raw.get("type", CardType.BASIC)
+        if card_type not in tuple(CardType):
             raise self.fail(f'unknown card type {card_type!r} (use "basic" or "mcq")', at("type"))
         allowed = _CARD_KEYS[card_type]
         for key in raw:
             if key not in allowed:
-                other = "mcq" if card_type == "basic" else "basic"
+                other = CardType.MCQ if card_type == CardType.BASIC else CardType.BASIC
                 hint = (
                     f"; {key!r} belongs to {other} cards"
                     if key in _CARD_KEYS[other]
@@ -338,11 +340,11 @@ class _Validator:
         source = self.text(raw, "source", at)
         tags = self.tags(raw, at)
         line = self.lines.card(index)
-        if card_type == "basic":
+        if card_type == CardType.BASIC:
             back = self.text(raw, "back", at, required=True)
             return CardSpec(
                 id=card_id,
-                type="basic",
+                type=CardType.BASIC,
                 front=front,
                 back=back,
                 explanation=explanation,
@@ -357,7 +359,7 @@ class _Validator:
             raise self.fail(f"answer {answer!r} is not one of the choices", at("answer"))
         return CardSpec(
             id=card_id,
-            type="mcq",
+            type=CardType.MCQ,
             front=front,
             choices=choices,
             answer=answer,
@@ -425,6 +427,12 @@ class _Validator:
         if len(choices) < 2:
             raise self.fail(
                 f"a multiple-choice card needs at least 2 choices, not {len(choices)}",
+                at("choices"),
+            )
+        if len(choices) > len(LETTERS):
+            raise self.fail(
+                f"a multiple-choice card has at most {len(LETTERS)} choices (A-Z), "
+                f"not {len(choices)}",
                 at("choices"),
             )
         if any(not c for c in choices):

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from srs_crss.sm2 import Review
 
 SEEN_BY = 7
 """Every card should have been seen at least this many days before the exam."""
+
+DEFAULT_NEW_PER_DAY = 20
+"""New cards a day when no exam date asks for more."""
 
 
 def exam_for(deck: str, exams: Mapping[str | None, dt.date]) -> dt.date | None:
@@ -51,6 +54,20 @@ def new_cards_per_day(unseen: int, today: dt.date, exam_day: dt.date | None, usu
     if days <= 0:
         return max(usual, unseen)
     return max(usual, math.ceil(unseen / days))
+
+
+def daily_new_limit(
+    decks: Iterable[str],
+    exams: Mapping[str | None, dt.date],
+    unseen: int,
+    today: dt.date,
+    usual: int = DEFAULT_NEW_PER_DAY,
+) -> int:
+    """The day's new-card limit for cards of `decks`, raised by the earliest exam among them."""
+    days = [d for d in (exam_for(deck, exams) for deck in decks) if d is not None]
+    if not days:
+        return usual
+    return new_cards_per_day(unseen, today, min(days), usual)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,22 @@ so services, the CLI and tests can use them without a database session.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import NamedTuple
 
 from srs_crss.sm2 import CardState, Grade, ReviewKind
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""Choice letters, everywhere choices are shown (a deck allows at most 26 choices)."""
+
+
+class CardType(StrEnum):
+    """What a card asks for: recall of a back, or a pick among choices."""
+
+    BASIC = "basic"
+    MCQ = "mcq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +32,7 @@ class Card:
     pk: int
     deck: str
     id: str
-    type: str
+    type: CardType
     front: str
     back: str | None
     choices: tuple[str, ...]
@@ -37,6 +49,17 @@ class Card:
     def qualified_id(self) -> str:
         """The id users type: "deck/card"."""
         return f"{self.deck}/{self.id}"
+
+
+def shuffled_choices(card: Card, review_count: int) -> list[str]:
+    """The card's choices in an order fixed by (card, review count).
+
+    Deterministic, so a session can be replayed, but different on each
+    review, so the answer's position is not what gets memorised.
+    """
+    order = list(card.choices)
+    random.Random(f"{card.qualified_id}#{review_count}").shuffle(order)
+    return order
 
 
 @dataclass(frozen=True, slots=True)

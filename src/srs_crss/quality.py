@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from srs_crss.deckfile import CardSpec, DeckSpec
+from srs_crss.model import CardType
 
 LONG_BACK = 400
 """Characters: a back longer than this is hard to recall as one fact."""
@@ -60,7 +61,7 @@ def _card_warnings(deck: DeckSpec, card: CardSpec) -> Iterator[QualityWarning]:
         yield warn("no domain")
     if card.back is not None and len(card.back) > LONG_BACK:
         yield warn(f"back is {len(card.back)} characters (over {LONG_BACK}: split it)")
-    if card.type == "mcq":
+    if card.type is CardType.MCQ:
         if not card.explanation:
             yield warn("multiple-choice card has no explanation")
         answer = _normal(card.answer or "")

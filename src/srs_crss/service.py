@@ -10,24 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss import clock
-from srs_crss.errors import UsageError
+from srs_crss import clock, deckfile, exam
+from srs_crss.errors import NotFound, UsageError
+from srs_crss.model import CardView, DeckSummary, Scope
+from srs_crss.session import QueueOptions, Session, new_limit
+from srs_crss.stats import Report
+from srs_crss.sync import SyncReport, UnchangedFile, plan_sync
 
 if TYPE_CHECKING:
-    from srs_crss.anki_export import ExportResult
-    from srs_crss.exam import Plan
-    from srs_crss.model import CardView, DeckSummary, ExportReview
-    from srs_crss.session import QueueOptions, Session
-    from srs_crss.stats import Report
-    from srs_crss.store import Store
-    from srs_crss.sync import SyncReport
+    from srs_crss.anki.export import ExportResult
+    from srs_crss.storage import Store
 
 DB_FILENAME = "srs-crss.db"
 
@@ -50,6 +48,7 @@ class Settings:
     """What every command needs to know, resolved from options and environment."""
 
     database: str
+    """A path or a SQLAlchemy URL (storage.engine.Location resolves it)."""
     learner: str
     rollover_hour: int = clock.DEFAULT_ROLLOVER_HOUR
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -59,12 +58,6 @@ class Settings:
         if not self.learner.strip():
             raise UsageError("learner name must not be empty")
         self.learner = self.learner.strip()
-
-    @property
-    def url(self) -> str:
-        from srs_crss.store import database_url
-
-        return database_url(self.database)
 
 
 class App:
@@ -89,13 +82,15 @@ class App:
 
     @cached_property
     def store(self) -> Store:
-        from srs_crss.store import Store
+        # SQLAlchemy is imported here, on first use, and nowhere else outside
+        # srs_crss.storage: `--help`, `check` and `--version` never pay for it.
+        from srs_crss.storage import Store
 
-        return Store.open(self.settings.url)
+        return Store.open(self.settings.database)
 
     @cached_property
     def learner_id(self) -> int:
-        return self.store.learner(self.settings.learner, self.now())
+        return self.store.learners.id_of(self.settings.learner, self.now())
 
     def close(self) -> None:
         if "store" in self.__dict__:
@@ -109,60 +104,52 @@ class App:
 
     def ensure_decks(self) -> SyncReport | None:
         """Load the bundled decks into an empty database, so first commands just work."""
-        if self.store.has_decks():
+        if self.store.decks.any():
             return None
-        from srs_crss.deckfile import bundled_deck_dir
-
-        return self.sync([bundled_deck_dir()])
+        return self.sync([deckfile.bundled_deck_dir()])
 
     # ---- commands ----------------------------------------------------------------
 
     def sync(self, paths: Sequence[Path]) -> SyncReport:
-        """Validate every file, then apply all of them in one transaction."""
-        from srs_crss import deckfile
-        from srs_crss.sync import DeckPlan, SyncReport, plan_deck, unchanged_plan
+        """Validate every file, then apply all of them in one transaction.
 
+        Files byte-identical to their last sync are not parsed at all.
+        """
         files = deckfile.expand_paths(paths)
         raw = {path: deckfile.read_deck_bytes(path) for path in files}
-        same = self.store.decks_with_fingerprints(
+        same = self.store.decks.with_fingerprints(
             {str(path.resolve()): deckfile.fingerprint(raw[path]) for path in files}
         )
-        # Files byte-identical to their last sync need no parsing at all.
-        specs = {
-            path: deckfile.decode_deck(raw[path], path)
-            for path in files
-            if str(path.resolve()) not in same
-        }
-        deck_ids = [
-            (specs[path].id if path in specs else same[str(path.resolve())].id, path)
-            for path in files
-        ]
-        deckfile.check_unique_ids(deck_ids)
-        existing = self.store.existing_decks([spec.id for spec in specs.values()])
-        plans: list[DeckPlan] = [
-            plan_deck(specs[path], existing.get(specs[path].id))
-            if path in specs
-            else unchanged_plan(same[str(path.resolve())], path)
-            for path in files
-        ]
-        report = SyncReport(plans=tuple(plans))
+        loaded: list[deckfile.DeckSpec | UnchangedFile] = []
+        for path in files:
+            unchanged = same.get(str(path.resolve()))
+            loaded.append(
+                UnchangedFile(path, unchanged)
+                if unchanged
+                else deckfile.decode_deck(raw[path], path)
+            )
+        deckfile.check_unique_ids(
+            (item.deck.id if isinstance(item, UnchangedFile) else item.id, path)
+            for item, path in zip(loaded, files, strict=True)
+        )
+        parsed = [item.id for item in loaded if isinstance(item, deckfile.DeckSpec)]
+        report = plan_sync(loaded, self.store.decks.existing(parsed))
         if report.changed:
-            self.store.apply_sync(report.plans, self.now())
+            self.store.decks.apply(report.plans, self.now())
         return report
 
     def decks(self) -> list[DeckSummary]:
         self.ensure_decks()
-        return self.store.deck_summaries(self.learner_id, self.today())
+        return self.store.decks.summaries(self.learner_id, self.today())
 
     def show(self, qualified_id: str) -> CardView:
         deck, card = split_qualified(qualified_id)
         self.ensure_decks()
-        return self.store.card_view(self.learner_id, deck, card)
+        self.check_scope([deck])
+        return self.store.decks.card_view(self.learner_id, deck, card)
 
     def review_session(self, options: QueueOptions) -> Session:
-        """A review session with its queue built, ready for srs_crss.ui.run."""
-        from srs_crss.session import Session
-
+        """A review session with its queue built, ready for srs_crss.cli.ui.run."""
         self.ensure_decks()
         self.check_scope(options.scope.decks)
         session = Session(
@@ -184,23 +171,30 @@ class App:
         on_start: Callable[[int], None] | None = None,
     ) -> ExportResult:
         """Write an .apkg of these decks (default: every deck with active cards)."""
-        from srs_crss import anki_export
-        from srs_crss.errors import NotFound
+        # genanki is imported here, on first use: only an export needs it.
+        from srs_crss.anki import export
 
         self.ensure_decks()
         self.check_scope(decks)
-        data = self.store.export_decks(self.learner_id, decks)
+        data = self.store.export.decks(self.learner_id, decks)
         if not data:
             raise NotFound("nothing to export: no deck has active cards")
-        path = anki_export.check_out_path(out or anki_export.default_path([d.id for d in data]))
+        path = export.check_out_path(out or export.default_path([d.id for d in data]))
         if on_start is not None:
             on_start(sum(len(d.cards) for d in data))
-        return anki_export.export(
+        log = None
+        if with_scheduling:
+            log = export.ReviewHistory(
+                learner_id=self.learner_id,
+                read=lambda pks: self.store.export.history(self.learner_id, pks),
+                sqlite_file=self.store.sqlite_file,
+            )
+        return export.export(
             data,
             path,
             now=self.now(),
             rollover_hour=self.settings.rollover_hour,
-            log=_LearnerLog(self.store, self.learner_id) if with_scheduling else None,
+            log=log,
             progress=progress,
         )
 
@@ -208,26 +202,22 @@ class App:
 
     def stats(self, deck: str | None) -> Report:
         """Progress figures for one deck or all, with the plan for any exam that applies."""
-        from srs_crss.model import Scope
-        from srs_crss.session import new_limit
-        from srs_crss.stats import Report
-
         self.ensure_decks()
         decks = (deck,) if deck else ()
         self.check_scope(decks)
         scope = Scope(decks=decks)
         today = self.today()
-        data = self.store.stats(self.learner_id, today, scope)
-        exams = self.store.exams(self.learner_id)
+        data = self.store.stats.figures(self.learner_id, today, scope)
+        exams = self.store.exams.all(self.learner_id)
         limit = new_limit(self.store, self.learner_id, today, scope, exams)
-        left = max(0, limit - self.store.new_introduced(self.learner_id, today))
+        left = max(0, limit - self.store.queue.new_introduced(self.learner_id, today))
         plans = tuple(
             self._plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
             if deck is None or d in (None, deck)
         )  # fmt: skip
         return Report(stats=data, today=today, new_today=min(left, data.unseen), plans=plans)
 
-    def exam_set(self, text: str, deck: str | None) -> Plan:
+    def exam_set(self, text: str, deck: str | None) -> exam.Plan:
         """Set an exam date (YYYY-MM-DD, today or later) for a deck or all decks."""
         try:
             day = dt.date.fromisoformat(text.strip())
@@ -237,18 +227,18 @@ class App:
         if day < today:
             raise UsageError(f"the exam date {day} is in the past (today is {today})")
         self.ensure_decks()
-        self.store.set_exam(self.learner_id, deck, day, self.now())
+        self.check_scope([deck] if deck else [])
+        self.store.exams.set(self.learner_id, deck, day, self.now())
         return self._plan(deck, day, today)
 
     def exam_clear(self, deck: str | None) -> bool:
         self.ensure_decks()
-        return self.store.clear_exam(self.learner_id, deck)
+        self.check_scope([deck] if deck else [])
+        return self.store.exams.clear(self.learner_id, deck)
 
     def exam_reports(self) -> list[Report]:
         """One report per exam set: its plan and per-domain readiness."""
-        from dataclasses import replace
-
-        exams = self.store.exams(self.learner_id)
+        exams = self.store.exams.all(self.learner_id)
         reports = []
         for deck, day in sorted(exams.items(), key=_exam_order):
             report = self.stats(deck)
@@ -256,44 +246,20 @@ class App:
             reports.append(replace(report, plans=mine))
         return reports
 
-    def _plan(self, deck: str | None, day: dt.date, today: dt.date) -> Plan:
-        from srs_crss import exam
-        from srs_crss.model import Scope
-        from srs_crss.session import DEFAULT_NEW_PER_DAY
-
+    def _plan(self, deck: str | None, day: dt.date, today: dt.date) -> exam.Plan:
         scope = Scope(decks=(deck,) if deck else ())
-        unseen = self.store.count_new_available(self.learner_id, scope)
-        due_before = self.store.count_due_on(self.learner_id, day - dt.timedelta(days=1), scope)
-        return exam.plan(deck, day, today, unseen, DEFAULT_NEW_PER_DAY, due_before)
+        unseen = self.store.queue.count_new_available(self.learner_id, scope)
+        due_before = self.store.queue.count_due_on(
+            self.learner_id, day - dt.timedelta(days=1), scope
+        )
+        return exam.plan(deck, day, today, unseen, exam.DEFAULT_NEW_PER_DAY, due_before)
 
     def check_scope(self, decks: Sequence[str]) -> None:
         """Unknown deck ids are an error, not an empty result."""
-        from srs_crss.errors import NotFound
-
         for deck in decks:
-            if not self.store.deck_exists(deck):
-                known = ", ".join(self.store.deck_slugs()) or "none"
+            if not self.store.decks.exists(deck):
+                known = ", ".join(self.store.decks.slugs()) or "none"
                 raise NotFound(f"no deck {deck!r} (decks: {known})")
-
-
-class _LearnerLog:
-    """One learner's review log, as the Anki export reads it."""
-
-    def __init__(self, store: Store, learner_id: int) -> None:
-        self.store = store
-        self.learner_id = learner_id
-
-    def copy(
-        self,
-        target: sqlite3.Connection,
-        card_ids: dict[int, int],
-        button_for_grade: Sequence[int],
-        type_for: dict[tuple[str, bool], int],
-    ) -> int | None:
-        return self.store.copy_revlog(target, self.learner_id, card_ids, button_for_grade, type_for)
-
-    def history(self, card_pks: Iterable[int]) -> dict[int, list[ExportReview]]:
-        return self.store.export_history(self.learner_id, card_pks)
 
 
 def _exam_order(item: tuple[str | None, dt.date]) -> tuple[dt.date, str]:

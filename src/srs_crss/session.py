@@ -16,22 +16,25 @@ Queue rules:
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections import Counter, deque
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from srs_crss import clock, exam, sm2
 from srs_crss.model import Card, Scope
+from srs_crss.stats import streak
 
 if TYPE_CHECKING:
-    from srs_crss.store import Store
+    from srs_crss.storage import Store
 
-DEFAULT_NEW_PER_DAY = 20
 CONTENT_BATCH = 64
+"""Cards whose content is loaded in one query, a batch ahead of the one shown."""
 DUE_PAGE = 200
+"""Due cards fetched in one query: enough for a long session, quick to start."""
+STREAK_DAYS = 4000
+"""Study days read for the summary's streak (over ten years)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ class QueueOptions:
     """New cards for this session; None means what is left of today's limit."""
     limit: int | None = None
     """At most this many distinct cards in the session."""
-    new_per_day: int = DEFAULT_NEW_PER_DAY
+    new_per_day: int = exam.DEFAULT_NEW_PER_DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,52 +95,20 @@ class NothingDue:
     new_limit_reached: bool
 
 
-def shuffled_choices(card: Card, review_count: int) -> list[str]:
-    """The card's choices in an order fixed by (card, review count).
-
-    Deterministic, so a session can be replayed, but different on each
-    review, so the answer's position is not what gets memorised.
-    """
-    order = list(card.choices)
-    random.Random(f"{card.qualified_id}#{review_count}").shuffle(order)
-    return order
-
-
 def new_limit(
     store: Store,
     learner_id: int,
     today: dt.date,
     scope: Scope,
     exams: dict[str | None, dt.date],
-    usual: int = DEFAULT_NEW_PER_DAY,
+    usual: int = exam.DEFAULT_NEW_PER_DAY,
 ) -> int:
     """The day's new-card limit for a scope, raised by the earliest exam that applies to it."""
-    decks = scope.decks or tuple(store.deck_slugs())
-    days = [d for d in (exam.exam_for(deck, exams) for deck in decks) if d is not None]
-    if not days:
-        return usual
-    return exam.new_cards_per_day(
-        store.count_new_available(learner_id, scope), today, min(days), usual
-    )
-
-
-def streak(days: Sequence[dt.date], today: dt.date) -> int:
-    """Consecutive study days ending today (or yesterday, if today is still open).
-
-    `days` are distinct days with reviews, newest first.
-    """
-    if not days:
-        return 0
-    expected = today if days[0] == today else today - dt.timedelta(days=1)
-    count = 0
-    for day in days:
-        if day > today:
-            continue
-        if day != expected:
-            break
-        count += 1
-        expected -= dt.timedelta(days=1)
-    return count
+    decks = scope.decks or tuple(store.decks.slugs())
+    if not any(exam.exam_for(deck, exams) for deck in decks):
+        return usual  # (no exam: no need to count the unseen cards)
+    unseen = store.queue.count_new_available(learner_id, scope)
+    return exam.daily_new_limit(decks, exams, unseen, today, usual)
 
 
 class _DuePages:
@@ -152,7 +123,7 @@ class _DuePages:
         self, store: Store, learner_id: int, day: dt.date, scope: Scope, limit: int | None
     ) -> None:
         self.store, self.learner_id, self.day, self.scope = store, learner_id, day, scope
-        total, extra, relearn = store.due_counts(learner_id, day, scope, limit)
+        total, extra, relearn = store.queue.due_counts(learner_id, day, scope, limit)
         self.unfetched = total
         # kinds of the cards not fetched yet, for the header
         self.kinds: Counter[sm2.ReviewKind] = Counter(
@@ -167,7 +138,7 @@ class _DuePages:
     def next_page(self, seen: Container[int]) -> list[tuple[int, sm2.CardState]]:
         if self.unfetched <= 0:
             return []
-        rows = self.store.due_page(
+        rows = self.store.queue.due_page(
             self.learner_id, self.day, self.scope, self.after, min(DUE_PAGE, self.unfetched)
         )
         if not rows:
@@ -229,20 +200,22 @@ class Session:
         )  # fmt: skip
 
     def new_left_today(self) -> int:
-        introduced = self.store.new_introduced(self.learner_id, self.today())
+        introduced = self.store.queue.new_introduced(self.learner_id, self.today())
         return max(0, self.new_limit() - introduced)
 
     def build(self) -> None:
         """Set up the queue: due cards first (lazily), then new ones."""
-        self.floor_day = self.store.latest_review_day(self.learner_id)
-        self.exams = self.store.exams(self.learner_id)
+        self.floor_day = self.store.queue.latest_review_day(self.learner_id)
+        self.exams = self.store.exams.all(self.learner_id)
         today = self.today()
         limit = self.options.limit
         self.pages = _DuePages(self.store, self.learner_id, today, self.options.scope, limit)
         wanted_new = self.options.new if self.options.new is not None else self.new_left_today()
         if limit is not None:
             wanted_new = min(wanted_new, limit - self.pages.unfetched)
-        for pk in self.store.new_card_ids(self.learner_id, self.options.scope, max(0, wanted_new)):
+        for pk in self.store.queue.new_card_ids(
+            self.learner_id, self.options.scope, max(0, wanted_new)
+        ):
             self._push(self.new, pk, sm2.CardState())
 
     def _push(self, line: deque[int], pk: int, state: sm2.CardState, front: bool = False) -> None:
@@ -270,8 +243,8 @@ class Session:
         today = self.today()
         scope = self.options.scope
         return NothingDue(
-            next_due=self.store.next_due(self.learner_id, today, scope),
-            new_available=self.store.count_new_available(self.learner_id, scope),
+            next_due=self.store.queue.next_due(self.learner_id, today, scope),
+            new_available=self.store.queue.count_new_available(self.learner_id, scope),
             new_limit_reached=self.options.new is None and self.new_left_today() == 0,
         )
 
@@ -286,14 +259,14 @@ class Session:
         if pk not in self.cards:
             # content is loaded a batch at a time, from the same line
             batch = [p for p in islice(line, 0, CONTENT_BATCH) if p not in self.cards]
-            self.cards.update(self.store.cards_by_pk(batch))
+            self.cards.update(self.store.decks.cards_by_pk(batch))
         return self.cards[pk]
 
     def state_of(self, card: Card) -> sm2.CardState:
         return self.states[card.pk]
 
     def review_count(self, card: Card) -> int:
-        return self.store.review_count(self.learner_id, card.pk)
+        return self.store.queue.review_count(self.learner_id, card.pk)
 
     def progress(self) -> Progress:
         kinds = self.kinds + (self.pages.kinds if self.pages else Counter())
@@ -306,7 +279,7 @@ class Session:
             extra=kinds[sm2.ReviewKind.EXTRA],
         )
 
-    def answer(self, grade: int, duration_ms: int) -> Answered:
+    def answer(self, grade: sm2.Grade, duration_ms: int) -> Answered:
         """Grade the current card; committed to the database before returning."""
         card = self.current()
         line = self._head()
@@ -316,7 +289,7 @@ class Session:
         day = self.today()
         moment = clock.to_utc(self.now())
         exam_day = exam.exam_for(card.deck, self.exams)
-        review_id, outcome = self.store.apply_review(
+        review_id, outcome = self.store.reviews.apply(
             self.learner_id,
             pk,
             lambda state: exam.cap(sm2.review(state, grade, day), exam_day),
@@ -343,7 +316,7 @@ class Session:
         if not self.answered:
             return None
         last = self.answered.pop()
-        self.store.undo_review(self.learner_id, last.review_id)
+        self.store.reviews.undo(self.learner_id, last.review_id)
         pk = last.card.pk
         if last.requeued:
             # remove the copy queued for later today (the last occurrence)
@@ -362,6 +335,8 @@ class Session:
             reviewed=len(self.answered),
             correct=sum(a.outcome.grade.passed for a in self.answered),
             seconds=sum(a.duration_ms for a in self.answered) / 1000,
-            due_tomorrow=self.store.count_due_on(self.learner_id, tomorrow, self.options.scope),
-            streak=streak(self.store.study_days(self.learner_id, today, limit=4000), today),
+            due_tomorrow=self.store.queue.count_due_on(
+                self.learner_id, tomorrow, self.options.scope
+            ),
+            streak=streak(self.store.queue.study_days(self.learner_id, today, STREAK_DAYS), today),
         )

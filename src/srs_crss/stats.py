@@ -1,18 +1,33 @@
-"""Progress figures and the exam plan, as data: what `stats` and `exam show` print.
-
-The store aggregates in SQL (Store.stats); this module derives the rest
-(streak, weakest domain, readiness) and defines the JSON shapes. Pure.
-"""
+"""Progress figures derived from what the store aggregates: streak, weakest
+domain, readiness. Pure: records in, records out (render shapes them)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from srs_crss.exam import Plan
 from srs_crss.model import DomainStats, Stats
-from srs_crss.session import streak
+
+
+def streak(days: Sequence[dt.date], today: dt.date) -> int:
+    """Consecutive study days ending today (or yesterday, if today is still open).
+
+    `days` are distinct days with reviews, newest first.
+    """
+    if not days:
+        return 0
+    expected = today if days[0] == today else today - dt.timedelta(days=1)
+    count = 0
+    for day in days:
+        if day > today:
+            continue
+        if day != expected:
+            break
+        count += 1
+        expected -= dt.timedelta(days=1)
+    return count
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,60 +64,21 @@ def weakest(domains: tuple[DomainStats, ...]) -> DomainStats | None:
     return None
 
 
-def readiness(domain: DomainStats) -> dict[str, Any]:
-    """Seen, mature and recent retention for one domain, as shares (0-1)."""
-    return {
-        "domain": domain.domain,
-        "seen": round(domain.seen / domain.cards, 3) if domain.cards else 0.0,
-        "mature": round(domain.mature / domain.cards, 3) if domain.cards else 0.0,
-        "retention": None if domain.retention is None else round(domain.retention, 3),
-    }
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """How ready a learner is in one domain, as shares (0-1)."""
+
+    domain: str
+    seen: float
+    mature: float
+    retention: float | None
 
 
-def _pct(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
-
-
-def plan_json(plan: Plan) -> dict[str, Any]:
-    return {
-        "deck": plan.deck,
-        "date": plan.exam_day.isoformat(),
-        "days_left": plan.days_left,
-        "unseen": plan.unseen,
-        "new_per_day": plan.new_per_day,
-        "expected_reviews_per_day": plan.expected_reviews_per_day,
-        "all_seen_by": plan.all_seen_by.isoformat() if plan.all_seen_by else None,
-    }
-
-
-def report_json(report: Report) -> dict[str, Any]:
-    """The `stats --json` shape."""
-    s = report.stats
-    weakest_domain = report.weakest
-    correct = report.correct_today
-    return {
-        "today": {
-            "due": s.due,
-            "new": report.new_today,
-            "reviewed": s.reviewed_today,
-            "correct": None if correct is None else round(correct, 1),
-        },
-        "streak": report.streak,
-        "retention": {"last_30_days": _pct(s.retention_30), "all_time": _pct(s.retention_all)},
-        "domains": [
-            {
-                "domain": d.domain,
-                "cards": d.cards,
-                "seen": d.seen,
-                "mature": d.mature,
-                "retention": _pct(d.retention),
-            }
-            for d in s.domains
-        ],
-        "weakest_domain": weakest_domain.domain if weakest_domain else None,
-        "forecast": [{"day": day.isoformat(), "due": due} for day, due in s.forecast],
-        "calendar": [{"day": day.isoformat(), "reviews": n} for day, n in s.calendar],
-        "hardest": [{"id": i, "ef": ef / 100, "lapses": lapses} for i, ef, lapses in s.hardest],
-        "exams": [plan_json(p) for p in report.plans],
-        "readiness": [readiness(d) for d in s.domains] if report.plans else [],
-    }
+def readiness(domain: DomainStats) -> Readiness:
+    """Seen, mature and recent retention for one domain, as shares rounded to 0.001."""
+    return Readiness(
+        domain=domain.domain,
+        seen=round(domain.seen / domain.cards, 3) if domain.cards else 0.0,
+        mature=round(domain.mature / domain.cards, 3) if domain.cards else 0.0,
+        retention=None if domain.retention is None else round(domain.retention, 3),
+    )

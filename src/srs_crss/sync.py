@@ -110,12 +110,32 @@ def plan_deck(spec: DeckSpec, existing: ExistingDeck | None) -> DeckPlan:
     )
 
 
-def plan_sync(specs: Sequence[DeckSpec], existing: Mapping[str, ExistingDeck]) -> SyncReport:
-    """Plan a whole sync: one DeckPlan per file."""
-    return SyncReport(plans=tuple(plan_deck(spec, existing.get(spec.id)) for spec in specs))
+@dataclass(frozen=True, slots=True)
+class UnchangedFile:
+    """A deck file byte-for-byte what was last synced: not parsed, nothing to do."""
+
+    path: Path
+    deck: UnchangedDeck
 
 
-def unchanged_plan(deck: UnchangedDeck, path: Path) -> DeckPlan:
-    """The plan for a file identical to the one last synced: nothing to do."""
-    spec = DeckSpec(id=deck.id, name=deck.name, path=path)
-    return DeckPlan(spec=spec, new_deck=False, deck_changed=False, unchanged=deck.cards)
+def plan_sync(
+    files: Sequence[DeckSpec | UnchangedFile], existing: Mapping[str, ExistingDeck]
+) -> SyncReport:
+    """Plan a whole sync: one DeckPlan per file, in file order.
+
+    `existing` holds what is stored for the decks of the parsed files; an
+    unchanged file needs nothing stored and plans no change.
+    """
+    return SyncReport(
+        plans=tuple(
+            _unchanged_plan(item)
+            if isinstance(item, UnchangedFile)
+            else plan_deck(item, existing.get(item.id))
+            for item in files
+        )
+    )
+
+
+def _unchanged_plan(item: UnchangedFile) -> DeckPlan:
+    spec = DeckSpec(id=item.deck.id, name=item.deck.name, path=item.path)
+    return DeckPlan(spec=spec, new_deck=False, deck_changed=False, unchanged=item.deck.cards)

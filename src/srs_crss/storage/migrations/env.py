@@ -5,15 +5,15 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from srs_crss.store import Base
+from srs_crss.storage.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if not isinstance(connection, Connection):
-    raise RuntimeError("srs-crss migrations run through srs_crss.migrations.upgrade()")
+    raise RuntimeError("srs-crss migrations run through srs_crss.storage.migrations.upgrade()")
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():

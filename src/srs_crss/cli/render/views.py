@@ -1,7 +1,9 @@
-"""Turning records into text: JSON shapes, rich tables and plain lines.
+"""rich renderables for a terminal: tables, panels, charts and the card on screen.
 
-Kept apart from the CLI so the shapes (which scripts rely on) are defined
-and tested in one place. rich honours NO_COLOR and the terminal width.
+The only module that draws with rich (with cli/terminal.py, the key reader).
+rich costs about a tenth of a second to import, so commands import this
+module inside their bodies, when they print to a terminal: `--help`,
+`--json` and piped review sessions never load it.
 """
 
 from __future__ import annotations
@@ -9,18 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from srs_crss.cli.render.text import grade_legend, letter_of, lettered, summary_lines
 from srs_crss.exam import Plan
-from srs_crss.model import CardView, DeckSummary, HistoryEntry
-from srs_crss.sm2 import CardState
+from srs_crss.model import Card, CardType, CardView, DeckSummary
+from srs_crss.session import Progress as SessionProgress
+from srs_crss.session import Summary
 from srs_crss.stats import Report, readiness
-from srs_crss.sync import SyncReport
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.table import Table
-
 
 PROGRESS_FROM = 2000
 """Exports of at least this many notes show a progress bar (in a terminal)."""
@@ -31,8 +36,6 @@ def export_progress(
     out: Console,
 ) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
     """A progress bar for large exports: yields (on_start(total), advance(n))."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     bar = Progress(
         TextColumn("Writing notes"), BarColumn(), MofNCompleteColumn(), console=out, transient=True
     )
@@ -55,50 +58,10 @@ def export_progress(
 
 
 def console(stderr: bool = False) -> Console:
-    from rich.console import Console
-
     return Console(stderr=stderr, highlight=False)
 
 
-# ---- sync ------------------------------------------------------------------
-
-
-def sync_lines(report: SyncReport) -> Iterator[str]:
-    for plan in report.plans:
-        parts = [
-            f"{len(plan.added)} added",
-            f"{len(plan.updated)} updated",
-            f"{len(plan.retired)} retired",
-        ]
-        if plan.restored:
-            parts.append(f"{len(plan.restored)} restored")
-        parts.append(f"{plan.unchanged} unchanged")
-        status = "new deck" if plan.new_deck else str(plan.spec.path)
-        yield f"{plan.spec.id} ({plan.spec.name}, {status}): {', '.join(parts)}"
-    if not report.changed:
-        yield "Nothing to change: the database already matches these files."
-
-
-# ---- decks -----------------------------------------------------------------
-
-
-def decks_json(summaries: Sequence[DeckSummary]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": s.id,
-            "name": s.name,
-            "cards": s.cards,
-            "new": s.new,
-            "due": s.due,
-            "retired": s.retired,
-        }
-        for s in summaries
-    ]
-
-
 def decks_table(summaries: Sequence[DeckSummary]) -> Table:
-    from rich.table import Table
-
     table = Table(title="Decks", title_justify="left")
     table.add_column("id", style="bold")
     table.add_column("name")
@@ -114,78 +77,25 @@ def decks_table(summaries: Sequence[DeckSummary]) -> Table:
 # ---- show ------------------------------------------------------------------
 
 
-def _state_json(state: CardState) -> dict[str, Any]:
-    return {
-        "repetitions": state.repetitions,
-        "ef": float(state.ef_decimal),
-        "interval": state.interval,
-        "due": state.due.isoformat() if state.due else None,
-        "extra": state.extra,
-        "lapses": state.lapses,
-    }
-
-
-def _history_json(entry: HistoryEntry) -> dict[str, Any]:
-    after = entry.after
-    return {
-        "reviewed_at": entry.reviewed_at.isoformat().replace("+00:00", "Z"),
-        "day": entry.day.isoformat(),
-        "grade": int(entry.grade),
-        "kind": entry.kind.value,
-        "repetitions": after.repetitions,
-        "ef": float(after.ef_decimal),
-        "interval": after.interval,
-        "due": after.due.isoformat() if after.due else None,
-        "capped_from": entry.capped_from.isoformat() if entry.capped_from else None,
-    }
-
-
-def card_json(view: CardView) -> dict[str, Any]:
-    card = view.card
-    data: dict[str, Any] = {
-        "id": card.qualified_id,
-        "deck": card.deck,
-        "type": card.type,
-        "front": card.front,
-    }
-    if card.type == "mcq":
-        data["choices"] = list(card.choices)
-        data["answer"] = card.answer
-    else:
-        data["back"] = card.back
-    data |= {
-        "explanation": card.explanation,
-        "domain": card.domain,
-        "tags": list(card.tags),
-        "source": card.source,
-        "retired": card.retired,
-        "state": _state_json(view.state),
-        "history": [_history_json(h) for h in view.history],
-    }
-    return data
-
-
 def print_card(out: Console, view: CardView) -> None:
-    from rich.table import Table
-
     card, state = view.card, view.state
     status = " [retired]" if card.retired else ""
     out.print(
         f"[bold]{card.qualified_id}[/bold]{status}  ({card.type}, {card.domain or 'no domain'})"
     )
-    out.print(f"[bold]Front:[/bold] {_esc(card.front)}")
-    if card.type == "mcq":
-        for letter, choice in zip("ABCDEFGHIJ", card.choices, strict=False):
+    out.print(f"[bold]Front:[/bold] {escape(card.front)}")
+    if card.type is CardType.MCQ:
+        for letter, choice in lettered(card.choices):
             mark = "  <- answer" if choice == card.answer else ""
-            out.print(f"  {letter}. {_esc(choice)}{mark}")
+            out.print(f"  {letter}. {escape(choice)}{mark}")
     else:
-        out.print(f"[bold]Back:[/bold] {_esc(card.back or '')}")
+        out.print(f"[bold]Back:[/bold] {escape(card.back or '')}")
     if card.explanation:
-        out.print(f"[bold]Why:[/bold] {_esc(card.explanation)}")
+        out.print(f"[bold]Why:[/bold] {escape(card.explanation)}")
     if card.tags:
         out.print(f"[bold]Tags:[/bold] {', '.join(card.tags)}")
     if card.source:
-        out.print(f"[bold]Source:[/bold] {_esc(card.source)}")
+        out.print(f"[bold]Source:[/bold] {escape(card.source)}")
     if state.is_new:
         out.print("[bold]State:[/bold] new (never reviewed)")
     else:
@@ -212,12 +122,6 @@ def print_card(out: Console, view: CardView) -> None:
         out.print(table)
 
 
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
 # ---- stats and exams -----------------------------------------------------------
 
 SHADES = " ░▒▓█"
@@ -238,10 +142,6 @@ def _share(value: float | None) -> str:
 
 
 def print_stats(out: Console, report: Report) -> None:
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
     s = report.stats
     correct = report.correct_today
     head = Text()
@@ -289,8 +189,6 @@ def print_stats(out: Console, report: Report) -> None:
 
 def _calendar(days: Sequence[tuple[dt.date, int]], today: dt.date) -> Any:
     """52 weeks of reviews per day as a heat map: one column a week, Monday on top."""
-    from rich.text import Text
-
     counts = dict(days)
     peak = max(counts.values(), default=0)
     start = today - dt.timedelta(days=7 * 52 - 1)
@@ -314,8 +212,6 @@ def _calendar(days: Sequence[tuple[dt.date, int]], today: dt.date) -> Any:
 
 def _columns(days: Sequence[tuple[dt.date, int]], today: dt.date, height: int = 6) -> Any:
     """A column chart of cards due per day: one column a day, today first."""
-    from rich.text import Text
-
     peak = max((n for _, n in days), default=0)
     text = Text()
     text.append(
@@ -338,10 +234,6 @@ def _columns(days: Sequence[tuple[dt.date, int]], today: dt.date, height: int = 
 
 
 def print_plan(out: Console, plan: Plan, report: Report) -> None:
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
     scope = f"deck {plan.deck}" if plan.deck else "all decks"
     text = Text()
     text.append(f"Exam {plan.exam_day:%A %d %B %Y} ({scope}): ", style="bold")
@@ -364,8 +256,75 @@ def print_plan(out: Console, plan: Plan, report: Report) -> None:
         r = readiness(d)
         table.add_row(
             d.domain,
-            f"{bar(r['seen'], 10)} {r['seen'] * 100:.0f}%",
-            f"{bar(r['mature'], 10)} {r['mature'] * 100:.0f}%",
-            _share(r["retention"]),
+            f"{bar(r.seen, 10)} {r.seen * 100:.0f}%",
+            f"{bar(r.mature, 10)} {r.mature * 100:.0f}%",
+            _share(r.retention),
         )
     out.print(table)
+
+
+# ---- the review screen -----------------------------------------------------------
+
+
+def session_header(progress: SessionProgress) -> Text:
+    """Cards done and left, by kind."""
+    head = Text()
+    head.append(f" {progress.done} done", style="bold")
+    head.append(f" · {progress.left} left  ")
+    head.append(f"new {progress.new}", style="cyan")
+    head.append(" · ")
+    head.append(f"review {progress.review}", style="green")
+    head.append(" · ")
+    head.append(f"extra {progress.extra}", style="yellow")
+    return head
+
+
+def card_panel(card: Card, choices: list[str], picked: str | None = None) -> Any:
+    """The question and its choices; after an answer, the choices marked right and wrong."""
+    body = Text(card.front, style="bold")
+    if choices:
+        body.append("\n")
+        for letter, choice in lettered(choices):
+            style, mark = "", " "
+            if picked is not None and choice == card.answer:
+                style, mark = "bold green", "✓"
+            elif picked is not None and choice == picked:
+                style, mark = "red strike", "✗"
+            body.append(f"\n{mark}{letter}  ", style=style or "bold cyan")
+            body.append(choice, style=style)
+    title = card.deck_name + (f" · {card.domain}" if card.domain else "")
+    return Panel(body, title=title, title_align="left", border_style="blue", padding=(1, 2))
+
+
+def answer_panel(card: Card, choices: list[str], picked: str | None) -> Any:
+    """The answer (with the verdict on a multiple-choice card), explanation and source."""
+    body = Text()
+    if card.type is CardType.MCQ:
+        right = letter_of(card.answer, choices)
+        if picked == card.answer:
+            body.append("Correct! ", style="bold green")
+        else:
+            body.append(f"Not quite: you chose {letter_of(picked, choices)}. ", style="bold red")
+        body.append(f"The answer is {right}: {card.answer}")
+    else:
+        body.append(card.back or "")
+    if card.explanation:
+        body.append("\n\n")
+        body.append(card.explanation)
+    if card.source:
+        body.append("\n\nSource: ", style="dim")
+        body.append(card.source, style="dim")
+    return Panel(body, title="Answer", title_align="left", border_style="green")
+
+
+def grade_keys(allowed: str) -> Text:
+    """The grades that may be given, one per line, key first."""
+    legend = Text()
+    for q, meaning in grade_legend(allowed):
+        legend.append(f" {q} ", style="bold reverse")
+        legend.append(f" {meaning}\n")
+    return legend
+
+
+def summary_panel(summary: Summary) -> Any:
+    return Panel("\n".join(summary_lines(summary)[1:]), title="Session over", border_style="blue")

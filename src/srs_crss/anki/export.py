@@ -8,125 +8,40 @@ content last changed, so Anki updates edited notes in place), review cards
 with interval, ease, reps, lapses and due day, and one revlog row per
 answer. See docs/anki.md for the mapping and why.
 
-Identity is fixed forever: note type ids, deck ids derived from the deck
-(and domain) slug, and note guids from (deck id, card id).
+Identities and note types are in notetypes.py; the review log mapping in
+revlog.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 import os
-import re
-import sqlite3
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import genanki
 
-from srs_crss.anki_map import ANKI_BUTTON, REVLOG_TYPE, next_free, revlog_type
+from srs_crss.anki import revlog
+from srs_crss.anki.notetypes import BASIC_MODEL, MCQ_MODEL, note_guid, stable_id, tag_for
 from srs_crss.errors import UsageError
-from srs_crss.model import ExportCard, ExportDeck, ExportReview
-from srs_crss.session import shuffled_choices
-
-BASIC_MODEL_ID = 1_607_392_319
-MCQ_MODEL_ID = 1_785_640_221
-"""Note type ids: chosen once, never to change (Anki matches note types by id)."""
-
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-CSS = """\
-.card {
-  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: 20px;
-  line-height: 1.45;
-  text-align: left;
-  color: #1f2328;
-  background-color: #ffffff;
-  max-width: 40em;
-  margin: 0 auto;
-  padding: 0 0.5em;
-}
-.card.nightMode, .nightMode .card { color: #e6edf3; background-color: #1e1e1e; }
-.meta { font-size: 0.7em; color: #656d76; margin-bottom: 0.8em; }
-.nightMode .meta { color: #9198a1; }
-.question { font-weight: 600; }
-ol.choices { list-style-type: upper-alpha; padding-left: 1.6em; }
-ol.choices li { margin: 0.3em 0; }
-.answer { font-weight: 600; color: #1a7f37; }
-.nightMode .answer { color: #56d364; }
-.explanation { margin-top: 0.8em; }
-.source { margin-top: 1em; font-size: 0.7em; color: #656d76; }
-.nightMode .source { color: #9198a1; }
-hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 1em 0; }
-.nightMode hr#answer { border-top-color: #3d444d; }
-"""
-
-_EXTRAS = (
-    "{{#Explanation}}<div class=explanation>{{Explanation}}</div>{{/Explanation}}"
-    "{{#Source}}<div class=source>Source: {{Source}}</div>{{/Source}}"
-)
-_META = "{{#Domain}}<div class=meta>{{Domain}}</div>{{/Domain}}"
-
-_COMMON_FIELDS = ["Explanation", "Source", "Domain", "CardId"]
-"""Fields after each note type's own, in this order (`_Builder.note` fills them)."""
+from srs_crss.model import LETTERS, CardType, ExportCard, ExportDeck, ExportReview, shuffled_choices
 
 
-def _model(model_id: int, name: str, own: list[str], qfmt: str, answer: str) -> genanki.Model:
-    """One of srs-crss's note types: its own fields, the common ones, one card."""
-    return genanki.Model(
-        model_id,
-        name,
-        fields=[{"name": field} for field in (*own, *_COMMON_FIELDS)],
-        templates=[
-            {
-                "name": "Card 1",
-                "qfmt": _META + qfmt,
-                "afmt": "{{FrontSide}}<hr id=answer>" + answer + _EXTRAS,
-            }
-        ],
-        css=CSS,
-    )
+@dataclass(frozen=True, slots=True)
+class ReviewHistory:
+    """One learner's review log, where an export reads it from."""
 
-
-BASIC_MODEL = _model(
-    BASIC_MODEL_ID,
-    "srs-crss Basic",
-    ["Front", "Back"],
-    "<div class=question>{{Front}}</div>",
-    "<div class=back>{{Back}}</div>",
-)
-MCQ_MODEL = _model(
-    MCQ_MODEL_ID,
-    "srs-crss Multiple choice",
-    ["Question", "Choices", "Answer"],
-    "<div class=question>{{Question}}</div>{{Choices}}",
-    "<div class=answer>{{Answer}}</div>",
-)
-
-
-class ReviewLog(Protocol):
-    """Where the review history comes from (one learner's, in the store)."""
-
-    def copy(
-        self,
-        target: sqlite3.Connection,
-        card_ids: dict[int, int],
-        button_for_grade: Sequence[int],
-        type_for: dict[tuple[str, bool], int],
-    ) -> int | None:
-        """Write the revlog straight into the package, or None if this store cannot."""
-        ...
-
-    def history(self, card_pks: Iterable[int]) -> dict[int, list[ExportReview]]:
-        """The log of these cards, oldest first."""
-        ...
+    learner_id: int
+    read: Callable[[Iterable[int]], dict[int, list[ExportReview]]]
+    """The log of these card pks, oldest first."""
+    sqlite_file: Path | None = None
+    """The learner's SQLite file, if there is one: its log is then copied in SQL."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,22 +52,6 @@ class ExportResult:
     notes: int
     cards: int
     reviews: int
-
-
-def stable_id(*parts: str) -> int:
-    """A deck id in genanki's recommended range, derived from names: the same forever."""
-    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
-    return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30)
-
-
-def note_guid(deck_id: str, card_id: str) -> str:
-    """The note's guid: from the card's identity, never from its text."""
-    return str(genanki.guid_for("srs-crss", deck_id, card_id))
-
-
-def tag_for(text: str) -> str:
-    """Anki tags cannot hold spaces."""
-    return re.sub(r"\s+", "_", text.strip())
 
 
 def default_path(decks: Sequence[str]) -> Path:
@@ -183,7 +82,7 @@ def export(
     *,
     now: dt.datetime,
     rollover_hour: int,
-    log: ReviewLog | None,
+    log: ReviewHistory | None,
     progress: Callable[[int], None] | None = None,
 ) -> ExportResult:
     """Write `decks` to `path` (atomically: a temporary file, then a rename).
@@ -231,7 +130,7 @@ class _Note(genanki.Note):  # type: ignore[misc]
 class _Builder:
     """Turns export records into genanki decks and notes, remembering what to schedule."""
 
-    def __init__(self, now: dt.datetime, rollover_hour: int, log: ReviewLog | None) -> None:
+    def __init__(self, now: dt.datetime, rollover_hour: int, log: ReviewHistory | None) -> None:
         self.now = now
         self.rollover_hour = rollover_hour
         self.log = log
@@ -269,7 +168,7 @@ class _Builder:
             esc(card.domain or ""),
             esc(card.qualified_id),
         ]
-        if card.type == "mcq":
+        if card.type is CardType.MCQ:
             choices = shuffled_choices(card, 0)
             items = "".join(f"<li>{esc(choice)}</li>" for choice in choices)
             letter = LETTERS[choices.index(card.answer or "")]
@@ -351,9 +250,12 @@ def _finish_collection(cursor: Any, builder: _Builder, package: _SchedulingPacka
         for guid, nid in notes.items()
         if items[guid].state.due is not None
     }
-    count = builder.log.copy(cursor.connection, scheduled, ANKI_BUTTON, REVLOG_TYPE)
+    log = builder.log
+    count = None
+    if log.sqlite_file is not None:
+        count = revlog.copy_sqlite(cursor.connection, log.sqlite_file, log.learner_id, scheduled)
     if count is None:
-        count = _write_revlog(cursor, builder.log.history(scheduled), scheduled)
+        count = revlog.write_rows(cursor, log.read(scheduled), scheduled)
     package.revlog_rows = count
     logged = {
         cid: (reviews, last_ms)
@@ -384,33 +286,3 @@ def _finish_collection(cursor: Any, builder: _Builder, package: _SchedulingPacka
         " lapses = ?, due = ?, left = 0, odue = 0, odid = 0 WHERE id = ?",
         updates,
     )
-
-
-def _write_revlog(
-    cursor: Any, history: dict[int, list[ExportReview]], card_ids: dict[int, int]
-) -> int:
-    """The portable path: revlog rows built in Python, ids as the SQL path makes them."""
-    taken: set[int] = set()
-    reviews = sorted(
-        (review for rs in history.values() for review in rs), key=lambda review: review.id
-    )
-    pks = {review.id: pk for pk, rs in history.items() for review in rs}
-    rows = [
-        (
-            next_free(review.reviewed_ms, taken),
-            card_ids[pks[review.id]],
-            ANKI_BUTTON[review.grade],
-            review.interval,
-            review.interval_before,
-            review.ef * 10,
-            min(review.duration_ms or 0, 60_000),
-            revlog_type(review),
-        )
-        for review in reviews
-    ]
-    cursor.executemany(
-        "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
-        " VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
-    return len(rows)

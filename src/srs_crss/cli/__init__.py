@@ -1,0 +1,17 @@
+"""The `srs-crss` command line: thin typer commands over srs_crss.service.
+
+    app.py        the typer app, global options, the error boundary, main()
+    study.py      review, decks, show, stats
+    exam.py       exam set / show / clear
+    authoring.py  sync, check
+    anki.py       export-anki
+    render/       every text and JSON shape a user sees
+    ui.py         the review loop and the piped screen; terminal.py the terminal one
+
+Each command builds the App, calls one method and prints the result.
+"""
+
+from srs_crss.cli import anki, authoring, exam, study  # noqa: F401 - registers the commands
+from srs_crss.cli.app import app, main
+
+__all__ = ["app", "main"]

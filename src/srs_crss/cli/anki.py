@@ -1,0 +1,53 @@
+"""Anki commands: export-anki."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from srs_crss.cli.app import app, open_app
+from srs_crss.cli.render import text
+
+
+@app.command("export-anki")
+def export_anki(
+    ctx: typer.Context,
+    deck: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--deck", metavar="ID", help="Deck to export (repeatable; default: every deck)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE.apkg",
+            help="The .apkg file to write (default: exports/<deck>.apkg, or "
+            "exports/srs-crss.apkg for several decks).",
+            show_default=False,
+        ),
+    ] = None,
+    scheduling: Annotated[
+        bool,
+        typer.Option(
+            "--scheduling/--no-scheduling",
+            help="Carry each card's SM-2 schedule and review history (default), or export "
+            "every card as new.",
+        ),
+    ] = True,
+) -> None:
+    """Export decks as an Anki package (.apkg) that imports cleanly into Anki or AnkiDroid.
+
+    Re-importing a newer export updates edited notes in place, with no duplicates.
+    """
+    from srs_crss.cli.render import views  # rich: for the progress bar (views.py says why)
+
+    console = views.console(stderr=True)
+    with views.export_progress(console) as (on_start, advance):
+        result = open_app(ctx).export_anki(deck or [], out, scheduling, advance, on_start)
+    typer.echo(
+        text.export_line(str(result.path), result.notes, result.cards, result.reviews, scheduling)
+    )

@@ -1,0 +1,150 @@
+"""The typer app: global options, the error boundary, and what every command shares.
+
+Errors from the library (SrsError) become "Error: ..." on stderr with their
+exit code; nothing shows a traceback to a user. The commands live in the
+modules beside this one (study, exam, authoring, anki), each registering
+on `app`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from srs_crss import __version__
+from srs_crss.errors import SrsError
+from srs_crss.service import App, Settings, default_database, default_learner
+
+DEBUG_ENV = "SRS_CRSS_DEBUG"
+DB_ENV = "SRS_CRSS_DB"
+LEARNER_ENV = "SRS_CRSS_LEARNER"
+ROLLOVER_ENV = "SRS_CRSS_ROLLOVER_HOUR"
+
+
+class Group(TyperGroup):
+    """Turns library errors into a one-line message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SrsError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("", err=True)
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # the reader went away (e.g. `| head`): stop quietly, like other tools
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            typer.echo(
+                f"Error: unexpected {type(exc).__name__}: {exc} "
+                f"(set {DEBUG_ENV}=1 for details; please report this)",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=Group,
+    name="srs-crss",
+    help="Spaced repetition (exact SM-2) for peer recovery certification exams.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"srs-crss {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH|URL",
+            envvar=DB_ENV,
+            help="Database: a file path or any SQLAlchemy URL. "
+            "Default: srs-crss.db in the per-user app folder.",
+            show_default=False,
+        ),
+    ] = None,
+    learner: Annotated[
+        str | None,
+        typer.Option(
+            "--learner",
+            metavar="NAME",
+            envvar=LEARNER_ENV,
+            help="Whose progress to use (default: your OS user name).",
+            show_default=False,
+        ),
+    ] = None,
+    rollover_hour: Annotated[
+        int,
+        typer.Option(
+            "--rollover-hour",
+            metavar="HOUR",
+            envvar=ROLLOVER_ENV,
+            help="Hour (0-23, local time) at which a new study day starts.",
+        ),
+    ] = 4,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Spaced repetition (exact SM-2) for peer recovery certification exams."""
+    ctx.obj = Settings(
+        database=db or default_database(typer.get_app_dir("srs-crss")),
+        learner=learner or default_learner(),
+        rollover_hour=rollover_hour,
+    )
+
+
+def open_app(ctx: typer.Context) -> App:
+    """The App for this run, closed when the command ends."""
+    application = App(ctx.obj)
+    ctx.call_on_close(application.close)
+    return application
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+DeckFiles = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Deck files or folders of them (default: the bundled decks).", show_default=False
+    ),
+]
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="srs-crss")
+    except KeyboardInterrupt:  # pragma: no cover - interrupted before a command ran
+        sys.exit(130)

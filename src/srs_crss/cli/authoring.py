@@ -1,0 +1,48 @@
+"""Commands for deck authors: sync, check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from srs_crss.cli.app import DeckFiles, app, open_app
+from srs_crss.cli.render import text
+from srs_crss.deckfile import bundled_deck_dir, load_decks
+from srs_crss.quality import check_decks
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    paths: DeckFiles = None,
+) -> None:
+    """Load deck files into the database, keeping every learner's history.
+
+    All files are checked first; one bad file means nothing is applied.
+    """
+    report = open_app(ctx).sync(paths or [bundled_deck_dir()])
+    for line in text.sync_lines(report):
+        typer.echo(line)
+
+
+@app.command()
+def check(
+    paths: DeckFiles = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) when there are warnings.")
+    ] = False,
+) -> None:
+    """Check deck files for authors: errors as sync reports them, plus quality warnings.
+
+    Never touches the database. Exit 2 if a file does not load; with --strict,
+    exit 1 if there are warnings.
+    """
+    decks = load_decks(paths or [bundled_deck_dir()])
+    warnings = check_decks(decks)
+    for warning in warnings:
+        typer.echo(str(warning))
+    cards = sum(len(deck.cards) for deck in decks)
+    typer.echo(text.check_total(len(decks), cards, len(warnings)))
+    if strict and warnings:
+        raise typer.Exit(1)

@@ -1,0 +1,66 @@
+"""Exam-date commands: exam set, show, clear."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from srs_crss.cli.app import Group, JsonOption, app, open_app, print_json
+from srs_crss.cli.render import shapes, text
+
+exam_app = typer.Typer(
+    cls=Group,
+    help="Plan for an exam date: no card scheduled past it, every card seen a week before.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(exam_app, name="exam")
+
+DeckOption = Annotated[
+    str | None,
+    typer.Option("--deck", metavar="ID", help="The deck (default: the exam covers all decks)."),
+]
+
+
+@exam_app.command("set")
+def exam_set(
+    ctx: typer.Context,
+    date: Annotated[str, typer.Argument(metavar="YYYY-MM-DD", help="The exam date.")],
+    deck: DeckOption = None,
+) -> None:
+    """Set (or move) your exam date, for one deck or all decks."""
+    from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
+
+    application = open_app(ctx)
+    plan = application.exam_set(date, deck)
+    typer.echo(text.exam_set_line(plan.exam_day.isoformat(), deck))
+    for report in application.exam_reports():
+        if report.plans and report.plans[0].deck == deck:
+            views.print_plan(views.console(), report.plans[0], report)
+
+
+@exam_app.command("show")
+def exam_show(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the plan for each exam: days left, new cards a day, expected reviews, readiness."""
+    reports = open_app(ctx).exam_reports()
+    if as_json:
+        print_json(shapes.exam_reports_json(reports))
+        return
+    if not reports:
+        typer.echo(text.NO_EXAM)
+        return
+    from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
+
+    console = views.console()
+    for report in reports:
+        views.print_plan(console, report.plans[0], report)
+
+
+@exam_app.command("clear")
+def exam_clear(ctx: typer.Context, deck: DeckOption = None) -> None:
+    """Remove an exam date (scheduling goes back to plain SM-2)."""
+    typer.echo(text.exam_cleared_line(open_app(ctx).exam_clear(deck), deck))

@@ -1,0 +1,135 @@
+"""The JSON shapes of `--json` (decks, show, stats, exam show): one function each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from srs_crss.exam import Plan
+from srs_crss.model import CardType, CardView, DeckSummary, HistoryEntry
+from srs_crss.sm2 import CardState
+from srs_crss.stats import Report, readiness
+
+
+def decks_json(summaries: Sequence[DeckSummary]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.id,
+            "name": s.name,
+            "cards": s.cards,
+            "new": s.new,
+            "due": s.due,
+            "retired": s.retired,
+        }
+        for s in summaries
+    ]
+
+
+def _state_json(state: CardState) -> dict[str, Any]:
+    return {
+        "repetitions": state.repetitions,
+        "ef": float(state.ef_decimal),
+        "interval": state.interval,
+        "due": state.due.isoformat() if state.due else None,
+        "extra": state.extra,
+        "lapses": state.lapses,
+    }
+
+
+def _history_json(entry: HistoryEntry) -> dict[str, Any]:
+    after = entry.after
+    return {
+        "reviewed_at": entry.reviewed_at.isoformat().replace("+00:00", "Z"),
+        "day": entry.day.isoformat(),
+        "grade": int(entry.grade),
+        "kind": entry.kind.value,
+        "repetitions": after.repetitions,
+        "ef": float(after.ef_decimal),
+        "interval": after.interval,
+        "due": after.due.isoformat() if after.due else None,
+        "capped_from": entry.capped_from.isoformat() if entry.capped_from else None,
+    }
+
+
+def card_json(view: CardView) -> dict[str, Any]:
+    card = view.card
+    data: dict[str, Any] = {
+        "id": card.qualified_id,
+        "deck": card.deck,
+        "type": card.type.value,
+        "front": card.front,
+    }
+    if card.type is CardType.MCQ:
+        data["choices"] = list(card.choices)
+        data["answer"] = card.answer
+    else:
+        data["back"] = card.back
+    data |= {
+        "explanation": card.explanation,
+        "domain": card.domain,
+        "tags": list(card.tags),
+        "source": card.source,
+        "retired": card.retired,
+        "state": _state_json(view.state),
+        "history": [_history_json(h) for h in view.history],
+    }
+    return data
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "deck": plan.deck,
+        "date": plan.exam_day.isoformat(),
+        "days_left": plan.days_left,
+        "unseen": plan.unseen,
+        "new_per_day": plan.new_per_day,
+        "expected_reviews_per_day": plan.expected_reviews_per_day,
+        "all_seen_by": plan.all_seen_by.isoformat() if plan.all_seen_by else None,
+    }
+
+
+def readiness_json(report: Report) -> list[dict[str, Any]]:
+    return [asdict(readiness(d)) for d in report.stats.domains]
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The `stats --json` shape."""
+    s = report.stats
+    weakest_domain = report.weakest
+    correct = report.correct_today
+    return {
+        "today": {
+            "due": s.due,
+            "new": report.new_today,
+            "reviewed": s.reviewed_today,
+            "correct": None if correct is None else round(correct, 1),
+        },
+        "streak": report.streak,
+        "retention": {"last_30_days": _pct(s.retention_30), "all_time": _pct(s.retention_all)},
+        "domains": [
+            {
+                "domain": d.domain,
+                "cards": d.cards,
+                "seen": d.seen,
+                "mature": d.mature,
+                "retention": _pct(d.retention),
+            }
+            for d in s.domains
+        ],
+        "weakest_domain": weakest_domain.domain if weakest_domain else None,
+        "forecast": [{"day": day.isoformat(), "due": due} for day, due in s.forecast],
+        "calendar": [{"day": day.isoformat(), "reviews": n} for day, n in s.calendar],
+        "hardest": [{"id": i, "ef": ef / 100, "lapses": lapses} for i, ef, lapses in s.hardest],
+        "exams": [plan_json(p) for p in report.plans],
+        "readiness": readiness_json(report) if report.plans else [],
+    }
+
+
+def exam_reports_json(reports: Sequence[Report]) -> list[dict[str, Any]]:
+    """The `exam show --json` shape: one plan per exam, with readiness."""
+    return [plan_json(r.plans[0]) | {"readiness": readiness_json(r)} for r in reports]

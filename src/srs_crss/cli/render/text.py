@@ -1,0 +1,97 @@
+"""Plain lines of text, shared by the terminal and piped screens and the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from srs_crss.model import LETTERS
+from srs_crss.session import NothingDue, Summary
+from srs_crss.sm2 import Grade
+from srs_crss.sync import SyncReport
+
+GRADE_KEYS = "012345"
+
+
+def lettered(choices: Sequence[str]) -> list[tuple[str, str]]:
+    """Choices with their letters: A, B, C, ... (deck files allow at most 26)."""
+    if len(choices) > len(LETTERS):
+        raise ValueError(f"{len(choices)} choices: more than there are letters")
+    return list(zip(LETTERS, choices, strict=False))
+
+
+def letter_of(choice: str | None, choices: Sequence[str]) -> str:
+    """The letter a choice is shown with ("?" if it is not among them)."""
+    return LETTERS[choices.index(choice)] if choice in choices else "?"
+
+
+def grade_legend(allowed: str = GRADE_KEYS) -> list[tuple[str, str]]:
+    """(key, meaning) for each grade that may be given."""
+    return [(q, Grade(int(q)).meaning) for q in allowed]
+
+
+def sync_lines(report: SyncReport) -> Iterator[str]:
+    for plan in report.plans:
+        parts = [
+            f"{len(plan.added)} added",
+            f"{len(plan.updated)} updated",
+            f"{len(plan.retired)} retired",
+        ]
+        if plan.restored:
+            parts.append(f"{len(plan.restored)} restored")
+        parts.append(f"{plan.unchanged} unchanged")
+        status = "new deck" if plan.new_deck else str(plan.spec.path)
+        yield f"{plan.spec.id} ({plan.spec.name}, {status}): {', '.join(parts)}"
+    if not report.changed:
+        yield "Nothing to change: the database already matches these files."
+
+
+def summary_lines(summary: Summary) -> list[str]:
+    """The end of a session: a title line, then the figures."""
+    minutes, seconds = divmod(round(summary.seconds), 60)
+    days = "day" if summary.streak == 1 else "days"
+    return [
+        "Session over.",
+        f"Reviewed: {summary.reviewed}   Correct: {summary.percent_correct:.0f}%   "
+        f"Time: {minutes}m {seconds:02d}s",
+        f"Due tomorrow: {summary.due_tomorrow}   Streak: {summary.streak} {days}",
+    ]
+
+
+def nothing_due_line(info: NothingDue) -> str:
+    when = f"The next card is due on {info.next_due.isoformat()}." if info.next_due else ""
+    if info.new_available and info.new_limit_reached:
+        new = (
+            f" {info.new_available} new cards are waiting; today's new-card limit is used up"
+            " (use --new N for more)."
+        )
+    elif info.new_available:
+        new = f" {info.new_available} new cards are available."
+    else:
+        new = ""
+    return f"Nothing due right now. {when}{new}".strip()
+
+
+def export_line(path: str, notes: int, cards: int, reviews: int, scheduling: bool) -> str:
+    carried = f", {reviews} reviews carried" if scheduling else " (all as new cards)"
+    return f"Wrote {path}: {notes} notes, {cards} cards{carried}"
+
+
+def exam_set_line(day: str, deck: str | None) -> str:
+    return f"Exam set for {day} ({_exam_scope(deck)})."
+
+
+def exam_cleared_line(cleared: bool, deck: str | None) -> str:
+    if cleared:
+        return f"Exam date cleared ({_exam_scope(deck)})."
+    return f"No exam date was set ({_exam_scope(deck)})."
+
+
+NO_EXAM = "No exam date set. Set one with: srs-crss exam set YYYY-MM-DD [--deck ID]"
+
+
+def _exam_scope(deck: str | None) -> str:
+    return f"deck {deck}" if deck else "all decks"
+
+
+def check_total(files: int, cards: int, warnings: int) -> str:
+    return f"{files} {'file' if files == 1 else 'files'}, {cards} cards, {warnings} warnings"

@@ -1,0 +1,121 @@
+"""Study commands: review, decks, show, stats."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from srs_crss.cli import ui
+from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.cli.render import shapes
+from srs_crss.model import Scope
+from srs_crss.session import QueueOptions
+
+
+@app.command()
+def decks(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+) -> None:
+    """List decks with total, new, due-today and retired card counts."""
+    summaries = open_app(ctx).decks()
+    if as_json:
+        print_json(shapes.decks_json(summaries))
+    else:
+        from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
+
+        views.console().print(views.decks_table(summaries))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    card_id: Annotated[
+        str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/empathy-core-quality")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Show a card's content, your state on it and its full review history."""
+    view = open_app(ctx).show(card_id)
+    if as_json:
+        print_json(shapes.card_json(view))
+    else:
+        from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
+
+        views.print_card(views.console(), view)
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    deck: Annotated[
+        list[str] | None, typer.Option("--deck", metavar="ID", help="Only this deck (repeatable).")
+    ] = None,
+    new: Annotated[
+        int | None,
+        typer.Option(
+            "--new",
+            min=0,
+            metavar="N",
+            help="New cards this session (default: what is left of today's limit of 20).",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=1,
+            metavar="N",
+            help="At most this many cards this session.",
+            show_default=False,
+        ),
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", metavar="TAG", help="Only cards with this tag.")
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option("--domain", metavar="NAME", help="Only cards of this exam domain.")
+    ] = None,
+) -> None:
+    """Study: due cards first, then new ones. Keys: Space reveal, 0-5 grade, u undo, q quit.
+
+    In a terminal each key acts at once. With piped input, one key per line
+    (reveal is implied; for a multiple-choice card, the letter then the grade).
+    """
+    options = QueueOptions(
+        scope=Scope(decks=tuple(deck or ()), tag=tag, domain=domain), new=new, limit=limit
+    )
+    session = open_app(ctx).review_session(options)
+    if ui.interactive():
+        from srs_crss.cli import terminal  # rich: only for a person at a terminal
+        from srs_crss.cli.render import views
+
+        fd = sys.stdin.fileno()
+        with terminal.cbreak(fd):
+            ui.run(session, terminal.TerminalScreen(views.console(), fd))
+    else:
+        ui.run(session, ui.PlainScreen(sys.stdin, sys.stdout))
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    deck: Annotated[
+        str | None, typer.Option("--deck", metavar="ID", help="Only this deck.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Your progress: today, streak, a year of reviews, retention, domains, forecast.
+
+    Also the hardest cards, and the exam plan and readiness when an exam date is set.
+    """
+    report = open_app(ctx).stats(deck)
+    if as_json:
+        print_json(shapes.report_json(report))
+    else:
+        from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
+
+        views.print_stats(views.console(), report)

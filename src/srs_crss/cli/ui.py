@@ -1,0 +1,206 @@
+"""The review screen: drawing cards and reading keys, in a terminal or a pipe.
+
+One loop (`run`) drives a Session through a `Screen`. Two screens exist:
+
+- `TerminalScreen` (cli/terminal.py): rich rendering and single key presses
+  (no Enter), for a person at a terminal. Honours NO_COLOR and narrow
+  terminals.
+- `PlainScreen`: plain text with no ANSI codes, each card's qualified id
+  printed, keys read one per line; for scripts, tests and screen readers.
+  Reveal is implied there.
+
+Keys: Space/Enter reveal; 0-5 grade; A, B, C, ... pick a choice; u undo; q
+quit. Ctrl-C and end of input quit too. Every answer is committed before
+the next card is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import IO, Protocol
+
+from srs_crss.cli.render.text import (
+    GRADE_KEYS,
+    grade_legend,
+    letter_of,
+    lettered,
+    nothing_due_line,
+    summary_lines,
+)
+from srs_crss.model import LETTERS, Card, CardType, shuffled_choices
+from srs_crss.session import NothingDue, Progress, Session, Summary
+from srs_crss.sm2 import Grade
+
+ENTER = "enter"
+SPACE = "space"
+
+
+class Screen(Protocol):
+    """What the review loop needs from a front end."""
+
+    reveal_implied: bool
+
+    def show_front(self, card: Card, progress: Progress, choices: list[str]) -> None: ...
+    def show_back(self, card: Card, choices: list[str], picked: str | None) -> None: ...
+    def key(self, prompt: str) -> str | None:
+        """The next key (a character, ENTER or SPACE), or None at end of input."""
+        ...
+
+    def hint(self, text: str) -> None: ...
+    def note(self, text: str) -> None: ...
+    def finish(self, summary: Summary) -> None: ...
+    def nothing_due(self, info: NothingDue) -> None: ...
+
+
+class _Quit(Exception):
+    """The learner asked to stop (q, Ctrl-C, end of input)."""
+
+
+class _Undo(Exception):
+    """The learner asked to take back the previous answer."""
+
+
+def run(session: Session, screen: Screen) -> Summary | None:
+    """Review until the queue is empty or the learner quits; None if nothing was due."""
+    if session.current() is None:
+        screen.nothing_due(session.nothing_due())
+        return None
+    try:
+        while (card := session.current()) is not None:
+            try:
+                _one_card(session, screen, card)
+            except _Undo:
+                undone = session.undo()
+                if undone is not None:
+                    screen.note(f"Undid your answer to {undone.qualified_id}; here it is again.")
+    except (_Quit, KeyboardInterrupt):
+        pass
+    summary = session.summary()
+    screen.finish(summary)
+    return summary
+
+
+def _one_card(session: Session, screen: Screen, card: Card) -> None:
+    mcq = card.type is CardType.MCQ
+    choices = shuffled_choices(card, session.review_count(card)) if mcq else []
+    screen.show_front(card, session.progress(), choices)
+    started = time.monotonic()
+    picked: str | None = None
+    if mcq:
+        letters = LETTERS[: len(choices)]
+        key = _read(
+            screen, f"Your answer ({letters[0]}-{letters[-1]})", set(letters.lower()), session
+        )
+        picked = choices[letters.lower().index(key)]
+    elif not screen.reveal_implied:
+        _read(screen, "Space or Enter: show the answer", {SPACE, ENTER}, session)
+    screen.show_back(card, choices, picked)
+    allowed = grades_after(card, picked)
+    default = {"345": "4", "012": "1"}.get(allowed)
+    prompt = f"Grade {allowed[0]}-{allowed[-1]}" + (f" (Enter = {default})" if default else "")
+    keys = set(allowed) | ({ENTER} if default else set())
+    key = _read(screen, prompt, keys, session)
+    grade = Grade(int(default if key == ENTER and default else key))
+    elapsed_ms = int((time.monotonic() - started) * 1000)
+    session.answer(grade, elapsed_ms)
+
+
+def grades_after(card: Card, picked: str | None) -> str:
+    """Any grade for a basic card; 3-5 after a right pick, 0-2 after a wrong one."""
+    if card.type is not CardType.MCQ:
+        return GRADE_KEYS
+    return "345" if picked == card.answer else "012"
+
+
+def _read(screen: Screen, prompt: str, allowed: set[str], session: Session) -> str:
+    """Read keys until one in `allowed` (or u / q); meaningless keys get a hint."""
+    while True:
+        key = screen.key(prompt)
+        if key is None:
+            raise _Quit
+        key = key if key in (ENTER, SPACE) else key.lower()
+        if key in allowed:
+            return key
+        if key == "q":
+            raise _Quit
+        if key == "u":
+            if session.can_undo():
+                raise _Undo
+            screen.hint("Nothing to undo yet.")
+            continue
+        shown = {ENTER: "Enter", SPACE: "Space"}.get(key, repr(key))
+        screen.hint(f"{shown} does nothing here. {prompt}; u: undo; q: quit.")
+
+
+# ---------------------------------------------------------------------------
+# Plain text (pipes)
+# ---------------------------------------------------------------------------
+
+
+class PlainScreen:
+    """Line-oriented, no ANSI codes: one key per input line."""
+
+    reveal_implied = True
+
+    def __init__(self, stdin: IO[str], stdout: IO[str]) -> None:
+        self.stdin = stdin
+        self.out = stdout
+
+    def _print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def show_front(self, card: Card, progress: Progress, choices: list[str]) -> None:
+        self._print(
+            f"--- card {progress.done + 1}: {progress.done} done, {progress.left} left "
+            f"({progress.new} new, {progress.review} review, {progress.extra} extra)"
+        )
+        domain = f" / {card.domain}" if card.domain else ""
+        self._print(f"[{card.qualified_id}] {card.deck_name}{domain}")
+        self._print(f"Q: {card.front}")
+        for letter, choice in lettered(choices):
+            self._print(f"  {letter}) {choice}")
+
+    def show_back(self, card: Card, choices: list[str], picked: str | None) -> None:
+        if card.type is CardType.MCQ:
+            right = letter_of(card.answer, choices)
+            verdict = "Correct." if picked == card.answer else "Not quite."
+            self._print(f"{verdict} Answer: {right}) {card.answer}")
+        else:
+            self._print(f"A: {card.back}")
+        if card.explanation:
+            self._print(f"Why: {card.explanation}")
+        if card.source:
+            self._print(f"Source: {card.source}")
+        allowed = grades_after(card, picked)
+        self._print("Grades: " + " | ".join(f"{q} {m}" for q, m in grade_legend(allowed)))
+
+    def key(self, prompt: str) -> str | None:
+        self._print(f"> {prompt}:")
+        line = self.stdin.readline()
+        if not line:
+            return None
+        text = line.strip()
+        if not text:
+            return ENTER
+        return text  # longer lines are refused by the loop with a hint, then asked again
+
+    def hint(self, text: str) -> None:
+        self._print(f"! {text}")
+
+    def note(self, text: str) -> None:
+        self._print(text)
+
+    def finish(self, summary: Summary) -> None:
+        for line in summary_lines(summary):
+            self._print(line)
+
+    def nothing_due(self, info: NothingDue) -> None:
+        self._print(nothing_due_line(info))
+
+
+def interactive() -> bool:
+    """Whether stdin and stdout are a terminal a person is typing at."""
+    return sys.stdin.isatty() and sys.stdout.isatty() and os.name == "posix"

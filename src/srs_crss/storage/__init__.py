@@ -1,0 +1,15 @@
+"""Storage: the only package that imports SQLAlchemy (a test enforces it).
+
+    schema.py    the tables (SQLAlchemy Core); migrations/ upgrades older files
+    engine.py    where the database is (`Location`), the engine, transactions, errors
+    rows.py      rows <-> records, shared joins and filters
+    learners.py, decks.py, queue.py, reviews.py, exams.py, stats.py, export.py
+                 one class per area, each over the same `Database`
+    store.py     `Store`: the facade composing them
+
+Everything returned is a plain record from srs_crss.model.
+"""
+
+from srs_crss.storage.store import Store
+
+__all__ = ["Store"]

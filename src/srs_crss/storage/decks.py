@@ -1,0 +1,231 @@
+"""Decks and cards: what sync needs to plan, applying its plans, deck counts, one card's view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, select, update
+
+from srs_crss import model
+from srs_crss.errors import NotFound
+from srs_crss.storage.engine import Database
+from srs_crss.storage.rows import card_from_row, card_select, history_from_row, state_for
+from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
+from srs_crss.sync import DeckPlan
+
+_CONTENT_COLUMNS = (
+    "type", "front", "back", "choices", "answer", "explanation", "domain", "tags", "source",
+    "content_hash",
+)  # fmt: skip
+
+
+class Decks:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def any(self) -> bool:
+        """Whether the database holds any deck yet."""
+        with self.db.read() as conn:
+            return conn.scalar(select(decks_t.c.id).limit(1)) is not None
+
+    def slugs(self) -> list[str]:
+        with self.db.read() as conn:
+            return list(conn.scalars(select(decks_t.c.slug).order_by(decks_t.c.slug)))
+
+    def exists(self, slug: str) -> bool:
+        with self.db.read() as conn:
+            return conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == slug)) is not None
+
+    def existing(self, slugs: Sequence[str]) -> dict[str, model.ExistingDeck]:
+        """What sync needs to plan changes for these decks."""
+        result: dict[str, model.ExistingDeck] = {}
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(
+                    decks_t.c.id,
+                    decks_t.c.slug,
+                    decks_t.c.name,
+                    decks_t.c.description,
+                    decks_t.c.source_path,
+                    decks_t.c.source_hash,
+                ).where(decks_t.c.slug.in_(list(slugs)))
+            ).all()
+            ids = {row.id: row.slug for row in rows}
+            for row in rows:
+                result[row.slug] = model.ExistingDeck(
+                    name=row.name,
+                    description=row.description,
+                    source_path=row.source_path,
+                    fingerprint=row.source_hash,
+                )
+            if ids:
+                cards = conn.execute(
+                    select(
+                        cards_t.c.deck_id,
+                        cards_t.c.slug,
+                        cards_t.c.content_hash,
+                        cards_t.c.position,
+                        cards_t.c.retired,
+                    ).where(cards_t.c.deck_id.in_(list(ids)))
+                )
+                for deck_id, slug, content_hash, position, retired in cards:
+                    result[ids[deck_id]].cards[slug] = model.ExistingCard(
+                        content_hash=content_hash, position=position, retired=bool(retired)
+                    )
+        return result
+
+    def with_fingerprints(self, fingerprints: dict[str, str]) -> dict[str, model.UnchangedDeck]:
+        """Decks last synced from exactly these files (path -> fingerprint of its bytes).
+
+        A file whose bytes match what was last applied needs no parsing: the
+        database already holds exactly its content.
+        """
+        if not fingerprints:
+            return {}
+        active = (
+            select(func.count())
+            .where(cards_t.c.deck_id == decks_t.c.id, cards_t.c.retired.is_(False))
+            .scalar_subquery()
+        )
+        query = select(
+            decks_t.c.slug, decks_t.c.name, decks_t.c.source_path, decks_t.c.source_hash, active
+        ).where(decks_t.c.source_path.in_(list(fingerprints)))
+        with self.db.read() as conn:
+            return {
+                path: model.UnchangedDeck(id=slug, name=name, cards=count)
+                for slug, name, path, digest, count in conn.execute(query)
+                if fingerprints.get(path) == digest
+            }
+
+    def apply(self, plans: Sequence[DeckPlan], now: dt.datetime) -> None:
+        """Apply sync plans in one transaction: all of them or none."""
+        with self.db.write() as conn:
+            for plan in plans:
+                if plan.changes_anything:
+                    _apply_plan(conn, plan, now)
+
+    def summaries(self, learner_id: int, today: dt.date) -> list[model.DeckSummary]:
+        """Per deck: active cards, new, due today (or overdue), retired. One grouped query."""
+        active = cards_t.c.retired.is_(False)
+        seen = and_(active, states_t.c.card_id.is_not(None))
+        due = and_(active, states_t.c.due <= today)
+        query = (
+            select(
+                decks_t.c.slug,
+                decks_t.c.name,
+                func.count(cards_t.c.id),
+                func.coalesce(func.sum(case((active, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((seen, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((due, 1), else_=0)), 0),
+            )
+            .select_from(
+                decks_t.outerjoin(cards_t, cards_t.c.deck_id == decks_t.c.id).outerjoin(
+                    states_t,
+                    and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
+                )
+            )
+            .group_by(decks_t.c.id, decks_t.c.slug, decks_t.c.name)
+            .order_by(decks_t.c.slug)
+        )
+        with self.db.read() as conn:
+            return [
+                model.DeckSummary(
+                    id=slug,
+                    name=name,
+                    cards=int(live),
+                    new=int(live) - int(seen),
+                    due=int(due),
+                    retired=int(every) - int(live),
+                )
+                for slug, name, every, live, seen, due in conn.execute(query)
+            ]
+
+    def card_view(self, learner_id: int, deck: str, card: str) -> model.CardView:
+        """A card with this learner's state and full history."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                card_select().where(decks_t.c.slug == deck, cards_t.c.slug == card)
+            ).first()
+            if row is None:
+                known = conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == deck))
+                if known is None:
+                    raise NotFound(f"no deck {deck!r}")
+                raise NotFound(f"no card {card!r} in deck {deck!r}")
+            found = card_from_row(row)
+            state = state_for(conn, learner_id, found.pk)
+            history = conn.execute(
+                select(reviews_t)
+                .where(reviews_t.c.learner_id == learner_id, reviews_t.c.card_id == found.pk)
+                .order_by(reviews_t.c.id)
+            ).all()
+        return model.CardView(
+            card=found, state=state, history=tuple(history_from_row(h) for h in history)
+        )
+
+    def cards_by_pk(self, pks: Sequence[int]) -> dict[int, model.Card]:
+        """Card content for these ids."""
+        if not pks:
+            return {}
+        with self.db.read() as conn:
+            rows = conn.execute(card_select().where(cards_t.c.id.in_(list(pks))))
+            return {row.id: card_from_row(row) for row in rows}
+
+
+def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
+    spec = plan.spec
+    deck_values = {
+        "name": spec.name,
+        "description": spec.description,
+        "source_path": str(spec.path.resolve()),
+        "source_hash": spec.fingerprint,
+        "synced_at": now,
+    }
+    if plan.new_deck:
+        deck_id = conn.scalar(
+            insert(decks_t).values(slug=spec.id, **deck_values).returning(decks_t.c.id)
+        )
+    else:
+        deck_id = conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == spec.id))
+        conn.execute(update(decks_t).where(decks_t.c.id == deck_id).values(**deck_values))
+    assert deck_id is not None
+    if plan.added:
+        # The timestamps are the deck's synced_at (just written as `now`): taken
+        # from the deck row in SQL rather than converted again for every row.
+        stamp = select(decks_t.c.synced_at).where(decks_t.c.id == deck_id).scalar_subquery()
+        conn.execute(
+            insert(cards_t).values(
+                deck_id=deck_id, retired=false(), created_at=stamp, content_changed_at=stamp
+            ),
+            [
+                {"slug": card.id, "position": position, **card.columns()}
+                for position, card in plan.added
+            ],
+        )
+    where_card = and_(cards_t.c.deck_id == deck_id, cards_t.c.slug == bindparam("b_slug"))
+    if plan.updated:
+        conn.execute(
+            update(cards_t)
+            .where(where_card)
+            .values(
+                {name: bindparam(f"b_{name}") for name in (*_CONTENT_COLUMNS, "position")}
+                | {"content_changed_at": now}
+            ),
+            [
+                {"b_slug": card.id, "b_position": position}
+                | {f"b_{k}": v for k, v in card.columns().items()}
+                for position, card in plan.updated
+            ],
+        )
+    if plan.moved:
+        conn.execute(
+            update(cards_t).where(where_card).values(position=bindparam("b_position")),
+            [{"b_slug": slug, "b_position": position} for position, slug in plan.moved],
+        )
+    for slugs, retired in ((plan.restored, False), (plan.retired, True)):
+        if slugs:
+            conn.execute(
+                update(cards_t)
+                .where(cards_t.c.deck_id == deck_id, cards_t.c.slug.in_(slugs))
+                .values(retired=retired)
+            )

@@ -1,0 +1,288 @@
+"""Opening a database: where it is, the engine, the schema version, transactions.
+
+The `--db` value is resolved here and only here (`Location.of`): a path is an
+SQLite file, anything with "://" is a SQLAlchemy URL. SQLite is tuned for a
+desktop learner: WAL, foreign keys on, a busy timeout, and write
+transactions that take the write lock up front (BEGIN IMMEDIATE) so two
+processes never deadlock on a lock upgrade. Driver errors become the
+project's errors (srs_crss.errors) with a plain message.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+
+from srs_crss.errors import DatabaseError, StorageFailure
+from srs_crss.storage.schema import KNOWN_REVISIONS, SCHEMA_HEAD, alembic_version_t, metadata
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a database lives: its SQLAlchemy URL and, for an SQLite file, its path."""
+
+    url: str
+    path: Path | None = None
+    """The SQLite file (None for a server or an in-memory database)."""
+
+    @classmethod
+    def of(cls, target: str) -> Location:
+        """Resolve a `--db` value: a URL as is, a path as an SQLite file."""
+        if "://" not in target:
+            path = Path(target).expanduser().resolve()
+            return cls(url=f"sqlite:///{path}", path=path)
+        try:
+            parsed = make_url(target)
+        except sa_exc.ArgumentError as exc:
+            raise DatabaseError(f"bad database URL {target!r}: {exc}") from None
+        database = parsed.database or ""
+        if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
+            return cls(url=target, path=Path(database))
+        return cls(url=target)
+
+    def display(self) -> str:
+        """The URL safe to print (password hidden)."""
+        try:
+            return make_url(self.url).render_as_string(hide_password=True)
+        except sa_exc.ArgumentError:
+            return self.url
+
+
+class WriteConflict(StorageFailure):
+    """Another session wrote the same row first (e.g. two first answers to one card)."""
+
+
+class Database:
+    """An engine over one database, with read and write transactions."""
+
+    def __init__(self, engine: Engine, location: Location) -> None:
+        self.engine = engine
+        self.location = location
+
+    @classmethod
+    def open(cls, location: Location, *, migrate: bool = True) -> Database:
+        """Open (creating if needed) and bring the schema up to date.
+
+        A database written by a newer srs-crss, or one that is not srs-crss's,
+        is refused and never modified.
+        """
+        try:
+            engine = _make_engine(location)
+        except sa_exc.ArgumentError as exc:
+            raise DatabaseError(f"bad database URL {location.url!r}: {exc}") from None
+        except ModuleNotFoundError as exc:
+            raise DatabaseError(
+                f"the database driver for {location.display()} is not installed ({exc.name})"
+            ) from None
+        database = cls(engine, location)
+        try:
+            database._ensure_schema(migrate)
+        except sa_exc.DatabaseError as exc:
+            engine.dispose()
+            if "file is not a database" in str(exc.orig):
+                raise DatabaseError(
+                    f"{location.display()} is not an SQLite database; it was left untouched"
+                ) from None
+            raise DatabaseError(f"cannot open database {database._friendly(exc)}") from None
+        except BaseException:
+            engine.dispose()
+            raise
+        return database
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def schema_version(self) -> str | None:
+        """The Alembic revision stored in the database, or None if unversioned."""
+        with self.engine.connect() as conn:
+            return _read_version(conn)
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction (the SQLite write lock taken at once); errors made plain."""
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(srs_write=True)
+                with conn.begin():
+                    yield conn
+        except sa_exc.IntegrityError as exc:
+            raise WriteConflict(f"database write conflicted: {self._friendly(exc)}") from None
+        except sa_exc.DBAPIError as exc:
+            problem = disk_problem(exc)
+            if problem:
+                raise StorageFailure(
+                    f"{problem} ({self.location.display()}): the last change was not saved; "
+                    "everything saved before it is intact."
+                ) from None
+            raise StorageFailure(f"database write failed: {self._friendly(exc)}") from None
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: one consistent snapshot."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except sa_exc.DBAPIError as exc:
+            raise StorageFailure(f"database read failed: {self._friendly(exc)}") from None
+
+    def _friendly(self, exc: sa_exc.DBAPIError) -> str:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        return f"{self.location.display()}: {first}"
+
+    def _ensure_schema(self, migrate: bool) -> None:
+        with self.engine.connect() as conn:
+            version = _read_version(conn)
+            foreign = version is None and bool(inspect(conn).get_table_names())
+        if version == SCHEMA_HEAD:
+            _use_wal(self.engine)
+            return
+        if version is not None and version not in KNOWN_REVISIONS:
+            raise DatabaseError(
+                f"{self.location.display()} was written by a newer srs-crss "
+                f"(schema {version}; this version knows up to {SCHEMA_HEAD}). "
+                "Upgrade srs-crss; the database was not modified."
+            )
+        if foreign:
+            raise DatabaseError(
+                f"{self.location.display()} holds tables that are not srs-crss's; "
+                "it was left untouched"
+            )
+        if not migrate:
+            return
+        _use_wal(self.engine)
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(srs_write=True)
+            if version is None:
+                _create_fresh(conn)
+            else:
+                # Alembic is slow to import: only a database behind the head pays for it.
+                from srs_crss.storage.migrations import upgrade
+
+                upgrade(conn)
+
+
+def disk_problem(exc: sa_exc.DBAPIError) -> str | None:
+    """A plain description of a full disk or a failed disk write, if that is what this is."""
+    text = str(exc.orig).lower()
+    if any(sign in text for sign in ("database or disk is full", "no space left")):
+        return "the disk is full"
+    if "disk i/o error" in text:
+        return "the disk refused a write (full, over quota, or failing)"
+    return None
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse files that are not SQLite databases, and places we cannot write."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise DatabaseError(f"cannot read database {path}: {exc.strerror}") from None
+        if header and header != SQLITE_HEADER:
+            raise DatabaseError(f"{path} is not an SQLite database; it was left untouched")
+        # The mode bits count even for root, who os.access says may write anything.
+        no_write_bits = not path.stat().st_mode & 0o222
+        if no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise DatabaseError(
+                f"database {path} is read-only (srs-crss needs to write the file and its "
+                "folder); nothing was changed"
+            )
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create a database at {path}: {exc.strerror} ({path.parent})"
+        ) from None
+    if not os.access(path.parent, os.W_OK) or not path.parent.stat().st_mode & 0o222:
+        raise DatabaseError(f"cannot create a database at {path}: folder is not writable")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # pysqlite's own transaction handling is off (isolation_level=None), so
+    # we say BEGIN ourselves: IMMEDIATE for writers, plain for readers.
+    mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get("srs_write") else "BEGIN"
+    conn.exec_driver_sql(mode)
+
+
+def _make_engine(location: Location) -> Engine:
+    """An engine for `location`, with SQLite tuned for a desktop learner."""
+    if not location.url.startswith("sqlite"):
+        return create_engine(location.url, pool_pre_ping=True)
+    if location.path is not None:
+        _check_sqlite_file(location.path)
+    engine = create_engine(
+        location.url,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _read_version(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    version = conn.scalar(select(func.max(alembic_version_t.c.version_num)))
+    return None if version is None else str(version)
+
+
+def _create_fresh(conn: Connection) -> None:
+    """Create the current schema on an empty database and stamp it with the head.
+
+    What Alembic's docs advise for new databases (create_all, then stamp): it
+    avoids importing Alembic and replaying history. A test checks that the
+    migrations build exactly the same schema.
+    """
+    with conn.begin():
+        if _read_version(conn) is not None:  # another process got there first
+            return
+        metadata.create_all(conn)
+        alembic_version_t.create(conn)
+        conn.execute(insert(alembic_version_t).values(version_num=SCHEMA_HEAD))
+
+
+def _use_wal(engine: Engine) -> None:
+    """Switch an srs-crss SQLite file to WAL (persistent; only ever done to our own files).
+
+    Done on the driver connection: the mode cannot change inside a transaction.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        raw.close()

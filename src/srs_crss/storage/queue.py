@@ -1,0 +1,203 @@
+"""The review queue's reads: due counts and pages, new cards, and the log figures
+a session needs (new cards introduced today, study days, the newest day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, case, func, select, tuple_
+
+from srs_crss import model
+from srs_crss.sm2 import CardState, ReviewKind
+from srs_crss.storage.engine import Database
+from srs_crss.storage.rows import (
+    STATE_COLUMNS,
+    cards_decks,
+    scope_filters,
+    state_from_row,
+    states_cards_decks,
+)
+from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
+
+
+def _due_key() -> tuple[Any, ...]:
+    """Queue order of due cards: oldest due first, then deck and file order."""
+    return (states_t.c.due, decks_t.c.slug, cards_t.c.position, cards_t.c.id)
+
+
+def _active_states(learner_id: int, scope: model.Scope) -> list[Any]:
+    return [
+        states_t.c.learner_id == learner_id,
+        cards_t.c.retired.is_(False),
+        *scope_filters(scope),
+    ]
+
+
+def _unseen(learner_id: int) -> Any:
+    seen = select(states_t.c.card_id).where(
+        states_t.c.learner_id == learner_id, states_t.c.card_id == cards_t.c.id
+    )
+    return ~seen.exists()
+
+
+class Queue:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def due_counts(
+        self, learner_id: int, today: dt.date, scope: model.Scope, limit: int | None = None
+    ) -> tuple[int, int, int]:
+        """The first `limit` (or all) active cards due by `today`, in queue order:
+        (how many, how many await an extra review, how many failed last time).
+
+        Without a scope or limit this reads only an index: all due states,
+        less the (few) retired cards among them.
+        """
+        if limit is None and scope == model.Scope():
+            every = self._due_kind_counts(
+                select(states_t.c.extra, states_t.c.repetitions).where(
+                    states_t.c.learner_id == learner_id, states_t.c.due <= today
+                )
+            )
+            retired = self._due_kind_counts(
+                select(states_t.c.extra, states_t.c.repetitions)
+                .select_from(cards_t.join(states_t, states_t.c.card_id == cards_t.c.id))
+                .where(
+                    cards_t.c.retired.is_(True),
+                    states_t.c.learner_id == learner_id,
+                    states_t.c.due <= today,
+                )
+            )
+            total, extra, relearn = (a - b for a, b in zip(every, retired, strict=True))
+            return total, extra, relearn
+        due = (
+            select(states_t.c.extra, states_t.c.repetitions)
+            .select_from(states_cards_decks())
+            .where(states_t.c.due <= today, *_active_states(learner_id, scope))
+        )
+        if limit is not None:
+            due = due.order_by(*_due_key()).limit(limit)
+        return self._due_kind_counts(due)
+
+    def _due_kind_counts(self, due: Any) -> tuple[int, int, int]:
+        sub = due.subquery()
+        relearn = and_(sub.c.extra.is_(False), sub.c.repetitions == 0)
+        query = select(
+            func.count(),
+            func.coalesce(func.sum(case((sub.c.extra.is_(True), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((relearn, 1), else_=0)), 0),
+        )
+        with self.db.read() as conn:
+            row = conn.execute(query).one()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def due_page(
+        self,
+        learner_id: int,
+        today: dt.date,
+        scope: model.Scope,
+        after: tuple[Any, ...] | None,
+        size: int,
+    ) -> list[tuple[int, CardState, tuple[Any, ...]]]:
+        """The next `size` due cards after the key `after`: oldest due first, then file order.
+
+        Keyset pagination on (due, deck, position, id); each row carries its key.
+        """
+        key = _due_key()
+        query = (
+            select(states_t.c.card_id, *STATE_COLUMNS, decks_t.c.slug, cards_t.c.position)
+            .select_from(states_cards_decks())
+            .where(states_t.c.due <= today, *_active_states(learner_id, scope))
+            .order_by(*key)
+            .limit(size)
+        )
+        if after is not None:
+            query = query.where(tuple_(*key) > tuple_(*after))
+        with self.db.read() as conn:
+            return [
+                (row.card_id, state_from_row(row), (row.due, row.slug, row.position, row.card_id))
+                for row in conn.execute(query)
+            ]
+
+    def new_card_ids(self, learner_id: int, scope: model.Scope, limit: int) -> list[int]:
+        """Active cards this learner has never reviewed, in deck-file order."""
+        if limit <= 0:
+            return []
+        query = (
+            select(cards_t.c.id)
+            .select_from(cards_decks())
+            .where(cards_t.c.retired.is_(False), _unseen(learner_id), *scope_filters(scope))
+            .order_by(decks_t.c.slug, cards_t.c.position)
+            .limit(limit)
+        )
+        with self.db.read() as conn:
+            return list(conn.scalars(query))
+
+    def count_new_available(self, learner_id: int, scope: model.Scope) -> int:
+        """Active cards this learner has never reviewed."""
+        query = (
+            select(func.count())
+            .select_from(cards_decks())
+            .where(cards_t.c.retired.is_(False), _unseen(learner_id), *scope_filters(scope))
+        )
+        with self.db.read() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def new_introduced(self, learner_id: int, day: dt.date) -> int:
+        """How many new cards this learner first saw on `day` (from the log)."""
+        query = select(func.count()).where(
+            reviews_t.c.learner_id == learner_id,
+            reviews_t.c.day == day,
+            reviews_t.c.kind == ReviewKind.NEW.value,
+        )
+        with self.db.read() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def next_due(self, learner_id: int, after: dt.date, scope: model.Scope) -> dt.date | None:
+        """The first day after `after` on which an active card falls due."""
+        query = (
+            select(func.min(states_t.c.due))
+            .select_from(states_cards_decks())
+            .where(states_t.c.due > after, *_active_states(learner_id, scope))
+        )
+        with self.db.read() as conn:
+            found: dt.date | None = conn.scalar(query)
+        return found
+
+    def count_due_on(self, learner_id: int, day: dt.date, scope: model.Scope) -> int:
+        """Active cards due on `day` or before it."""
+        query = (
+            select(func.count())
+            .select_from(states_cards_decks())
+            .where(states_t.c.due <= day, *_active_states(learner_id, scope))
+        )
+        with self.db.read() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def study_days(self, learner_id: int, until: dt.date, limit: int = 3660) -> list[dt.date]:
+        """Distinct days with at least one review, newest first, up to `until`."""
+        query = (
+            select(reviews_t.c.day)
+            .where(reviews_t.c.learner_id == learner_id, reviews_t.c.day <= until)
+            .group_by(reviews_t.c.day)
+            .order_by(reviews_t.c.day.desc())
+            .limit(limit)
+        )
+        with self.db.read() as conn:
+            return list(conn.scalars(query))
+
+    def latest_review_day(self, learner_id: int) -> dt.date | None:
+        """The newest study day in this learner's log (guards against clocks going back)."""
+        query = select(func.max(reviews_t.c.day)).where(reviews_t.c.learner_id == learner_id)
+        with self.db.read() as conn:
+            found: dt.date | None = conn.scalar(query)
+        return found
+
+    def review_count(self, learner_id: int, card_pk: int) -> int:
+        """How many answers this learner has given to this card."""
+        query = select(func.count()).where(
+            reviews_t.c.learner_id == learner_id, reviews_t.c.card_id == card_pk
+        )
+        with self.db.read() as conn:
+            return int(conn.scalar(query) or 0)

@@ -1,0 +1,204 @@
+"""Review writes: an answer (state and log in one transaction), undo, bulk loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+
+from srs_crss.errors import NotFound, StorageFailure
+from srs_crss.sm2 import CardState, Review
+from srs_crss.storage.engine import Database, WriteConflict
+from srs_crss.storage.rows import state_before_from_row, state_for, state_values
+from srs_crss.storage.schema import reviews_t, states_t
+
+_ATTEMPTS = 3
+"""Tries for one answer on a server, where two first answers to a new card can race."""
+
+
+class Reviews:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def apply(
+        self,
+        learner_id: int,
+        card_pk: int,
+        decide: Callable[[CardState], Review],
+        reviewed_at: dt.datetime,
+        duration_ms: int | None,
+    ) -> tuple[int, Review]:
+        """Read the card's current state, apply `decide`, write state and log.
+
+        All in one write transaction, so an answer is never applied to stale
+        state and state and log always agree. Returns the log row id. SQLite
+        serialises writers (BEGIN IMMEDIATE); on a server the state row is
+        locked (SELECT ... FOR UPDATE), and two first answers to the same new
+        card racing to insert its state are settled by retrying the loser.
+        """
+        for attempt in range(_ATTEMPTS):
+            try:
+                return self._apply(learner_id, card_pk, decide, reviewed_at, duration_ms)
+            except WriteConflict:
+                if attempt == _ATTEMPTS - 1 or self.db.dialect == "sqlite":
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _apply(
+        self,
+        learner_id: int,
+        card_pk: int,
+        decide: Callable[[CardState], Review],
+        reviewed_at: dt.datetime,
+        duration_ms: int | None,
+    ) -> tuple[int, Review]:
+        with self.db.write() as conn:
+            before = state_for(conn, learner_id, card_pk, lock=True)
+            outcome = decide(before)
+            after = outcome.after
+            assert after.due is not None
+            review_id = conn.scalar(
+                insert(reviews_t)
+                .values(
+                    _log_values(learner_id, card_pk, reviewed_at, outcome, duration_ms)
+                    | {"capped_from": outcome.capped_from}
+                )
+                .returning(reviews_t.c.id)
+            )
+            assert review_id is not None
+            values = {**state_values(after), "last_review_id": review_id}
+            if before.is_new:
+                conn.execute(
+                    insert(states_t).values(learner_id=learner_id, card_id=card_pk, **values)
+                )
+            else:
+                conn.execute(
+                    update(states_t)
+                    .where(states_t.c.learner_id == learner_id, states_t.c.card_id == card_pk)
+                    .values(**values)
+                )
+        return int(review_id), outcome
+
+    def undo(self, learner_id: int, review_id: int) -> int:
+        """Remove log row `review_id` and restore the state before it.
+
+        Only the newest answer of a card can be undone. Returns the card's pk.
+        """
+        with self.db.write() as conn:
+            row = conn.execute(
+                select(reviews_t).where(
+                    reviews_t.c.id == review_id, reviews_t.c.learner_id == learner_id
+                )
+            ).first()
+            if row is None:
+                raise NotFound("that answer is no longer in the review log")
+            newest = conn.scalar(
+                select(func.max(reviews_t.c.id)).where(
+                    reviews_t.c.learner_id == learner_id, reviews_t.c.card_id == row.card_id
+                )
+            )
+            if newest != review_id:
+                raise StorageFailure("only a card's most recent answer can be undone")
+            where = (states_t.c.learner_id == learner_id, states_t.c.card_id == row.card_id)
+            if row.due_before is None:
+                conn.execute(delete(states_t).where(*where))
+            else:
+                previous = conn.scalar(
+                    select(func.max(reviews_t.c.id)).where(
+                        reviews_t.c.learner_id == learner_id,
+                        reviews_t.c.card_id == row.card_id,
+                        reviews_t.c.id < review_id,
+                    )
+                )
+                conn.execute(
+                    update(states_t)
+                    .where(*where)
+                    .values(
+                        **state_values(state_before_from_row(row)), last_review_id=previous or 0
+                    )
+                )
+            conn.execute(delete(reviews_t).where(reviews_t.c.id == review_id))
+            return int(row.card_id)
+
+    def load_history(
+        self,
+        learner_id: int,
+        histories: Iterable[tuple[int, Sequence[tuple[dt.datetime, Review, int | None]]]],
+        batch: int = 20_000,
+    ) -> int:
+        """Bulk-load review histories for cards this learner has never reviewed.
+
+        Each item is (card pk, [(reviewed_at, review, duration_ms), ...]) in
+        order; the card's state becomes the last review's `after`. One
+        transaction per batch of log rows. Returns the number of rows written.
+        Builds large databases for benchmarks and tests without one
+        transaction per answer.
+        """
+        written = 0
+        log_rows: list[dict[str, Any]] = []
+        state_rows: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            if not log_rows:
+                return
+            with self.db.write() as conn:
+                conn.execute(insert(reviews_t), log_rows)
+                conn.execute(insert(states_t), state_rows)
+            log_rows.clear()
+            state_rows.clear()
+
+        for card_pk, reviews in histories:
+            if not reviews:
+                continue
+            for reviewed_at, outcome, duration in reviews:
+                log_rows.append(_log_values(learner_id, card_pk, reviewed_at, outcome, duration))
+            state_rows.append(
+                {
+                    "learner_id": learner_id,
+                    "card_id": card_pk,
+                    **state_values(reviews[-1][1].after),
+                    "last_review_id": 0,
+                }
+            )
+            written += len(reviews)
+            if len(log_rows) >= batch:
+                flush()
+        flush()
+        with self.db.write() as conn:  # point states at their newest log row
+            newest = (
+                select(func.max(reviews_t.c.id))
+                .where(
+                    reviews_t.c.learner_id == states_t.c.learner_id,
+                    reviews_t.c.card_id == states_t.c.card_id,
+                )
+                .scalar_subquery()
+            )
+            conn.execute(
+                update(states_t)
+                .where(states_t.c.learner_id == learner_id, states_t.c.last_review_id == 0)
+                .values(last_review_id=newest)
+            )
+        return written
+
+
+def _log_values(
+    learner_id: int,
+    card_pk: int,
+    reviewed_at: dt.datetime,
+    outcome: Review,
+    duration_ms: int | None,
+) -> dict[str, Any]:
+    """One review log row, but for `capped_from`."""
+    return {
+        "learner_id": learner_id,
+        "card_id": card_pk,
+        "reviewed_at": reviewed_at,
+        "day": outcome.day,
+        "grade": int(outcome.grade),
+        "kind": outcome.kind.value,
+        "duration_ms": duration_ms,
+        **state_values(outcome.before, "_before"),
+        **state_values(outcome.after),
+    }

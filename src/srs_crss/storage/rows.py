@@ -1,0 +1,168 @@
+"""Rows <-> records, written once: card and state columns, and the joins and
+filters the area modules share (queue order, --deck / --tag / --domain)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select
+
+from srs_crss import model
+from srs_crss.model import CardType
+from srs_crss.sm2 import CardState, Grade, ReviewKind
+from srs_crss.storage.schema import cards_t, decks_t, states_t
+
+STATE_COLUMNS = (
+    states_t.c.repetitions,
+    states_t.c.ef,
+    states_t.c.interval,
+    states_t.c.due,
+    states_t.c.extra,
+    states_t.c.lapses,
+)
+
+
+def state_values(state: CardState, suffix: str = "") -> dict[str, Any]:
+    """A state as column values (`suffix` "_before" for the log's before-columns)."""
+    return {
+        f"repetitions{suffix}": state.repetitions,
+        f"ef{suffix}": state.ef,
+        f"interval{suffix}": state.interval,
+        f"due{suffix}": state.due,
+        f"extra{suffix}": state.extra,
+        f"lapses{suffix}": state.lapses,
+    }
+
+
+def state_from_row(row: Any) -> CardState:
+    """A state from a row holding the STATE_COLUMNS (attribute access: exports read 100,000s)."""
+    return CardState(
+        repetitions=row.repetitions,
+        ef=row.ef,
+        interval=row.interval,
+        due=row.due,
+        extra=bool(row.extra),
+        lapses=row.lapses,
+    )
+
+
+def state_before_from_row(row: Any) -> CardState:
+    """The state before an answer, from a review log row."""
+    return CardState(
+        repetitions=row.repetitions_before,
+        ef=row.ef_before,
+        interval=row.interval_before,
+        due=row.due_before,
+        extra=bool(row.extra_before),
+        lapses=row.lapses_before,
+    )
+
+
+def state_for(conn: Connection, learner_id: int, card_pk: int, lock: bool = False) -> CardState:
+    """One learner's state of one card (new if never reviewed)."""
+    query = select(*STATE_COLUMNS).where(
+        states_t.c.learner_id == learner_id, states_t.c.card_id == card_pk
+    )
+    if lock:
+        query = query.with_for_update()  # a row lock on servers; SQLite ignores it
+    row = conn.execute(query).first()
+    return CardState() if row is None else state_from_row(row)
+
+
+def card_select() -> Select[Any]:
+    """Card content with its deck: read by `card_from_row`."""
+    return select(
+        cards_t.c.id,
+        decks_t.c.slug.label("deck"),
+        decks_t.c.name.label("deck_name"),
+        cards_t.c.slug,
+        cards_t.c.type,
+        cards_t.c.front,
+        cards_t.c.back,
+        cards_t.c.choices,
+        cards_t.c.answer,
+        cards_t.c.explanation,
+        cards_t.c.domain,
+        cards_t.c.tags,
+        cards_t.c.source,
+        cards_t.c.position,
+        cards_t.c.retired,
+    ).select_from(cards_t.join(decks_t, decks_t.c.id == cards_t.c.deck_id))
+
+
+def card_from_row(row: Any) -> model.Card:
+    """A Card from the first columns of a `card_select()` row (by position: exports read many)."""
+    (pk, deck, deck_name, slug, kind, front, back, choices, answer, explanation, domain, tags,
+     source, position, retired) = row[:15]  # fmt: skip
+    return model.Card(
+        pk=pk,
+        deck=deck,
+        deck_name=deck_name,
+        id=slug,
+        type=CardType(kind),
+        front=front,
+        back=back,
+        choices=json_tuple(choices),
+        answer=answer,
+        explanation=explanation,
+        domain=domain,
+        tags=json_tuple(tags),
+        source=source,
+        position=position,
+        retired=bool(retired),
+    )
+
+
+def history_from_row(row: Any) -> model.HistoryEntry:
+    """A review log row as a history entry."""
+    return model.HistoryEntry(
+        id=row.id,
+        reviewed_at=row.reviewed_at,
+        day=row.day,
+        grade=Grade(row.grade),
+        kind=ReviewKind(row.kind),
+        before=state_before_from_row(row),
+        after=state_from_row(row),
+        duration_ms=row.duration_ms,
+        capped_from=row.capped_from,
+    )
+
+
+def json_tuple(text: str) -> tuple[str, ...]:
+    return () if text == "[]" else tuple(json.loads(text))
+
+
+def states_cards_decks() -> Any:
+    """Card states joined with their cards and decks."""
+    return states_t.join(cards_t, cards_t.c.id == states_t.c.card_id).join(
+        decks_t, decks_t.c.id == cards_t.c.deck_id
+    )
+
+
+def cards_decks() -> Any:
+    """Cards joined with their decks."""
+    return cards_t.join(decks_t, decks_t.c.id == cards_t.c.deck_id)
+
+
+def scope_filters(scope: model.Scope) -> list[Any]:
+    """WHERE clauses for --deck / --tag / --domain (cards joined with decks)."""
+    filters: list[Any] = []
+    if scope.decks:
+        filters.append(decks_t.c.slug.in_(list(scope.decks)))
+    if scope.tag:
+        # tags are slugs stored as a JSON list: '"tag"' with its quotes is exact.
+        filters.append(cards_t.c.tags.like(f'%"{scope.tag}"%'))
+    if scope.domain:
+        filters.append(func.lower(cards_t.c.domain) == scope.domain.lower())
+    return filters
+
+
+def share(total: int | None, passed: int | None) -> float | None:
+    """passed / total, or None when there is nothing to divide."""
+    return (passed or 0) / total if total else None
+
+
+def is_(column: Any, value: Any) -> Any:
+    """column = value, or IS NULL for None (SQL's = never matches NULL)."""
+    return column.is_(None) if value is None else column == value

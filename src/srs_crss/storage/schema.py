@@ -1,0 +1,173 @@
+"""The tables, declared once with SQLAlchemy Core (migrations/env.py imports this).
+
+Core `Table`s rather than ORM classes: no query here goes through the ORM,
+and importing `sqlalchemy.orm` costs every command a sixth of a second.
+`tests/storage/test_schema.py` checks that the Alembic migrations build
+exactly this schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+SCHEMA_HEAD = "0002"
+"""The newest Alembic revision this version knows; a test keeps it honest."""
+
+KNOWN_REVISIONS = frozenset({"0001", "0002"})
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes stored as naive UTC, read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+Id = BigInteger().with_variant(Integer(), "sqlite")
+"""64-bit ids on servers; SQLite needs INTEGER for its rowid alias."""
+
+metadata = MetaData()
+
+
+decks_t = Table(
+    "decks",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("slug", String(100), unique=True, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+    Column("source_path", Text),
+    Column("source_hash", String(64)),
+    Column("synced_at", UTCDateTime, nullable=False),
+)
+
+cards_t = Table(
+    "cards",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("deck_id", ForeignKey("decks.id", ondelete="CASCADE"), nullable=False),
+    Column("slug", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("type", String(10), nullable=False),
+    Column("front", Text, nullable=False),
+    Column("back", Text),
+    Column("choices", Text, nullable=False),  # JSON list, encoded once by deckfile
+    Column("answer", Text),
+    Column("explanation", Text),
+    Column("domain", Text),
+    Column("tags", Text, nullable=False),  # JSON list of slugs
+    Column("source", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("retired", Boolean, default=False, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("content_changed_at", UTCDateTime, nullable=False),
+    UniqueConstraint("deck_id", "slug", name="uq_cards_deck_slug"),
+    Index("ix_cards_deck_position", "deck_id", "retired", "position"),
+    Index("ix_cards_retired", "retired"),
+)
+
+learners_t = Table(
+    "learners",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), unique=True, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+states_t = Table(
+    "card_states",
+    metadata,
+    # One learner's current SM-2 state of one card; no row means new.
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True),
+    Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True),
+    Column("repetitions", Integer, nullable=False),
+    Column("ef", SmallInteger, nullable=False),  # hundredths: 250 = 2.50
+    Column("interval", Integer, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("extra", Boolean, nullable=False),
+    Column("lapses", Integer, nullable=False),
+    Column("last_review_id", Id, nullable=False),
+    # Covers the due counts (no table lookups for the header of a session).
+    Index("ix_card_states_due", "learner_id", "due", "extra", "repetitions", "card_id"),
+    Index("ix_card_states_ef", "learner_id", "ef", "lapses"),  # hardest cards first
+)
+
+reviews_t = Table(
+    "reviews",
+    metadata,
+    # The append-only review log: one row per answer, with state before and after.
+    Column("id", Id, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), nullable=False),
+    Column("reviewed_at", UTCDateTime, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("grade", SmallInteger, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("duration_ms", Integer),
+    Column("repetitions_before", Integer, nullable=False),
+    Column("ef_before", SmallInteger, nullable=False),
+    Column("interval_before", Integer, nullable=False),
+    Column("due_before", Date),
+    Column("extra_before", Boolean, nullable=False),
+    Column("lapses_before", Integer, nullable=False),
+    Column("repetitions", Integer, nullable=False),
+    Column("ef", SmallInteger, nullable=False),
+    Column("interval", Integer, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("extra", Boolean, nullable=False),
+    Column("lapses", Integer, nullable=False),
+    # The SM-2 due day when an exam date moved it earlier (the state keeps SM-2's interval).
+    Column("capped_from", Date),
+    Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
+    # covers the per-day counts and retention of `stats` (no table reads)
+    Index("ix_reviews_learner_day", "learner_id", "day", "repetitions_before", "grade"),
+)
+
+exams_t = Table(
+    "exams",
+    metadata,
+    # A learner's exam date, for one deck or (deck_id NULL) for all decks.
+    Column("id", Id, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("deck_id", ForeignKey("decks.id", ondelete="CASCADE")),
+    Column("exam_day", Date, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("learner_id", "deck_id", name="uq_exams_learner_deck"),
+)
+
+alembic_version_t = Table(
+    "alembic_version",
+    MetaData(),  # Alembic's own table: not part of `metadata`, so never compared
+    Column("version_num", String(32), primary_key=True),
+)

@@ -1,0 +1,60 @@
+"""The `Store` facade: one database, one object per area (as Anki's Collection
+composes its managers). Callers say `store.queue.due_page(...)`,
+`store.reviews.apply(...)`, `store.decks.summaries(...)`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from srs_crss.storage.decks import Decks
+from srs_crss.storage.engine import Database, Location
+from srs_crss.storage.exams import Exams
+from srs_crss.storage.export import Export
+from srs_crss.storage.learners import Learners
+from srs_crss.storage.queue import Queue
+from srs_crss.storage.reviews import Reviews
+from srs_crss.storage.stats import Stats
+
+
+class Store:
+    """Everything srs-crss keeps, behind one object per area."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.learners = Learners(db)
+        self.decks = Decks(db)
+        self.queue = Queue(db)
+        self.reviews = Reviews(db)
+        self.exams = Exams(db)
+        self.stats = Stats(db, self.queue)
+        self.export = Export(db)
+
+    @classmethod
+    def open(cls, target: str, *, migrate: bool = True) -> Store:
+        """Open the database at `target` (a path or a SQLAlchemy URL), upgrading its schema.
+
+        A database written by a newer srs-crss, or that is not srs-crss's, is
+        refused and left untouched.
+        """
+        return cls(Database.open(Location.of(target), migrate=migrate))
+
+    @property
+    def location(self) -> Location:
+        return self.db.location
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite file behind this store (None for a server or in-memory database)."""
+        return self.db.location.path if self.db.dialect == "sqlite" else None
+
+    def schema_version(self) -> str | None:
+        return self.db.schema_version()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
