@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import write_basic_deck
 from tests.robustness import check_database, env_for, review_and_kill
-from tests.test_fuzz import load_or_error, mutated
+from tests.unit.test_fuzz import load_or_error, mutated
 
 from benchmarks.common import Figure
 

@@ -8,14 +8,13 @@ database; `sync` and `check` both start from `load_decks`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from srs_crss.deckspec import CardSpec, DeckSpec, fingerprint
 from srs_crss.errors import DeckError
 from srs_crss.model import LETTERS, CardType
 
@@ -25,19 +24,15 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is its 
     import tomllib as toml  # type: ignore[no-redef]
 
 __all__ = [
-    "CardSpec",
-    "DeckSpec",
     "bundled_deck_dir",
+    "check_unique_ids",
+    "decode_deck",
     "expand_paths",
-    "fingerprint",
     "load_deck",
     "load_decks",
     "parse_deck",
     "read_deck_bytes",
 ]
-
-FORMAT_VERSION = "1"
-"""Bump when validation changes, so stored fingerprints force a fresh parse."""
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -54,74 +49,6 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 _At = Callable[[str], int | None]
 """Finds the line of a key in the table being validated."""
-
-
-@dataclass(frozen=True, slots=True)
-class CardSpec:
-    """One card as written in a deck file."""
-
-    id: str
-    front: str
-    type: CardType = CardType.BASIC
-    back: str | None = None
-    choices: tuple[str, ...] = ()
-    answer: str | None = None
-    explanation: str | None = None
-    domain: str | None = None
-    tags: tuple[str, ...] = ()
-    source: str | None = None
-    line: int | None = field(default=None, compare=False)
-
-    def columns(self) -> dict[str, Any]:
-        """The card's content as stored: lists as JSON text, plus a content hash.
-
-        Computed in one pass because sync does it for every card of a deck.
-        """
-        choices = _json_list(self.choices)
-        tags = _json_list(self.tags)
-        values = {
-            "type": self.type.value,
-            "front": self.front,
-            "back": self.back,
-            "choices": choices,
-            "answer": self.answer,
-            "explanation": self.explanation,
-            "domain": self.domain,
-            "tags": tags,
-            "source": self.source,
-        }
-        text = "\x1f".join("\x00" if v is None else v for v in values.values())
-        values["content_hash"] = hashlib.sha256(text.encode()).hexdigest()[:32]
-        return values
-
-    def content_hash(self) -> str:
-        """A fingerprint of the content: equal hashes mean nothing to update."""
-        return str(self.columns()["content_hash"])
-
-
-@dataclass(frozen=True, slots=True)
-class DeckSpec:
-    """One deck file, validated."""
-
-    id: str
-    name: str
-    path: Path
-    description: str | None = None
-    cards: tuple[CardSpec, ...] = ()
-    fingerprint: str | None = None
-    """Hash of the file's bytes (and format version) when loaded from a file."""
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
-
-
-def _json_list(items: tuple[str, ...]) -> str:
-    return _ENCODER.encode(list(items)) if items else "[]"
-
-
-def fingerprint(raw: bytes) -> str:
-    """Identifies a deck file's exact bytes under this version's rules."""
-    return hashlib.sha256(FORMAT_VERSION.encode() + b"\0" + raw).hexdigest()
 
 
 def bundled_deck_dir() -> Path:

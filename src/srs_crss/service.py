@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srs_crss import clock, deckfile, exam
+from srs_crss.deckspec import DeckSpec, fingerprint
 from srs_crss.errors import NotFound, UsageError
 from srs_crss.model import CardView, DeckSummary, Scope
 from srs_crss.session import QueueOptions, Session, new_limit
@@ -118,9 +119,9 @@ class App:
         files = deckfile.expand_paths(paths)
         raw = {path: deckfile.read_deck_bytes(path) for path in files}
         same = self.store.decks.with_fingerprints(
-            {str(path.resolve()): deckfile.fingerprint(raw[path]) for path in files}
+            {str(path.resolve()): fingerprint(raw[path]) for path in files}
         )
-        loaded: list[deckfile.DeckSpec | UnchangedFile] = []
+        loaded: list[DeckSpec | UnchangedFile] = []
         for path in files:
             unchanged = same.get(str(path.resolve()))
             loaded.append(
@@ -132,7 +133,7 @@ class App:
             (item.deck.id if isinstance(item, UnchangedFile) else item.id, path)
             for item, path in zip(loaded, files, strict=True)
         )
-        parsed = [item.id for item in loaded if isinstance(item, deckfile.DeckSpec)]
+        parsed = [item.id for item in loaded if isinstance(item, DeckSpec)]
         report = plan_sync(loaded, self.store.decks.existing(parsed))
         if report.changed:
             self.store.decks.apply(report.plans, self.now())

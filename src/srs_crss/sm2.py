@@ -100,10 +100,6 @@ class CardState:
         """The E-Factor as an exact decimal, e.g. Decimal('2.36')."""
         return Decimal(self.ef).scaleb(-2)
 
-    def is_due(self, day: dt.date) -> bool:
-        """Whether a (non-new) card should be reviewed on `day`."""
-        return self.due is not None and self.due <= day
-
 
 @dataclass(frozen=True, slots=True)
 class Review:

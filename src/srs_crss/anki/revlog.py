@@ -1,10 +1,10 @@
-"""How SM-2 answers become rows of Anki's review log (`revlog`).
+"""Writing SM-2 answers into the review log (`revlog`) of an Anki package.
 
 Two ways to write them, giving identical rows (a test compares them):
 `copy_sqlite` attaches the learner's SQLite file to the package being
 written and copies the log in SQL, so 100,000s of rows never pass through
 Python; `write_rows` builds them in Python from exported history, for any
-other database. See docs/anki.md for the mapping and why.
+other database. The mapping itself is in mapping.py; docs/anki.md says why.
 """
 
 from __future__ import annotations
@@ -14,46 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from srs_crss.anki.mapping import ANKI_BUTTON, MAX_ANSWER_MS, REVLOG_TYPE, next_free, revlog_type
 from srs_crss.model import ExportReview
-from srs_crss.sm2 import ReviewKind
-
-REVLOG_TYPE = {
-    (kind.value, learning): (
-        0 if kind is ReviewKind.NEW
-        else 2 if kind is ReviewKind.RELEARN
-        # a same-day repeat right after the first passes is still learning
-        else (0 if learning else 1) if kind is ReviewKind.EXTRA
-        else 1
-    )
-    for kind in ReviewKind
-    for learning in (True, False)
-}  # fmt: skip
-"""Anki revlog type (0 learn, 1 review, 2 relearn) by (kind, repetitions before <= 1)."""
-
-ANKI_BUTTON = (1, 1, 1, 2, 3, 4)
-"""SM-2 grade -> Anki button: 0-2 Again, 3 Hard, 4 Good, 5 Easy."""
-
-MAX_ANSWER_MS = 60_000
-"""Anki caps the time spent on an answer at a minute."""
 
 _COLUMNS = "(id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
-
-
-def revlog_type(review: ExportReview) -> int:
-    """Anki revlog type: 0 learn, 1 review, 2 relearn."""
-    return REVLOG_TYPE[review.kind, review.repetitions_before <= 1]
-
-
-def next_free(ms: int, taken: set[int]) -> int:
-    """The first millisecond from `ms` on that no revlog row has; marks it taken.
-
-    Anki's revlog id is the answer time in ms and must be unique: in review
-    order, the first answer in a millisecond keeps it, a later one moves on.
-    """
-    while ms in taken:
-        ms += 1
-    taken.add(ms)
-    return ms
 
 
 def copy_sqlite(

@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from srs_crss import __version__
+from srs_crss.clock import DEFAULT_ROLLOVER_HOUR
 from srs_crss.errors import SrsError
 from srs_crss.service import App, Settings, default_database, default_learner
 
@@ -106,7 +107,7 @@ def main_options(
             envvar=ROLLOVER_ENV,
             help="Hour (0-23, local time) at which a new study day starts.",
         ),
-    ] = 4,
+    ] = DEFAULT_ROLLOVER_HOUR,
     version: Annotated[
         bool,
         typer.Option(

@@ -10,6 +10,7 @@ import typer
 from srs_crss.cli import ui
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
 from srs_crss.cli.render import shapes
+from srs_crss.exam import DEFAULT_NEW_PER_DAY
 from srs_crss.model import Scope
 from srs_crss.session import QueueOptions
 
@@ -59,7 +60,8 @@ def review(
             "--new",
             min=0,
             metavar="N",
-            help="New cards this session (default: what is left of today's limit of 20).",
+            help="New cards this session (default: what is left of today's limit of "
+            f"{DEFAULT_NEW_PER_DAY}).",
             show_default=False,
         ),
     ] = None,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import select
+import termios
+import tty
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +18,10 @@ from srs_crss.model import Card
 from srs_crss.session import NothingDue, Progress, Summary
 
 # ---------------------------------------------------------------------------
+
+
+POLL_SECONDS = 0.2
+"""How long a wait for a key lasts before checking for signals again."""
 
 
 class TerminalScreen:
@@ -46,7 +52,9 @@ class TerminalScreen:
     def key(self, prompt: str) -> str | None:
         self.console.print(f"[dim]{prompt}  ·  u undo  ·  q quit[/dim]")
         while True:
-            ready, _, _ = select.select([self.fd], [], [])
+            # A timeout, so a Ctrl-C that lands just before select() starts is
+            # still noticed (Python runs signal handlers between calls).
+            ready, _, _ = select.select([self.fd], [], [], POLL_SECONDS)
             if not ready:
                 continue
             data = os.read(self.fd, 32)
@@ -78,9 +86,6 @@ class TerminalScreen:
 @contextmanager
 def cbreak(fd: int) -> Iterator[None]:
     """Single key presses without echo; Ctrl-C still interrupts. Restored on exit."""
-    import termios
-    import tty
-
     saved = termios.tcgetattr(fd)
     try:
         tty.setcbreak(fd)

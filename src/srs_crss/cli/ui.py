@@ -21,11 +21,9 @@ import sys
 import time
 from typing import IO, Protocol
 
+from srs_crss.cli.render import text
 from srs_crss.cli.render.text import (
     GRADE_KEYS,
-    grade_legend,
-    letter_of,
-    lettered,
     nothing_due_line,
     summary_lines,
 )
@@ -157,25 +155,12 @@ class PlainScreen:
             f"--- card {progress.done + 1}: {progress.done} done, {progress.left} left "
             f"({progress.new} new, {progress.review} review, {progress.extra} extra)"
         )
-        domain = f" / {card.domain}" if card.domain else ""
-        self._print(f"[{card.qualified_id}] {card.deck_name}{domain}")
-        self._print(f"Q: {card.front}")
-        for letter, choice in lettered(choices):
-            self._print(f"  {letter}) {choice}")
+        for line in text.front_lines(card, choices):
+            self._print(line)
 
     def show_back(self, card: Card, choices: list[str], picked: str | None) -> None:
-        if card.type is CardType.MCQ:
-            right = letter_of(card.answer, choices)
-            verdict = "Correct." if picked == card.answer else "Not quite."
-            self._print(f"{verdict} Answer: {right}) {card.answer}")
-        else:
-            self._print(f"A: {card.back}")
-        if card.explanation:
-            self._print(f"Why: {card.explanation}")
-        if card.source:
-            self._print(f"Source: {card.source}")
-        allowed = grades_after(card, picked)
-        self._print("Grades: " + " | ".join(f"{q} {m}" for q, m in grade_legend(allowed)))
+        for line in text.back_lines(card, choices, picked, grades_after(card, picked)):
+            self._print(line)
 
     def key(self, prompt: str) -> str | None:
         self._print(f"> {prompt}:")

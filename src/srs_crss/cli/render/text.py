@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from srs_crss.model import LETTERS
+from srs_crss.model import LETTERS, Card, CardType
 from srs_crss.session import NothingDue, Summary
 from srs_crss.sm2 import Grade
 from srs_crss.sync import SyncReport
@@ -27,6 +27,31 @@ def letter_of(choice: str | None, choices: Sequence[str]) -> str:
 def grade_legend(allowed: str = GRADE_KEYS) -> list[tuple[str, str]]:
     """(key, meaning) for each grade that may be given."""
     return [(q, Grade(int(q)).meaning) for q in allowed]
+
+
+def front_lines(card: Card, choices: Sequence[str]) -> Iterator[str]:
+    """A card's front as plain lines: its id and place, the question, lettered choices."""
+    domain = f" / {card.domain}" if card.domain else ""
+    yield f"[{card.qualified_id}] {card.deck_name}{domain}"
+    yield f"Q: {card.front}"
+    for letter, choice in lettered(choices):
+        yield f"  {letter}) {choice}"
+
+
+def back_lines(
+    card: Card, choices: Sequence[str], picked: str | None, grades: str
+) -> Iterator[str]:
+    """The answer as plain lines (the verdict on a pick), the why, the source, the grades."""
+    if card.type is CardType.MCQ:
+        verdict = "Correct." if picked == card.answer else "Not quite."
+        yield f"{verdict} Answer: {letter_of(card.answer, choices)}) {card.answer}"
+    else:
+        yield f"A: {card.back}"
+    if card.explanation:
+        yield f"Why: {card.explanation}"
+    if card.source:
+        yield f"Source: {card.source}"
+    yield "Grades: " + " | ".join(f"{q} {m}" for q, m in grade_legend(grades))
 
 
 def sync_lines(report: SyncReport) -> Iterator[str]:

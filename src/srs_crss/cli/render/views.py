@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from srs_crss.cli.render.text import grade_legend, letter_of, lettered, summary_lines
-from srs_crss.exam import Plan
+from srs_crss.exam import SEEN_BY, Plan
 from srs_crss.model import Card, CardType, CardView, DeckSummary
 from srs_crss.session import Progress as SessionProgress
 from srs_crss.session import Summary
@@ -244,7 +244,7 @@ def print_plan(out: Console, plan: Plan, report: Report) -> None:
         seen_by = f", all seen by {plan.all_seen_by}" if plan.all_seen_by else ""
         text.append(
             f"{plan.unseen} cards not seen yet: {plan.new_per_day} new cards a day{seen_by} "
-            f"(every card at least 7 days before the exam).\n"
+            f"(every card at least {SEEN_BY} days before the exam).\n"
             f"Expect about {plan.expected_reviews_per_day:g} reviews a day. "
             "Until the day before the exam no card is scheduled past it."
         )

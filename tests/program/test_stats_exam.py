@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from srs_crss.exam import cap, new_cards_per_day, plan
-from srs_crss.sm2 import CardState, review
-
-from .conftest import Invoke, write_basic_deck
+from tests.conftest import Invoke, write_basic_deck
 
 D20, D21, D22 = (f"2026-11-{d}T10:00:00+00:00" for d in (20, 21, 22))
 
@@ -170,26 +166,3 @@ def test_new_card_plan_raises_the_daily_limit(cli: Invoke, tmp_path: Path) -> No
         "Exam date cleared (deck big)."
     )
     assert "No exam date set" in cli("exam", "show", now=today).output
-
-
-def test_cap_rule_is_pure() -> None:
-    day = dt.date(2026, 11, 22)
-    learned = CardState(repetitions=2, ef=250, interval=6, due=day)
-    outcome = review(learned, 4, day)  # due 12-07
-    assert cap(outcome, None) is outcome
-    assert cap(outcome, dt.date(2026, 12, 8)) is outcome  # due before the eve
-    capped = cap(outcome, dt.date(2026, 12, 1))
-    assert capped.after.due == dt.date(2026, 11, 30) and capped.capped_from == dt.date(2026, 12, 7)
-    assert (capped.after.interval, capped.after.ef) == (15, 250)
-    assert cap(review(learned, 4, dt.date(2026, 11, 30)), dt.date(2026, 12, 1)).capped_from is None
-    assert cap(review(learned, 4, dt.date(2026, 12, 2)), dt.date(2026, 12, 1)).capped_from is None
-
-
-def test_new_cards_per_day_rule() -> None:
-    today = dt.date(2026, 11, 22)
-    assert new_cards_per_day(99, today, None, 20) == 20
-    assert new_cards_per_day(99, today, dt.date(2026, 12, 2), 20) == 25
-    assert new_cards_per_day(10, today, dt.date(2026, 12, 2), 20) == 20  # never below usual
-    assert new_cards_per_day(99, today, dt.date(2026, 11, 26), 20) == 99  # < 7 days: all
-    assert new_cards_per_day(99, today, today, 20) == 20  # exam day: usual
-    assert plan(None, today, today, 5, 20, 0).days_left == 0

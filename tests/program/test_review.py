@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Invoke, write_basic_deck
+from tests.conftest import Invoke, write_basic_deck
 
 DAY1 = "2026-11-22T10:00:00+00:00"
 DAY2 = "2026-11-23T10:00:00+00:00"
@@ -190,19 +190,6 @@ def test_header_counts_leave_out_retired_cards(cli: Invoke, tmp_path: Path) -> N
     result = cli("review", "--new", "0", input="q\n")
     assert "0 done, 2 left (0 new, 1 review, 1 extra)" in result.output
     assert shown(result.output) == ["many/c00"]
-
-
-def test_streak_counts_consecutive_study_days() -> None:
-    import datetime as dt
-
-    from srs_crss.stats import streak
-
-    d = dt.date(2026, 11, 22)
-    days = [d - dt.timedelta(days=n) for n in (0, 1, 2, 4)]
-    assert streak(days, d) == 3
-    assert streak(days[1:], d) == 2  # today not studied yet: the run ending yesterday counts
-    assert streak(days[2:], d) == 0
-    assert streak([], d) == 0
 
 
 def test_streak_in_the_summary(cli: Invoke, many: Path) -> None:

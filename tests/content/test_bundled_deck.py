@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-DECK_PATH = Path(__file__).parents[1] / "decks" / "crss.toml"
+DECK_PATH = Path(__file__).parents[2] / "decks" / "crss.toml"
 
 DOMAINS = {
     "Advocacy",

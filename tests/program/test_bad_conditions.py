@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Invoke, digest, write_basic_deck
-from .robustness import check_database, env_for
+from tests.conftest import Invoke, digest, write_basic_deck
+from tests.robustness import check_database, env_for
 
 
 @pytest.fixture

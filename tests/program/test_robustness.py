@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import write_basic_deck
-from .robustness import check_database, env_for, read_until, review_and_kill, start_review
+from tests.conftest import write_basic_deck
+from tests.robustness import check_database, env_for, read_until, review_and_kill, start_review
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ from srs_crss.cli import app
 from srs_crss.errors import DatabaseError
 from srs_crss.storage import Store
 from srs_crss.storage.schema import SCHEMA_HEAD, metadata
-
-from .conftest import MINI_DECK, NOW, Invoke, write_basic_deck
-from .test_stats_exam import D20, D21, D22, DECK
+from tests.conftest import MINI_DECK, NOW, Invoke, write_basic_deck
+from tests.program.test_stats_exam import D20, D21, D22, DECK
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ import typer.main
 
 from srs_crss import __version__
 from srs_crss.cli import app
-
-from .conftest import MINI_DECK, NOW, Invoke, digest
+from tests.conftest import MINI_DECK, NOW, Invoke, digest
 
 
 def test_version(cli: Invoke) -> None:
@@ -241,7 +240,7 @@ def test_bad_deck_file_leaves_the_database_unchanged(
 def test_wheel_ships_the_decks_and_migrations(tmp_path: Path) -> None:
     import zipfile
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
         capture_output=True,

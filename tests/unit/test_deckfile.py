@@ -8,8 +8,7 @@ import pytest
 
 from srs_crss.deckfile import load_deck, load_decks, parse_deck
 from srs_crss.errors import DeckError
-
-from .conftest import MINI_DECK
+from tests.conftest import MINI_DECK
 
 
 def test_mini_deck_loads(mini: Path) -> None:

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from srs_crss.deckfile import parse_deck
 from srs_crss.errors import DeckError
-
-from .conftest import MINI_DECK
+from tests.conftest import MINI_DECK
 
 VALID = MINI_DECK
 

@@ -16,8 +16,7 @@ from srs_crss.storage import Store
 from srs_crss.storage.engine import Location
 from srs_crss.storage.schema import SCHEMA_HEAD, metadata
 from srs_crss.sync import plan_sync
-
-from .conftest import digest
+from tests.conftest import digest
 
 NOW = dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 22)

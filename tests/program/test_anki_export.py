@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import MINI_DECK, Invoke
+from tests.conftest import MINI_DECK, Invoke
 
 anki_collection = pytest.importorskip("anki.collection")
 
@@ -246,15 +246,6 @@ def _collection_inside(apkg: Path, tmp_path: Path) -> Path:
     target = tmp_path / "unzipped"
     zipfile.ZipFile(apkg).extract("collection.anki2", target)
     return target / "collection.anki2"
-
-
-def test_next_free_keeps_first_come_and_moves_later_ones() -> None:
-    from srs_crss.anki.revlog import next_free
-
-    taken: set[int] = set()
-    assert [next_free(ms, taken) for ms in (100, 101, 100, 105, 105, 103)] == [
-        100, 101, 102, 105, 106, 103,
-    ]  # fmt: skip
 
 
 def _package_rows(apkg: Path, tmp_path: Path, name: str) -> tuple[list[Any], list[Any]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .conftest import NOW, write_basic_deck
+from tests.conftest import NOW, write_basic_deck
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 

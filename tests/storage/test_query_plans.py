@@ -17,8 +17,7 @@ from srs_crss.model import Scope
 from srs_crss.service import App, Settings
 from srs_crss.session import QueueOptions
 from srs_crss.sm2 import CardState, Grade, review
-
-from .conftest import write_basic_deck
+from tests.conftest import write_basic_deck
 
 GROWING = ("reviews", "card_states")
 

@@ -1,0 +1,85 @@
+"""Deck specs: a deck file's content once validated (deckfile.py makes them).
+
+Plain records shared by sync planning, quality checks and the store; no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from srs_crss.model import CardType
+
+FORMAT_VERSION = "1"
+"""Bump when validation changes, so stored fingerprints force a fresh parse."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardSpec:
+    """One card as written in a deck file."""
+
+    id: str
+    front: str
+    type: CardType = CardType.BASIC
+    back: str | None = None
+    choices: tuple[str, ...] = ()
+    answer: str | None = None
+    explanation: str | None = None
+    domain: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+    def columns(self) -> dict[str, Any]:
+        """The card's content as stored: lists as JSON text, plus a content hash.
+
+        Computed in one pass because sync does it for every card of a deck.
+        """
+        choices = _json_list(self.choices)
+        tags = _json_list(self.tags)
+        values = {
+            "type": self.type.value,
+            "front": self.front,
+            "back": self.back,
+            "choices": choices,
+            "answer": self.answer,
+            "explanation": self.explanation,
+            "domain": self.domain,
+            "tags": tags,
+            "source": self.source,
+        }
+        text = "\x1f".join("\x00" if v is None else v for v in values.values())
+        values["content_hash"] = hashlib.sha256(text.encode()).hexdigest()[:32]
+        return values
+
+    def content_hash(self) -> str:
+        """A fingerprint of the content: equal hashes mean nothing to update."""
+        return str(self.columns()["content_hash"])
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSpec:
+    """One deck file, validated."""
+
+    id: str
+    name: str
+    path: Path
+    description: str | None = None
+    cards: tuple[CardSpec, ...] = ()
+    fingerprint: str | None = None
+    """Hash of the file's bytes (and format version) when loaded from a file."""
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _json_list(items: tuple[str, ...]) -> str:
+    return _ENCODER.encode(list(items)) if items else "[]"
+
+
+def fingerprint(raw: bytes) -> str:
+    """Identifies a deck file's exact bytes under this version's rules."""
+    return hashlib.sha256(FORMAT_VERSION.encode() + b"\0" + raw).hexdigest()

@@ -1,0 +1,69 @@
+"""Output shapes (render): lettered choices, plain card lines, JSON shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+import pytest
+
+from srs_crss.cli.render import shapes, text
+from srs_crss.model import Card, CardType, CardView
+from srs_crss.session import Summary
+from srs_crss.sm2 import CardState
+
+MCQ = Card(
+    pk=1,
+    deck="d",
+    id="q",
+    type=CardType.MCQ,
+    front="Which?",
+    back=None,
+    choices=("One", "Two", "Three"),
+    answer="Two",
+    explanation="Because.",
+    domain="Advocacy",
+    tags=("t",),
+    source="A source",
+    position=0,
+    retired=False,
+    deck_name="Deck",
+)
+
+
+def test_every_choice_gets_a_letter_up_to_z() -> None:
+    many = [f"choice {n}" for n in range(26)]
+    assert [letter for letter, _ in text.lettered(many)] == list(string.ascii_uppercase)
+    with pytest.raises(ValueError):
+        text.lettered([*many, "one more"])
+    assert text.letter_of("Two", MCQ.choices) == "B" and text.letter_of("x", MCQ.choices) == "?"
+
+
+def test_plain_card_lines() -> None:
+    assert list(text.front_lines(MCQ, ["Three", "Two", "One"])) == [
+        "[d/q] Deck / Advocacy",
+        "Q: Which?",
+        "  A) Three",
+        "  B) Two",
+        "  C) One",
+    ]
+    back = list(text.back_lines(MCQ, ["Three", "Two", "One"], "One", "012"))
+    assert back[:3] == ["Not quite. Answer: B) Two", "Why: Because.", "Source: A source"]
+    assert back[3].startswith("Grades: 0 ") and back[3].count("|") == 2
+
+
+def test_summary_lines() -> None:
+    summary = Summary(reviewed=4, correct=3, seconds=75.4, due_tomorrow=2, streak=1)
+    assert text.summary_lines(summary) == [
+        "Session over.",
+        "Reviewed: 4   Correct: 75%   Time: 1m 15s",
+        "Due tomorrow: 2   Streak: 1 day",
+    ]
+
+
+def test_card_json_shape() -> None:
+    state = CardState(repetitions=1, ef=250, interval=1, due=dt.date(2026, 11, 23))
+    data = shapes.card_json(CardView(card=MCQ, state=state))
+    assert data["type"] == "mcq" and data["choices"] == ["One", "Two", "Three"]
+    assert "back" not in data and data["state"]["ef"] == 2.5
+    assert data["state"]["due"] == "2026-11-23" and data["history"] == []
