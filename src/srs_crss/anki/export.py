@@ -29,7 +29,7 @@ import genanki
 
 from srs_crss.anki import revlog
 from srs_crss.anki.notetypes import BASIC_MODEL, MCQ_MODEL, note_guid, stable_id, tag_for
-from srs_crss.errors import UsageError
+from srs_crss.errors import StorageFailure, UsageError
 from srs_crss.model import LETTERS, CardType, ExportCard, ExportDeck, ExportReview, shuffled_choices
 
 
@@ -93,13 +93,20 @@ def export(
     builder = _Builder(now, rollover_hour, log)
     anki_decks = [d for deck in decks for d in builder.add(deck)]
     package = _SchedulingPackage(anki_decks, builder, progress)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write to the folder {path.parent}: {exc.strerror}") from None
     os.close(fd)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # genanki's HTML-tag heuristics; fields are escaped
             package.write_to_file(temp_name, timestamp=now.timestamp())
         os.replace(temp_name, path)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        message = f"could not write {path}: {exc.strerror}; nothing was written"
+        raise StorageFailure(message) from None
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

@@ -22,6 +22,11 @@ from srs_crss.clock import DEFAULT_ROLLOVER_HOUR
 from srs_crss.errors import SrsError
 from srs_crss.service import App, Settings, default_database, default_learner
 
+try:  # typer 0.28 carries its own copy of click; earlier ones use the click package
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - depends on the typer release installed
+    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found]
+
 DEBUG_ENV = "SRS_CRSS_DEBUG"
 DB_ENV = "SRS_CRSS_DB"
 LEARNER_ENV = "SRS_CRSS_LEARNER"
@@ -29,7 +34,12 @@ ROLLOVER_ENV = "SRS_CRSS_ROLLOVER_HOUR"
 
 
 class Group(TyperGroup):
-    """Turns library errors into a one-line message and an exit code."""
+    """Turns library errors into a one-line message and an exit code.
+
+    Usage mistakes (unknown commands and options, values out of range) are
+    click's: its usual message with the usage line, exit 2. "unexpected" is
+    kept for real bugs.
+    """
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -45,8 +55,8 @@ class Group(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, ClickException):
+            raise  # usage mistakes: click prints the usage and exits 2
         except Exception as exc:
             if os.environ.get(DEBUG_ENV):
                 raise
@@ -116,11 +126,21 @@ def main_options(
     ] = False,
 ) -> None:
     """Spaced repetition (exact SM-2) for peer recovery certification exams."""
+    _never_fail_to_print()
     ctx.obj = Settings(
         database=db or default_database(typer.get_app_dir("srs-crss")),
         learner=learner or default_learner(),
         rollover_hour=rollover_hour,
     )
+
+
+def _never_fail_to_print() -> None:
+    """Where the terminal cannot show a character (e.g. an ASCII locale), print '?' instead
+    of failing: card text has names like Brené, and charts use block characters."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 def open_app(ctx: typer.Context) -> App:

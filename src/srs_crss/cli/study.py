@@ -14,6 +14,9 @@ from srs_crss.exam import DEFAULT_NEW_PER_DAY
 from srs_crss.model import Scope
 from srs_crss.session import QueueOptions
 
+MAX_CARDS = 100_000
+"""The most cards --new and --limit accept (far more than a day's study)."""
+
 
 @app.command()
 def decks(
@@ -59,6 +62,7 @@ def review(
         typer.Option(
             "--new",
             min=0,
+            max=MAX_CARDS,
             metavar="N",
             help="New cards this session (default: what is left of today's limit of "
             f"{DEFAULT_NEW_PER_DAY}).",
@@ -70,6 +74,7 @@ def review(
         typer.Option(
             "--limit",
             min=1,
+            max=MAX_CARDS,
             metavar="N",
             help="At most this many cards this session.",
             show_default=False,

@@ -9,9 +9,10 @@ module inside their bodies, when they print to a terminal: `--help`,
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any, cast
 
 from rich.console import Console
 from rich.markup import escape
@@ -58,7 +59,44 @@ def export_progress(
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False)
+    """A console on stdout (or stderr); plain ASCII where the stream cannot encode more."""
+    stream = sys.stderr if stderr else sys.stdout
+    if _encodes(stream, "█·←✓"):
+        return Console(stderr=stderr, highlight=False)
+    return Console(file=cast(IO[str], _AsciiStream(stream)), highlight=False)
+
+
+_ASCII = str.maketrans(
+    {"·": "-", "—": "-", "←": "<", "✓": "+", "✗": "x", "░": ".", "▒": ":", "▓": "%"}
+    | dict.fromkeys("█▉▊▋▌▍▎▏▇▆▅▄▃▂▁", "#")
+)
+
+
+def _encodes(stream: Any, sample: str) -> bool:
+    try:
+        sample.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+class _AsciiStream:
+    """A text stream that writes charts and marks as ASCII, anything else as '?'.
+
+    rich sees `encoding = "ascii"` and draws its boxes with + - | too.
+    """
+
+    encoding = "ascii"
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        plain = text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
+        return int(self._stream.write(plain))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def decks_table(summaries: Sequence[DeckSummary]) -> Table:
