@@ -137,6 +137,14 @@ class Scope:
     domain: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Topics:
+    """The exam domains and tags of active cards, each with its card count, sorted by name."""
+
+    domains: tuple[tuple[str, int], ...] = ()
+    tags: tuple[tuple[str, int], ...] = ()
+
+
 class ExportReview(NamedTuple):
     """One answer as an export needs it (a plain tuple: exports read 100,000s of these)."""
 

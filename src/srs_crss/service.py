@@ -8,6 +8,7 @@ the bundled decks into an empty database all happen here, once, lazily.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import getpass
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from srs_crss import clock, deckfile, exam
 from srs_crss.deckspec import DeckSpec, fingerprint
 from srs_crss.errors import NotFound, UsageError
-from srs_crss.model import CardView, DeckSummary, Scope
+from srs_crss.model import CardView, DeckSummary, Scope, Topics
 from srs_crss.session import QueueOptions, Session, new_limit
 from srs_crss.stats import Report
 from srs_crss.sync import SyncReport, UnchangedFile, plan_sync
@@ -152,7 +153,7 @@ class App:
     def review_session(self, options: QueueOptions) -> Session:
         """A review session with its queue built, ready for srs_crss.cli.ui.run."""
         self.ensure_decks()
-        self.check_scope(options.scope.decks)
+        self.check_filters(options.scope)
         session = Session(
             store=self.store,
             learner_id=self.learner_id,
@@ -259,8 +260,47 @@ class App:
         """Unknown deck ids are an error, not an empty result."""
         for deck in decks:
             if not self.store.decks.exists(deck):
-                known = ", ".join(self.store.decks.slugs()) or "none"
-                raise NotFound(f"no deck {deck!r} (decks: {known})")
+                raise NotFound(_unknown("deck", deck, self.store.decks.slugs()))
+
+    def topics(self, deck: str | None) -> Topics:
+        """The exam domains and tags of active cards, with counts (one deck or all)."""
+        self.ensure_decks()
+        decks = [deck] if deck else []
+        self.check_scope(decks)
+        return self.store.decks.topics(decks)
+
+    def check_filters(self, scope: Scope) -> None:
+        """Unknown decks, domains and tags are errors naming the closest known ones.
+
+        A filter that matches nothing would read as "nothing due: you're done".
+        """
+        self.check_scope(scope.decks)
+        if scope.domain is None and scope.tag is None:
+            return
+        topics = self.store.decks.topics(scope.decks)
+        domains = [name for name, _ in topics.domains]
+        if scope.domain is not None and scope.domain.lower() not in map(str.lower, domains):
+            raise NotFound(_unknown("domain", scope.domain, domains))
+        tags = [name for name, _ in topics.tags]
+        if scope.tag is not None and scope.tag not in tags:
+            raise NotFound(_unknown("tag", scope.tag, tags))
+
+
+def _unknown(what: str, given: str, known: Sequence[str]) -> str:
+    """ "no domain 'Advocay'; did you mean 'Advocacy'?" with the known values when few."""
+    lowered = {name.lower(): name for name in known}
+    close = [
+        lowered[m] for m in difflib.get_close_matches(given.lower(), list(lowered), n=3, cutoff=0.6)
+    ]
+    close += [n for n in known if n.lower().startswith(given.lower()) and n not in close]
+    message = f"no {what} {given!r}"
+    if close:
+        message += "; did you mean " + " or ".join(repr(n) for n in close[:3]) + "?"
+    if not known:
+        return message + f" (there are no {what}s)"
+    if len(known) <= 8:
+        return message + f" ({what}s: {', '.join(known)})"
+    return message + f" ({len(known)} {what}s: `srs-crss {what}s` lists them)"
 
 
 def _exam_order(item: tuple[str | None, dt.date]) -> tuple[dt.date, str]:

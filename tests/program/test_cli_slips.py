@@ -111,7 +111,8 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     path, options = draw(st.sampled_from(COMMANDS))
     argv = list(path)
     for _ in range(draw(st.integers(0, 3))):
-        if options and draw(st.booleans()):
+        with_option: bool = draw(st.booleans())
+        if options and with_option:
             argv.append(draw(st.sampled_from(options)))
         argv.append(draw(st.sampled_from(ODD)))
     return argv

@@ -33,6 +33,34 @@ def decks(
         views.console().print(views.decks_table(summaries))
 
 
+TopicDeck = Annotated[
+    str | None, typer.Option("--deck", metavar="ID", help="Only this deck (default: all).")
+]
+
+
+@app.command()
+def domains(ctx: typer.Context, deck: TopicDeck = None, as_json: JsonOption = False) -> None:
+    """List the exam domains (for review --domain) with their card counts."""
+    _topics(ctx, deck, as_json, "domains")
+
+
+@app.command()
+def tags(ctx: typer.Context, deck: TopicDeck = None, as_json: JsonOption = False) -> None:
+    """List the tags (for review --tag) with their card counts."""
+    _topics(ctx, deck, as_json, "tags")
+
+
+def _topics(ctx: typer.Context, deck: str | None, as_json: bool, kind: str) -> None:
+    topics = open_app(ctx).topics(deck)
+    counts = topics.domains if kind == "domains" else topics.tags
+    if as_json:
+        print_json(shapes.counts_json(counts, "domain" if kind == "domains" else "tag"))
+    else:
+        from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
+
+        views.console().print(views.counts_table(counts, kind))
+
+
 @app.command()
 def show(
     ctx: typer.Context,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, select, update
@@ -10,7 +11,14 @@ from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, s
 from srs_crss import model
 from srs_crss.errors import NotFound
 from srs_crss.storage.engine import Database
-from srs_crss.storage.rows import card_from_row, card_select, history_from_row, state_for
+from srs_crss.storage.rows import (
+    card_from_row,
+    card_select,
+    cards_decks,
+    history_from_row,
+    json_tuple,
+    state_for,
+)
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
 from srs_crss.sync import DeckPlan
 
@@ -161,6 +169,23 @@ class Decks:
             ).all()
         return model.CardView(
             card=found, state=state, history=tuple(history_from_row(h) for h in history)
+        )
+
+    def topics(self, decks: Sequence[str]) -> model.Topics:
+        """Exam domains and tags of the active cards (of these decks, or all), with counts."""
+        query = select(cards_t.c.domain, cards_t.c.tags).select_from(cards_decks())
+        query = query.where(cards_t.c.retired.is_(False))
+        if decks:
+            query = query.where(decks_t.c.slug.in_(list(decks)))
+        domains: Counter[str] = Counter()
+        tags: Counter[str] = Counter()
+        with self.db.read() as conn:
+            for domain, tag_list in conn.execute(query):
+                if domain:
+                    domains[domain] += 1
+                tags.update(json_tuple(tag_list))
+        return model.Topics(
+            domains=tuple(sorted(domains.items())), tags=tuple(sorted(tags.items()))
         )
 
     def cards_by_pk(self, pks: Sequence[int]) -> dict[int, model.Card]:

@@ -26,6 +26,11 @@ def decks_json(summaries: Sequence[DeckSummary]) -> list[dict[str, Any]]:
     ]
 
 
+def counts_json(counts: Sequence[tuple[str, int]], key: str) -> list[dict[str, Any]]:
+    """Domains or tags with their card counts: [{"domain": ..., "cards": n}, ...]."""
+    return [{key: name, "cards": n} for name, n in counts]
+
+
 def _state_json(state: CardState) -> dict[str, Any]:
     return {
         "repetitions": state.repetitions,

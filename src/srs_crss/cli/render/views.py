@@ -115,6 +115,19 @@ def decks_table(summaries: Sequence[DeckSummary]) -> Table:
 # ---- show ------------------------------------------------------------------
 
 
+def counts_table(counts: Sequence[tuple[str, int]], kind: str) -> Table:
+    """Domains or tags with their card counts, and how to use them with review."""
+    option = "--domain" if kind == "domains" else "--tag"
+    table = Table(title=kind.capitalize(), title_justify="left")
+    table.add_column(kind[:-1])
+    table.add_column("cards", justify="right")
+    for name, n in counts:
+        table.add_row(escape(name), str(n))
+    table.caption = f"srs-crss review {option} NAME studies one" if counts else "None yet."
+    table.caption_justify = "left"
+    return table
+
+
 def print_card(out: Console, view: CardView) -> None:
     card, state = view.card, view.state
     status = " [retired]" if card.retired else ""
