@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import getpass
 import os
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -57,16 +58,51 @@ class Settings:
 
     def __post_init__(self) -> None:
         clock.check_rollover(self.rollover_hour)
-        if not self.learner.strip():
-            raise UsageError("learner name must not be empty")
-        self.learner = self.learner.strip()
+        self.learner = normal_learner(self.learner)
+
+
+def normal_learner(name: str) -> str:
+    """One spelling per learner: Unicode NFC, surrounding spaces trimmed; never blank."""
+    normal = unicodedata.normalize("NFC", name).strip()
+    if not normal:
+        raise UsageError(
+            "the learner name is empty: give one with --learner NAME (or SRS_CRSS_LEARNER)"
+        )
+    return normal
+
+
+NO_LEARNER = -1
+"""The id read-only commands use for a learner not in the database: it matches no row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Info:
+    """Where the data lives and what it holds, for `srs-crss info`."""
+
+    version: str
+    database: str
+    """The path, or the URL without its password."""
+    is_file: bool
+    schema: str | None
+    learner: str
+    learner_known: bool
+    learners: int
+    decks: int
+    cards: int
+    reviews: int
+    """This learner's answers."""
 
 
 class App:
-    """Everything one command run does, behind plain methods."""
+    """Everything one command run does, behind plain methods.
 
-    def __init__(self, settings: Settings) -> None:
+    `notify` receives one-line notes for the user that are not the command's
+    output (a new database, a new learner); the CLI prints them on stderr.
+    """
+
+    def __init__(self, settings: Settings, notify: Callable[[str], None] | None = None) -> None:
         self.settings = settings
+        self.notify = notify or (lambda _message: None)
         self._now = clock.now(settings.environ)
 
     # ---- time ----------------------------------------------------------------
@@ -88,11 +124,31 @@ class App:
         # srs_crss.storage: `--help`, `check` and `--version` never pay for it.
         from srs_crss.storage import Store
 
-        return Store.open(self.settings.database)
+        store = Store.open(self.settings.database)
+        if store.db.created:
+            self.notify(f"Created a new database: {store.sqlite_file or store.location.display()}")
+        return store
 
     @cached_property
     def learner_id(self) -> int:
-        return self.store.learners.id_of(self.settings.learner, self.now())
+        """This learner's id, for commands that record progress (created on first use)."""
+        name = self.settings.learner
+        others = self.store.learners.names()
+        learner_id, created = self.store.learners.ensure(name, self.now())
+        if created:
+            known = f" (others here: {', '.join(others)})" if others else ""
+            self.notify(f"New learner {name!r} started{known}.")
+        return learner_id
+
+    @property
+    def reader_id(self) -> int:
+        """This learner's id for read-only commands, which never create a learner."""
+        if "learner_id" not in self.__dict__:
+            found = self.store.learners.find(self.settings.learner)
+            if found is None:
+                return NO_LEARNER
+            self.__dict__["learner_id"] = found
+        return self.learner_id
 
     def close(self) -> None:
         if "store" in self.__dict__:
@@ -119,6 +175,9 @@ class App:
         """
         files = deckfile.expand_paths(paths)
         raw = {path: deckfile.read_deck_bytes(path) for path in files}
+        if "store" not in self.__dict__ and not _exists(self.settings.database):
+            for path in files:  # a bad file must not leave a new, empty database behind
+                deckfile.decode_deck(raw[path], path)
         same = self.store.decks.with_fingerprints(
             {str(path.resolve()): fingerprint(raw[path]) for path in files}
         )
@@ -142,13 +201,13 @@ class App:
 
     def decks(self) -> list[DeckSummary]:
         self.ensure_decks()
-        return self.store.decks.summaries(self.learner_id, self.today())
+        return self.store.decks.summaries(self.reader_id, self.today())
 
     def show(self, qualified_id: str) -> CardView:
         deck, card = split_qualified(qualified_id)
         self.ensure_decks()
         self.check_scope([deck])
-        return self.store.decks.card_view(self.learner_id, deck, card)
+        return self.store.decks.card_view(self.reader_id, deck, card)
 
     def review_session(self, options: QueueOptions) -> Session:
         """A review session with its queue built, ready for srs_crss.cli.ui.run."""
@@ -178,7 +237,8 @@ class App:
 
         self.ensure_decks()
         self.check_scope(decks)
-        data = self.store.export.decks(self.learner_id, decks)
+        learner = self.reader_id
+        data = self.store.export.decks(learner, decks)
         if not data:
             raise NotFound("nothing to export: no deck has active cards")
         path = export.check_out_path(out or export.default_path([d.id for d in data]))
@@ -187,8 +247,8 @@ class App:
         log = None
         if with_scheduling:
             log = export.ReviewHistory(
-                learner_id=self.learner_id,
-                read=lambda pks: self.store.export.history(self.learner_id, pks),
+                learner_id=learner,
+                read=lambda pks: self.store.export.history(learner, pks),
                 sqlite_file=self.store.sqlite_file,
             )
         return export.export(
@@ -209,10 +269,10 @@ class App:
         self.check_scope(decks)
         scope = Scope(decks=decks)
         today = self.today()
-        data = self.store.stats.figures(self.learner_id, today, scope)
-        exams = self.store.exams.all(self.learner_id)
-        limit = new_limit(self.store, self.learner_id, today, scope, exams)
-        left = max(0, limit - self.store.queue.new_introduced(self.learner_id, today))
+        data = self.store.stats.figures(self.reader_id, today, scope)
+        exams = self.store.exams.all(self.reader_id)
+        limit = new_limit(self.store, self.reader_id, today, scope, exams)
+        left = max(0, limit - self.store.queue.new_introduced(self.reader_id, today))
         plans = tuple(
             self._plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
             if deck is None or d in (None, deck)
@@ -236,11 +296,33 @@ class App:
     def exam_clear(self, deck: str | None) -> bool:
         self.ensure_decks()
         self.check_scope([deck] if deck else [])
-        return self.store.exams.clear(self.learner_id, deck)
+        if self.reader_id == NO_LEARNER:
+            return False
+        return self.store.exams.clear(self.reader_id, deck)
+
+    def info(self) -> Info:
+        """Where the data lives, who is studying, and what the database holds."""
+        from srs_crss import __version__
+
+        store = self.store
+        known = self.reader_id != NO_LEARNER
+        summaries = store.decks.summaries(self.reader_id, self.today())
+        return Info(
+            version=__version__,
+            database=str(store.sqlite_file) if store.sqlite_file else store.location.display(),
+            is_file=store.sqlite_file is not None,
+            schema=store.schema_version(),
+            learner=self.settings.learner,
+            learner_known=known,
+            learners=store.learners.count(),
+            decks=len(summaries),
+            cards=sum(s.cards for s in summaries),
+            reviews=store.queue.review_total(self.reader_id) if known else 0,
+        )
 
     def exam_reports(self) -> list[Report]:
         """One report per exam set: its plan and per-domain readiness."""
-        exams = self.store.exams.all(self.learner_id)
+        exams = self.store.exams.all(self.reader_id)
         reports = []
         for deck, day in sorted(exams.items(), key=_exam_order):
             report = self.stats(deck)
@@ -250,9 +332,9 @@ class App:
 
     def _plan(self, deck: str | None, day: dt.date, today: dt.date) -> exam.Plan:
         scope = Scope(decks=(deck,) if deck else ())
-        unseen = self.store.queue.count_new_available(self.learner_id, scope)
+        unseen = self.store.queue.count_new_available(self.reader_id, scope)
         due_before = self.store.queue.count_due_on(
-            self.learner_id, day - dt.timedelta(days=1), scope
+            self.reader_id, day - dt.timedelta(days=1), scope
         )
         return exam.plan(deck, day, today, unseen, exam.DEFAULT_NEW_PER_DAY, due_before)
 
@@ -286,6 +368,11 @@ class App:
             raise NotFound(_unknown("tag", scope.tag, tags))
 
 
+def _exists(database: str) -> bool:
+    """Whether a database is already there (a server's always counts as there)."""
+    return "://" in database or Path(database).expanduser().exists()
+
+
 def _unknown(what: str, given: str, known: Sequence[str]) -> str:
     """ "no domain 'Advocay'; did you mean 'Advocacy'?" with the known values when few."""
     lowered = {name.lower(): name for name in known}
@@ -312,6 +399,6 @@ def split_qualified(qualified_id: str) -> tuple[str, str]:
     deck, sep, card = qualified_id.strip().partition("/")
     if not sep or not deck or not card or "/" in card:
         raise UsageError(
-            f"expected DECK/CARD (e.g. crss/empathy-core-quality), not {qualified_id!r}"
+            f"expected DECK/CARD (e.g. crss/seed-essential-quality), not {qualified_id!r}"
         )
     return deck, card

@@ -135,7 +135,7 @@ def test_show_text(cli: Invoke, mini: Path) -> None:
 
 
 def test_first_command_loads_bundled_decks(cli: Invoke) -> None:
-    data = json.loads(cli("decks", "--json").output)
+    data = json.loads(cli("decks", "--json").stdout)  # (stderr says the database is new)
     assert [d["id"] for d in data] == ["crss"]
     assert data[0]["cards"] >= 1 and data[0]["new"] == data[0]["cards"]
 

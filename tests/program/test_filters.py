@@ -37,7 +37,7 @@ def test_known_filters_still_work_in_any_case(cli: Invoke) -> None:
 
 
 def test_domains_and_tags_list_what_exists_with_counts(cli: Invoke) -> None:
-    domains = json.loads(cli("domains", "--json").output)
+    domains = json.loads(cli("domains", "--json").stdout)
     names = [d["domain"] for d in domains]
     assert "Advocacy" in names and names == sorted(names)
     assert all(d["cards"] > 0 for d in domains)

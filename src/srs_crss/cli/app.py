@@ -129,7 +129,7 @@ def main_options(
     _never_fail_to_print()
     ctx.obj = Settings(
         database=db or default_database(typer.get_app_dir("srs-crss")),
-        learner=learner or default_learner(),
+        learner=default_learner() if learner is None else learner,
         rollover_hour=rollover_hour,
     )
 
@@ -145,7 +145,7 @@ def _never_fail_to_print() -> None:
 
 def open_app(ctx: typer.Context) -> App:
     """The App for this run, closed when the command ends."""
-    application = App(ctx.obj)
+    application = App(ctx.obj, notify=lambda message: typer.echo(message, err=True))
     ctx.call_on_close(application.close)
     return application
 

@@ -9,7 +9,7 @@ import typer
 
 from srs_crss.cli import ui
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
-from srs_crss.cli.render import shapes
+from srs_crss.cli.render import shapes, text
 from srs_crss.exam import DEFAULT_NEW_PER_DAY
 from srs_crss.model import Scope
 from srs_crss.session import QueueOptions
@@ -62,10 +62,21 @@ def _topics(ctx: typer.Context, deck: str | None, as_json: bool, kind: str) -> N
 
 
 @app.command()
+def info(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Where your data lives (to back it up), who you are studying as, and what it holds."""
+    details = open_app(ctx).info()
+    if as_json:
+        print_json(shapes.info_json(details))
+    else:
+        for line in text.info_lines(details):
+            typer.echo(line)
+
+
+@app.command()
 def show(
     ctx: typer.Context,
     card_id: Annotated[
-        str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/empathy-core-quality")
+        str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/seed-essential-quality")
     ],
     as_json: JsonOption = False,
 ) -> None:

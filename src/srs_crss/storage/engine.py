@@ -69,6 +69,8 @@ class Database:
     def __init__(self, engine: Engine, location: Location) -> None:
         self.engine = engine
         self.location = location
+        self.created = False
+        """Whether opening it created the schema (a new, empty database)."""
 
     @classmethod
     def open(cls, location: Location, *, migrate: bool = True) -> Database:
@@ -169,7 +171,7 @@ class Database:
         with self.engine.connect() as conn:
             conn = conn.execution_options(srs_write=True)
             if version is None:
-                _create_fresh(conn)
+                self.created = _create_fresh(conn)
             else:
                 # Alembic is slow to import: only a database behind the head pays for it.
                 from srs_crss.storage.migrations import upgrade
@@ -256,7 +258,7 @@ def _read_version(conn: Connection) -> str | None:
     return None if version is None else str(version)
 
 
-def _create_fresh(conn: Connection) -> None:
+def _create_fresh(conn: Connection) -> bool:
     """Create the current schema on an empty database and stamp it with the head.
 
     What Alembic's docs advise for new databases (create_all, then stamp): it
@@ -265,10 +267,11 @@ def _create_fresh(conn: Connection) -> None:
     """
     with conn.begin():
         if _read_version(conn) is not None:  # another process got there first
-            return
+            return False
         metadata.create_all(conn)
         alembic_version_t.create(conn)
         conn.execute(insert(alembic_version_t).values(version_num=SCHEMA_HEAD))
+    return True
 
 
 def _use_wal(engine: Engine) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from srs_crss.storage.engine import Database
 from srs_crss.storage.schema import learners_t
@@ -14,17 +14,35 @@ class Learners:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def id_of(self, name: str, now: dt.datetime) -> int:
-        """The id of learner `name`, created on first use."""
+    def find(self, name: str) -> int | None:
+        """The id of learner `name`, or None if there is no such learner yet."""
         with self.db.read() as conn:
             found = conn.scalar(select(learners_t.c.id).where(learners_t.c.name == name))
+        return None if found is None else int(found)
+
+    def id_of(self, name: str, now: dt.datetime) -> int:
+        """The id of learner `name`, created on first use."""
+        return self.ensure(name, now)[0]
+
+    def ensure(self, name: str, now: dt.datetime) -> tuple[int, bool]:
+        """The id of learner `name`, created on first use; and whether it was created now."""
+        found = self.find(name)
         if found is not None:
-            return int(found)
+            return found, False
         with self.db.write() as conn:
             found = conn.scalar(select(learners_t.c.id).where(learners_t.c.name == name))
-            if found is None:
-                found = conn.scalar(
-                    insert(learners_t).values(name=name, created_at=now).returning(learners_t.c.id)
-                )
-        assert found is not None
-        return int(found)
+            if found is not None:  # another process created it meanwhile
+                return int(found), False
+            created = conn.scalar(
+                insert(learners_t).values(name=name, created_at=now).returning(learners_t.c.id)
+            )
+        assert created is not None
+        return int(created), True
+
+    def names(self) -> list[str]:
+        with self.db.read() as conn:
+            return list(conn.scalars(select(learners_t.c.name).order_by(learners_t.c.name)))
+
+    def count(self) -> int:
+        with self.db.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(learners_t)) or 0)

@@ -194,6 +194,12 @@ class Queue:
             found: dt.date | None = conn.scalar(query)
         return found
 
+    def review_total(self, learner_id: int) -> int:
+        """How many answers this learner has given in all."""
+        query = select(func.count()).where(reviews_t.c.learner_id == learner_id)
+        with self.db.read() as conn:
+            return int(conn.scalar(query) or 0)
+
     def review_count(self, learner_id: int, card_pk: int) -> int:
         """How many answers this learner has given to this card."""
         query = select(func.count()).where(

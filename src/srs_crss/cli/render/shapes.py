@@ -8,6 +8,7 @@ from typing import Any
 
 from srs_crss.exam import Plan
 from srs_crss.model import CardType, CardView, DeckSummary, HistoryEntry
+from srs_crss.service import Info
 from srs_crss.sm2 import CardState
 from srs_crss.stats import Report, readiness
 
@@ -24,6 +25,10 @@ def decks_json(summaries: Sequence[DeckSummary]) -> list[dict[str, Any]]:
         }
         for s in summaries
     ]
+
+
+def info_json(info: Info) -> dict[str, Any]:
+    return asdict(info)
 
 
 def counts_json(counts: Sequence[tuple[str, int]], key: str) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from srs_crss.model import LETTERS, Card, CardType
+from srs_crss.service import Info
 from srs_crss.session import NothingDue, Summary
 from srs_crss.sm2 import Grade
 from srs_crss.sync import SyncReport
@@ -52,6 +53,20 @@ def back_lines(
     if card.source:
         yield f"Source: {card.source}"
     yield "Grades: " + " | ".join(f"{q} {m}" for q, m in grade_legend(grades))
+
+
+def info_lines(info: Info) -> list[str]:
+    where = "Database file" if info.is_file else "Database"
+    you = info.learner if info.learner_known else f"{info.learner} (no answers yet)"
+    learners = _count(info.learners, "learner")
+    return [
+        f"srs-crss {info.version}",
+        f"{where}: {info.database}",
+        f"Schema: {info.schema or 'none'}",
+        f"Learner: {you}",
+        f"Holds: {_count(info.decks, 'deck')}, {_count(info.cards, 'card')}, {learners}; "
+        f"your answers: {info.reviews}",
+    ] + (["Back it up by copying that file while srs-crss is not running."] if info.is_file else [])
 
 
 def sync_lines(report: SyncReport) -> Iterator[str]:
@@ -120,3 +135,7 @@ def _exam_scope(deck: str | None) -> str:
 
 def check_total(files: int, cards: int, warnings: int) -> str:
     return f"{files} {'file' if files == 1 else 'files'}, {cards} cards, {warnings} warnings"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
