@@ -79,7 +79,10 @@ class Summary:
     correct: int
     seconds: float
     due_tomorrow: int
+    """Cards due tomorrow (not counting those still due today)."""
     streak: int
+    due_today: int = 0
+    """Cards still due today (failed ones among them), in this session's scope."""
 
     @property
     def percent_correct(self) -> float:
@@ -331,12 +334,13 @@ class Session:
     def summary(self) -> Summary:
         today = self.today()
         tomorrow = today + dt.timedelta(days=1)
+        queue, scope = self.store.queue, self.options.scope
+        due_today = queue.count_due_on(self.learner_id, today, scope)
         return Summary(
             reviewed=len(self.answered),
             correct=sum(a.outcome.grade.passed for a in self.answered),
             seconds=sum(a.duration_ms for a in self.answered) / 1000,
-            due_tomorrow=self.store.queue.count_due_on(
-                self.learner_id, tomorrow, self.options.scope
-            ),
-            streak=streak(self.store.queue.study_days(self.learner_id, today, STREAK_DAYS), today),
+            due_tomorrow=queue.count_due_on(self.learner_id, tomorrow, scope) - due_today,
+            streak=streak(queue.study_days(self.learner_id, today, STREAK_DAYS), today),
+            due_today=due_today,
         )

@@ -103,7 +103,9 @@ def test_ending_early_leaves_failed_cards_due_today(cli: Invoke, many: Path) -> 
     cli("review", "--new", "1", input="0\n")  # end of input after one answer
     result = cli("review", "--new", "0", input="q\n")
     assert shown(result.output) == ["many/c00"]
-    assert "Reviewed: 0" in result.output
+    # (was "Reviewed: 0"; issue 11 asks for plain words when nothing was answered)
+    assert "No answers this session." in result.output
+    assert "Still due today: 1   Due tomorrow: 0" in result.output
 
 
 def test_undo_restores_state_and_removes_the_log_row(cli: Invoke, many: Path) -> None:
@@ -218,3 +220,11 @@ def test_rollover_hour_decides_the_study_day(cli: Invoke, many: Path) -> None:
     later = cli("--rollover-hour", "3", "review", "--new", "1", input="4\n4\n", now=early)
     assert shown(later.output) == ["many/c00", "many/c01"]  # c00 is due on 11-23
     assert history(cli, "many/c01")[0]["day"] == "2026-11-23"
+
+
+def test_the_summary_agrees_with_stats_on_what_is_still_due_today(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--new", "3", input="1\n4\n0\nq\n")  # two failed, then quit
+    assert "Reviewed: 3" in result.output
+    assert "Still due today: 2   Due tomorrow: 1" in result.output
+    stats = json.loads(cli("stats", "--json").stdout)
+    assert stats["today"]["due"] == 2

@@ -57,7 +57,12 @@ def test_summary_lines() -> None:
     assert text.summary_lines(summary) == [
         "Session over.",
         "Reviewed: 4   Correct: 75%   Time: 1m 15s",
-        "Due tomorrow: 2   Streak: 1 day",
+        "Still due today: 0   Due tomorrow: 2   Streak: 1 day",
+    ]
+    nothing = Summary(reviewed=0, correct=0, seconds=0, due_tomorrow=0, streak=0, due_today=3)
+    assert text.summary_lines(nothing)[1:] == [
+        "No answers this session.",
+        "Still due today: 3   Due tomorrow: 0   Streak: 0 days",
     ]
 
 

@@ -89,11 +89,17 @@ def summary_lines(summary: Summary) -> list[str]:
     """The end of a session: a title line, then the figures."""
     minutes, seconds = divmod(round(summary.seconds), 60)
     days = "day" if summary.streak == 1 else "days"
+    done = (
+        f"Reviewed: {summary.reviewed}   Correct: {summary.percent_correct:.0f}%   "
+        f"Time: {minutes}m {seconds:02d}s"
+        if summary.reviewed
+        else "No answers this session."
+    )
     return [
         "Session over.",
-        f"Reviewed: {summary.reviewed}   Correct: {summary.percent_correct:.0f}%   "
-        f"Time: {minutes}m {seconds:02d}s",
-        f"Due tomorrow: {summary.due_tomorrow}   Streak: {summary.streak} {days}",
+        done,
+        f"Still due today: {summary.due_today}   Due tomorrow: {summary.due_tomorrow}   "
+        f"Streak: {summary.streak} {days}",
     ]
 
 
