@@ -193,6 +193,19 @@ class DomainStats:
 
 
 @dataclass(frozen=True, slots=True)
+class HardCard:
+    """A card the log shows to be hard: failures and answers in the recent window."""
+
+    id: str
+    """deck/card"""
+    failed: int
+    answers: int
+    ef: int
+    """Ease (E-Factor) in hundredths."""
+    lapses: int
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     """Every figure `srs-crss stats` shows, aggregated in SQL."""
 
@@ -206,5 +219,5 @@ class Stats:
     domains: tuple[DomainStats, ...]
     forecast: tuple[tuple[dt.date, int], ...]
     calendar: tuple[tuple[dt.date, int], ...]
-    hardest: tuple[tuple[str, int, int], ...]
-    """(deck/card, EF in hundredths, lapses), hardest first."""
+    hardest: tuple[HardCard, ...]
+    """Hardest first: most failures lately, then the highest failure rate."""

@@ -55,12 +55,19 @@ class Report:
         return weakest(self.stats.domains)
 
 
+HARD_DAYS = 90
+"""The hardest cards are judged on this many days of answers."""
+
+MATURE_DAYS = 21
+"""A card with an interval of this many days or more is well known (Anki's "mature")."""
+
+
 def weakest(domains: tuple[DomainStats, ...]) -> DomainStats | None:
+    """The domain to work on: the lowest recent retention. A domain without reviews of
+    learned cards (or with no card seen yet: "not started") is never the weakest."""
     with_retention = [d for d in domains if d.retention is not None]
     if with_retention:
         return min(with_retention, key=lambda d: (d.retention, d.domain))
-    if domains:
-        return min(domains, key=lambda d: (d.seen / d.cards if d.cards else 1.0, d.domain))
     return None
 
 

@@ -93,7 +93,7 @@ def test_stats_match_the_sqlite_figures(pg: Invoke, tmp_path: Path) -> None:
     data: dict[str, Any] = json.loads(pg("stats", "--json", now=D22).output)
     assert data["today"] == {"due": 0, "new": 1, "reviewed": 1, "correct": 100.0}
     assert data["streak"] == 3 and data["retention"]["all_time"] == 0.8
-    assert data["hardest"][0] == {"id": "two/e1", "ef": 2.36, "lapses": 0}
+    assert data["hardest"][0] == {"id": "two/a2", "failed": 1, "answers": 4, "ef": 2.5, "lapses": 1}
     pg("exam", "set", "2026-11-26", now=D22)
     pg("review", "--new", "1", input="4\n", now=D22)
     pg("review", "--new", "0", input="5\n", now="2026-11-23T10:00:00+00:00")

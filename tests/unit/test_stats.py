@@ -21,12 +21,13 @@ def _domain(name: str, cards: int, seen: int, mature: int, retention: float | No
     return DomainStats(domain=name, cards=cards, seen=seen, mature=mature, retention=retention)
 
 
-def test_weakest_is_the_lowest_retention_else_the_least_seen() -> None:
+def test_weakest_is_the_lowest_retention_of_domains_with_reviews() -> None:
     a = _domain("A", 10, 10, 2, 0.9)
     b = _domain("B", 10, 4, 0, 0.6)
     c = _domain("C", 10, 0, 0, None)
     assert weakest((a, b, c)) is b
-    assert weakest((_domain("A", 10, 5, 0, None), c)) == c  # nothing reviewed: least seen
+    started = _domain("A", 10, 5, 0, None)
+    assert weakest((started, c)) is None  # no retention yet, and not started: no weakest
     assert weakest(()) is None
 
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Connection, and_, case, func, select
 
 from srs_crss import model
+from srs_crss.stats import HARD_DAYS, MATURE_DAYS
 from srs_crss.storage.engine import Database
 from srs_crss.storage.queue import Queue
-from srs_crss.storage.rows import cards_decks, scope_filters, share, states_cards_decks
+from srs_crss.storage.rows import cards_decks, scope_filters, share
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
 
 MONTH_DAYS = 30
 YEAR_WEEKS = 52
-MATURE_INTERVAL = 21
-"""Days: a card with an interval this long is well known (Anki's "mature")."""
 
 
 class Stats:
@@ -64,7 +63,7 @@ class Stats:
                     cards_t.c.domain,
                     func.count(),
                     func.count(states_t.c.card_id),
-                    func.sum(case((states_t.c.interval >= MATURE_INTERVAL, 1), else_=0)),
+                    func.sum(case((states_t.c.interval >= MATURE_DAYS, 1), else_=0)),
                 )
                 .select_from(with_states)
                 .where(active)
@@ -106,13 +105,7 @@ class Stats:
                     .group_by(reviews_t.c.day)
                     .order_by(reviews_t.c.day.desc())
                 ).all()
-            hard = conn.execute(
-                select(decks_t.c.slug, cards_t.c.slug, states_t.c.ef, states_t.c.lapses)
-                .select_from(states_cards_decks())  # driven by the ix_card_states_ef index
-                .where(active, states_t.c.learner_id == learner_id)
-                .order_by(states_t.c.ef, states_t.c.lapses.desc(), decks_t.c.slug, cards_t.c.slug)
-                .limit(hardest)
-            ).all()
+            hard = _hardest(conn, learner_id, today, active, hardest)
         days_ahead = [today + dt.timedelta(days=n) for n in range(MONTH_DAYS)]
         return model.Stats(
             due=due,
@@ -136,7 +129,69 @@ class Stats:
                 (day, int(due or 0) if day == today else forecast.get(day, 0)) for day in days_ahead
             ),
             calendar=tuple((day, int(count)) for day, count in calendar),
-            hardest=tuple(
-                (f"{deck}/{card}", int(ef), int(lapses)) for deck, card, ef, lapses in hard
-            ),
+            hardest=hard,
         )
+
+
+def _hardest(
+    conn: Connection, learner_id: int, today: dt.date, active: Any, limit: int
+) -> tuple[model.HardCard, ...]:
+    """The cards failed most in the last HARD_DAYS days (first answers included), then
+    the highest failure rate, then the latest failure; cards never failed there are left out.
+
+    Failures come from the day index alone (grade is in it); only the candidates'
+    answers are then counted.
+    """
+    since = today - dt.timedelta(days=HARD_DAYS - 1)
+    recent = (reviews_t.c.learner_id == learner_id, reviews_t.c.day >= since)
+    failures = (
+        select(
+            reviews_t.c.card_id,
+            func.count().label("failed"),
+            func.max(reviews_t.c.day).label("last"),
+        )
+        .where(*recent, reviews_t.c.grade < 3)
+        .group_by(reviews_t.c.card_id)
+        .subquery()
+    )
+    candidates = conn.execute(
+        select(
+            failures.c.card_id,
+            failures.c.failed,
+            failures.c.last,
+            decks_t.c.slug,
+            cards_t.c.slug,
+            states_t.c.ef,
+            states_t.c.lapses,
+        )
+        .select_from(
+            failures.join(cards_t, cards_t.c.id == failures.c.card_id)
+            .join(decks_t, decks_t.c.id == cards_t.c.deck_id)
+            .join(
+                states_t,
+                and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
+            )
+        )
+        .where(active)
+        .order_by(failures.c.failed.desc(), failures.c.last.desc())
+        .limit(limit * 5)
+    ).all()
+    if not candidates:
+        return ()
+    answers: dict[int, int] = {}
+    for pk, count in conn.execute(
+        select(reviews_t.c.card_id, func.count())
+        .where(*recent, reviews_t.c.card_id.in_([row[0] for row in candidates]))
+        .group_by(reviews_t.c.card_id)
+    ):
+        answers[pk] = count
+    ranked = sorted(
+        candidates,
+        key=lambda row: (-row[1], -row[1] / answers[row[0]], -row[2].toordinal(), row[3], row[4]),
+    )
+    return tuple(
+        model.HardCard(
+            id=f"{deck}/{card}", failed=int(failed), answers=int(answers[pk]), ef=ef, lapses=lapses
+        )
+        for pk, failed, _, deck, card, ef, lapses in ranked[:limit]
+    )

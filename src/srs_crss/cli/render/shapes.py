@@ -134,7 +134,16 @@ def report_json(report: Report) -> dict[str, Any]:
         "weakest_domain": weakest_domain.domain if weakest_domain else None,
         "forecast": [{"day": day.isoformat(), "due": due} for day, due in s.forecast],
         "calendar": [{"day": day.isoformat(), "reviews": n} for day, n in s.calendar],
-        "hardest": [{"id": i, "ef": ef / 100, "lapses": lapses} for i, ef, lapses in s.hardest],
+        "hardest": [
+            {
+                "id": h.id,
+                "failed": h.failed,
+                "answers": h.answers,
+                "ef": h.ef / 100,
+                "lapses": h.lapses,
+            }
+            for h in s.hardest
+        ],
         "exams": [plan_json(p) for p in report.plans],
         "readiness": readiness_json(report) if report.plans else [],
     }

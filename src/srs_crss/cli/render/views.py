@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any, cast
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
@@ -26,7 +27,7 @@ from srs_crss.exam import SEEN_BY, Plan
 from srs_crss.model import Card, CardType, CardView, DeckSummary
 from srs_crss.session import Progress as SessionProgress
 from srs_crss.session import Summary
-from srs_crss.stats import Report, readiness
+from srs_crss.stats import HARD_DAYS, MATURE_DAYS, Report, readiness
 
 PROGRESS_FROM = 2000
 """Exports of at least this many notes show a progress bar (in a terminal)."""
@@ -209,16 +210,26 @@ def print_stats(out: Console, report: Report) -> None:
     out.print(_calendar(s.calendar, report.today))
 
     weakest = report.weakest
-    domains = Table(title="Exam domains", title_justify="left")
-    for label in ("domain", "cards", "seen", "mature", "retention (30 days)"):
+    domains = Table(
+        title="Exam domains",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption=f"well known: interval {MATURE_DAYS}+ days · retention: graded 3+ in 30 days",
+        caption_justify="left",
+    )
+    for label in ("domain", "seen", "well known", "retention"):
         domains.add_column(label, justify="left" if label == "domain" else "right")
     for d in s.domains:
         mark = d is weakest
-        retention = "—" if d.retention is None else f"{bar(d.retention, 10)} {_share(d.retention)}"
+        if d.seen == 0:
+            retention = "not started"
+        elif d.retention is None:
+            retention = "—"
+        else:
+            retention = f"{bar(d.retention, 8)} {_share(d.retention)}"
         domains.add_row(
             d.domain + ("  ← weakest" if mark else ""),
-            str(d.cards),
-            str(d.seen),
+            f"{d.seen} of {d.cards}",
             str(d.mature),
             retention,
             style="bold red" if mark else None,
@@ -228,11 +239,17 @@ def print_stats(out: Console, report: Report) -> None:
     out.print(_columns(s.forecast, report.today))
 
     if s.hardest:
-        hard = Table(title="Hardest cards (open one with `srs-crss show ID`)", title_justify="left")
-        for label in ("id", "EF", "lapses"):
+        hard = Table(
+            title=f"Hardest cards, last {HARD_DAYS} days (see one: srs-crss show ID)",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            caption="ease: how easily a card comes back (2.50 to start, 1.30 at the lowest)",
+            caption_justify="left",
+        )
+        for label in ("id", "failed", "ease"):
             hard.add_column(label, justify="left" if label == "id" else "right")
-        for card_id, ef, lapses in s.hardest:
-            hard.add_row(card_id, f"{ef / 100:.2f}", str(lapses))
+        for h in s.hardest:
+            hard.add_row(h.id, f"{h.failed} of {h.answers}", f"{h.ef / 100:.2f}")
         out.print(hard)
     for plan in report.plans:
         print_plan(out, plan, report)
