@@ -140,8 +140,9 @@ def review(
         from srs_crss.cli.render import views
 
         fd = sys.stdin.fileno()
-        with terminal.cbreak(fd):
-            ui.run(session, terminal.TerminalScreen(views.console(), fd))
+        screen = terminal.TerminalScreen(views.console(), fd)
+        with terminal.cbreak(fd, redraw=screen.request_redraw):
+            ui.run(session, screen)
     else:
         ui.run(session, ui.PlainScreen(sys.stdin, sys.stdout))
 

@@ -1,15 +1,25 @@
-"""The review screen in a real terminal: rich drawing and single key presses."""
+"""The review screen in a real terminal: rich drawing and single key presses.
+
+The screen is drawn from its state (card, answer shown or not, note, hint,
+prompt), so it can be drawn again at any time: after a hint (which replaces
+the previous one), when the window is resized, and when the session comes
+back from Ctrl-Z. Keys typed ahead are kept and applied in order.
+"""
 
 from __future__ import annotations
 
 import os
 import select
+import signal
 import termios
 import tty
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
+from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from srs_crss.cli.render import views
 from srs_crss.cli.render.text import nothing_due_line
@@ -17,11 +27,11 @@ from srs_crss.cli.ui import ENTER, SPACE, grades_after
 from srs_crss.model import Card
 from srs_crss.session import NothingDue, Progress, Summary
 
-# ---------------------------------------------------------------------------
-
-
 POLL_SECONDS = 0.2
-"""How long a wait for a key lasts before checking for signals again."""
+"""How long a wait for a key lasts before checking for signals and redraws again."""
+
+MORE = "e"
+"""The key that shows an explanation cut short to fit the window."""
 
 
 class TerminalScreen:
@@ -32,48 +42,54 @@ class TerminalScreen:
     def __init__(self, console: Console, fd: int) -> None:
         self.console = console
         self.fd = fd
-        self._front: tuple[Card, Progress, list[str]] | None = None
+        self._card: Card | None = None
+        self._progress: Progress | None = None
+        self._choices: list[str] = []
+        self._picked: str | None = None
+        self._answer_shown = False
+        self._whole_explanation = False
+        self._explanation_cut = False
+        self._note: str | None = None
+        self._note_shown: str | None = None
+        self._hint: str | None = None
+        self._prompt: str | None = None
+        self._typed = b""
+        self._redraw = False
 
-    def show_front(
-        self, card: Card, progress: Progress, choices: list[str], picked: str | None = None
-    ) -> None:
-        """The header and the card; after an answer, the choices marked right and wrong."""
-        self._front = (card, progress, choices)
-        self.console.clear()
-        self.console.print(views.session_header(progress))
-        self.console.print(views.card_panel(card, choices, picked))
+    # ---- what the review loop calls --------------------------------------------
+
+    def show_front(self, card: Card, progress: Progress, choices: list[str]) -> None:
+        self._card, self._progress, self._choices = card, progress, choices
+        self._picked, self._answer_shown, self._whole_explanation = None, False, False
+        self._hint, self._prompt = None, None
+        # a note (e.g. what undo did) stays on the card drawn after it, until it is answered
+        self._note_shown, self._note = self._note, None
+        self._draw()
 
     def show_back(self, card: Card, choices: list[str], picked: str | None) -> None:
-        if self._front is not None:  # redraw without the old prompt line, choices marked
-            self.show_front(*self._front, picked=picked)
-        self.console.print(views.answer_panel(card, choices, picked))
-        self.console.print(views.grade_keys(grades_after(card, picked)), end="")
+        self._picked, self._answer_shown = picked, True
+        self._hint, self._prompt = None, None
+        self._draw()
 
     def key(self, prompt: str) -> str | None:
-        self.console.print(f"[dim]{prompt}  ·  u undo  ·  q quit[/dim]")
+        """The next key (typed ahead or awaited), or None at end of input."""
+        if prompt != self._prompt:
+            self._prompt = prompt
+            self.console.print(self._prompt_line())
         while True:
-            # A timeout, so a Ctrl-C that lands just before select() starts is
-            # still noticed (Python runs signal handlers between calls).
-            ready, _, _ = select.select([self.fd], [], [], POLL_SECONDS)
-            if not ready:
+            key = self._next_key()
+            if key == MORE and self._explanation_cut:
+                self._whole_explanation = True
+                self._draw()
                 continue
-            data = os.read(self.fd, 32)
-            if not data or data == b"\x04":
-                return None
-            if data.startswith(b"\x1b"):
-                continue  # arrow keys and other escape sequences mean nothing here
-            char = data[:1].decode("utf-8", "replace")
-            if char in ("\r", "\n"):
-                return ENTER
-            if char == " ":
-                return SPACE
-            return char
+            return key
 
     def hint(self, text: str) -> None:
-        self.console.print(f"[yellow]{text}[/yellow]")
+        self._hint = text
+        self._draw()
 
     def note(self, text: str) -> None:
-        self.console.print(text)
+        self._note = text
 
     def finish(self, summary: Summary) -> None:
         self.console.print()
@@ -82,13 +98,153 @@ class TerminalScreen:
     def nothing_due(self, info: NothingDue) -> None:
         self.console.print(nothing_due_line(info))
 
+    def request_redraw(self) -> None:
+        """Draw again at the next chance (safe to call from a signal handler)."""
+        self._redraw = True
+
+    # ---- drawing ----------------------------------------------------------------
+
+    def _draw(self) -> None:
+        self._redraw = False
+        console = self.console
+        console.clear()
+        if self._card is None or self._progress is None:
+            return
+        for renderable in self._layout():
+            if renderable != "":  # (a line kept free for the prompt)
+                console.print(renderable)
+
+    def _layout(self) -> list[Any]:
+        """What fits the window: the question, its choices and the verdict always; the
+        explanation cut to the lines left (`e` shows it whole), the grade keys on one line
+        when space is short."""
+        assert self._card is not None and self._progress is not None
+        card, choices, picked = self._card, self._choices, self._picked
+        top: list[Any] = [views.session_header(self._progress)]
+        top += [f"[bold]{escape(text)}[/bold]" for text in (self._note_shown,) if text]
+        top += [views.card_panel(card, choices, picked if self._answer_shown else None)]
+        hint = [f"[yellow]{escape(self._hint)}[/yellow]"] if self._hint else []
+        self._explanation_cut = False
+        if not self._answer_shown:
+            return [*top, *hint, self._prompt_line()]
+        grades = grades_after(card, picked)
+        prompt = [*hint, self._prompt_line(more=True)]  # the longest it can be
+        answer = views.answer_panel(card, choices, picked)
+        for keys in (views.grade_keys(grades), views.grade_keys(grades, one_line=True)):
+            if self._whole_explanation or self._fits([*top, answer, keys, *prompt]):
+                return [*top, answer, keys, *hint, self._prompt_line()]
+        self._explanation_cut = True
+        rest = [*top, keys, *prompt]
+        words = (card.explanation or "").split()
+
+        def cut(count: int, source: bool) -> Any:
+            text = " ".join(words[:count]) + " …"
+            return views.answer_panel(card, choices, picked, text, source=source)
+
+        # the source goes (behind `e` too) only when not one word would fit with it
+        source = self._fits([cut(0, True), *rest])
+        low, high = 0, len(words)  # the most words of the explanation that still fit
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._fits([cut(middle, source), *rest]):
+                low = middle
+            else:
+                high = middle - 1
+        return [*top, cut(low, source), keys, *hint, self._prompt_line()]
+
+    def _height(self, renderables: list[Any]) -> int:
+        options = self.console.options
+        return sum(len(self.console.render_lines(r, options, pad=False)) for r in renderables)
+
+    def _fits(self, renderables: list[Any]) -> bool:
+        # one line to spare: the cursor rests on the line after the last one drawn
+        return self._height(renderables) < self.console.height
+
+    def _prompt_line(self, more: bool = False) -> str:
+        """The keys that act now (an empty line until the review loop asks for a key)."""
+        if not self._prompt:
+            return ""
+        extra = f"  ·  {MORE} whole explanation" if more or self._explanation_cut else ""
+        return f"[dim]{escape(self._prompt)}{extra}  ·  u undo  ·  q quit[/dim]"
+
+    # ---- keys ---------------------------------------------------------------------
+
+    def _next_key(self) -> str | None:
+        while True:
+            key = self._take_key()
+            if key is not None:
+                return None if key == "\x04" else key
+            # A timeout, so a Ctrl-C that lands just before select() starts is still
+            # noticed (Python runs signal handlers between calls), and a resize redraws.
+            ready, _, _ = select.select([self.fd], [], [], POLL_SECONDS)
+            if self._redraw:
+                self._draw()
+            if ready:
+                data = os.read(self.fd, 64)
+                if not data:
+                    return None
+                self._typed += data
+
+    def _take_key(self) -> str | None:
+        """One key from what was typed: a character, ENTER or SPACE; escape sequences
+        (arrow keys and the like) are dropped."""
+        while self._typed:
+            data = self._typed
+            if data[:1] == b"\x1b":
+                end = 1
+                if data[1:2] in (b"[", b"O"):
+                    end = 2
+                    while end < len(data) and not 0x40 <= data[end] <= 0x7E:
+                        end += 1
+                    end += 1
+                self._typed = data[end:]
+                continue
+            for size in (1, 2, 3, 4):  # one UTF-8 character
+                try:
+                    char = data[:size].decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                self._typed = data[size:]
+                break
+            else:
+                self._typed = data[1:]
+                continue
+            if char in ("\r", "\n"):
+                return ENTER
+            return SPACE if char == " " else char
+        return None
+
 
 @contextmanager
-def cbreak(fd: int) -> Iterator[None]:
-    """Single key presses without echo; Ctrl-C still interrupts. Restored on exit."""
+def cbreak(fd: int, redraw: Callable[[], None] | None = None) -> Iterator[None]:
+    """Single key presses without echo; Ctrl-C still interrupts. Restored on exit.
+
+    Ctrl-Z gives the shell its terminal back before stopping; `fg` brings the
+    key mode back and draws the screen again, as does resizing the window.
+    """
     saved = termios.tcgetattr(fd)
+
+    def suspend(_signum: int, _frame: FrameType | None) -> None:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stops here until `fg` sends SIGCONT
+
+    def resume(_signum: int, _frame: FrameType | None) -> None:
+        tty.setcbreak(fd)
+        signal.signal(signal.SIGTSTP, suspend)
+        if redraw is not None:
+            redraw()
+
+    def resized(_signum: int, _frame: FrameType | None) -> None:
+        if redraw is not None:
+            redraw()
+
+    handlers = {signal.SIGTSTP: suspend, signal.SIGCONT: resume, signal.SIGWINCH: resized}
+    previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
     try:
         tty.setcbreak(fd)
         yield
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -361,11 +361,30 @@ def card_panel(card: Card, choices: list[str], picked: str | None = None) -> Any
             body.append(f"\n{mark}{letter}  ", style=style or "bold cyan")
             body.append(choice, style=style)
     title = card.deck_name + (f" · {card.domain}" if card.domain else "")
-    return Panel(body, title=title, title_align="left", border_style="blue", padding=(1, 2))
+    return Panel(
+        body,
+        title=title,
+        title_align="left",
+        subtitle=Text(card.qualified_id, style="dim"),
+        subtitle_align="right",
+        border_style="blue",
+        padding=(1, 2),
+    )
 
 
-def answer_panel(card: Card, choices: list[str], picked: str | None) -> Any:
-    """The answer (with the verdict on a multiple-choice card), explanation and source."""
+def answer_panel(
+    card: Card,
+    choices: list[str],
+    picked: str | None,
+    explanation: str | None = None,
+    source: bool = True,
+) -> Any:
+    """The answer (with the verdict on a multiple-choice card), explanation and source.
+
+    `explanation` replaces the card's, and `source=False` leaves the source out (the
+    review screen cuts a long explanation to fit the window).
+    """
+    explanation = card.explanation if explanation is None else explanation
     body = Text()
     if card.type is CardType.MCQ:
         right = letter_of(card.answer, choices)
@@ -376,21 +395,32 @@ def answer_panel(card: Card, choices: list[str], picked: str | None) -> Any:
         body.append(f"The answer is {right}: {card.answer}")
     else:
         body.append(card.back or "")
-    if card.explanation:
+    if explanation:
         body.append("\n\n")
-        body.append(card.explanation)
-    if card.source:
+        body.append(explanation)
+    if card.source and source:
         body.append("\n\nSource: ", style="dim")
         body.append(card.source, style="dim")
     return Panel(body, title="Answer", title_align="left", border_style="green")
 
 
-def grade_keys(allowed: str) -> Text:
-    """The grades that may be given, one per line, key first."""
+SHORT_MEANINGS = {
+    "0": "blackout",
+    "1": "wrong, familiar",
+    "2": "wrong, easy once seen",
+    "3": "right, hard",
+    "4": "right, hesitated",
+    "5": "perfect",
+}
+
+
+def grade_keys(allowed: str, one_line: bool = False) -> Text:
+    """The grades that may be given, key first: one per line, or all on one line."""
     legend = Text()
     for q, meaning in grade_legend(allowed):
         legend.append(f" {q} ", style="bold reverse")
-        legend.append(f" {meaning}\n")
+        legend.append(f" {SHORT_MEANINGS[q]}  " if one_line else f" {meaning}\n")
+    legend.rstrip()
     return legend
 
 
