@@ -76,6 +76,8 @@ class HistoryEntry:
     duration_ms: int | None
     capped_from: dt.date | None = None
     """The SM-2 due day, when an exam date moved `after.due` earlier."""
+    picked: str | None = None
+    """The choice picked, on a multiple-choice card."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -282,8 +282,9 @@ class Session:
             extra=kinds[sm2.ReviewKind.EXTRA],
         )
 
-    def answer(self, grade: sm2.Grade, duration_ms: int) -> Answered:
-        """Grade the current card; committed to the database before returning."""
+    def answer(self, grade: sm2.Grade, duration_ms: int, picked: str | None = None) -> Answered:
+        """Grade the current card (`picked`: the choice picked on a multiple-choice card);
+        committed to the database before returning."""
         card = self.current()
         line = self._head()
         if card is None or line is None:
@@ -298,6 +299,7 @@ class Session:
             lambda state: exam.cap(sm2.review(state, grade, day), exam_day),
             moment,
             duration_ms,
+            picked,
         )
         line.popleft()
         self.kinds[sm2.kind_of(outcome.before)] -= 1

@@ -122,6 +122,7 @@ def test_show_json_shape(cli: Invoke, mini: Path, db: Path) -> None:
             "interval": 1,
             "due": "2026-11-22",
             "capped_from": None,
+            "picked": None,  # (added by issue 11: the choice picked on a multiple-choice card)
         }
     ]
 

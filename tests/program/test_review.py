@@ -228,3 +228,16 @@ def test_the_summary_agrees_with_stats_on_what_is_still_due_today(cli: Invoke, m
     assert "Still due today: 2   Due tomorrow: 1" in result.output
     stats = json.loads(cli("stats", "--json").stdout)
     assert stats["today"]["due"] == 2
+
+
+def test_the_choice_picked_is_kept_with_the_answer(cli: Invoke, mini: Path) -> None:
+    cli("sync", str(mini))
+    first = cli("review", "--new", "2", input="4\n")
+    letters = dict(re.findall(r"^  ([A-D])\) (.+)$", first.output, flags=re.MULTILINE))
+    right = next(k for k, v in letters.items() if v == "Empathy")
+    wrong, fooled_by = next((k, v) for k, v in letters.items() if v != "Empathy")
+    cli("review", input=f"{wrong}\n\n{right}\n\n")
+    assert [h["picked"] for h in history(cli, "mini/quality")] == [fooled_by, "Empathy"]
+    assert [h["picked"] for h in history(cli, "mini/empathy-basics")] == [None]
+    shown = cli("show", "mini/quality").output
+    assert f"✗ {fooled_by}" in shown and "✓ Empathy" in shown

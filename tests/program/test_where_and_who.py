@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from srs_crss.storage.schema import SCHEMA_HEAD
 from tests.conftest import Invoke
 
 
@@ -67,7 +68,7 @@ def test_a_blank_learner_name_is_refused_everywhere(cli: Invoke, name: str) -> N
 def test_info_says_where_the_data_is_and_what_it_holds(cli: Invoke, db: Path) -> None:
     cli("review", "--new", "2", input="4\n4\n")
     text = cli("info").output
-    assert f"Database file: {db}" in text and "Schema: 0002" in text
+    assert f"Database file: {db}" in text and f"Schema: {SCHEMA_HEAD}" in text
     assert "Learner: alex" in text and "your answers: 2" in text
     data = json.loads(cli("info", "--json").stdout)
     assert data["database"] == str(db) and data["is_file"] is True

@@ -21,7 +21,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from srs_crss.cli.render import views
+from srs_crss.cli.render import screen
 from srs_crss.cli.render.text import nothing_due_line
 from srs_crss.cli.ui import ENTER, SPACE, grades_after
 from srs_crss.model import Card
@@ -93,7 +93,7 @@ class TerminalScreen:
 
     def finish(self, summary: Summary) -> None:
         self.console.print()
-        self.console.print(views.summary_panel(summary))
+        self.console.print(screen.summary_panel(summary))
 
     def nothing_due(self, info: NothingDue) -> None:
         self.console.print(nothing_due_line(info))
@@ -120,17 +120,17 @@ class TerminalScreen:
         when space is short."""
         assert self._card is not None and self._progress is not None
         card, choices, picked = self._card, self._choices, self._picked
-        top: list[Any] = [views.session_header(self._progress)]
+        top: list[Any] = [screen.session_header(self._progress)]
         top += [f"[bold]{escape(text)}[/bold]" for text in (self._note_shown,) if text]
-        top += [views.card_panel(card, choices, picked if self._answer_shown else None)]
+        top += [screen.card_panel(card, choices, picked if self._answer_shown else None)]
         hint = [f"[yellow]{escape(self._hint)}[/yellow]"] if self._hint else []
         self._explanation_cut = False
         if not self._answer_shown:
             return [*top, *hint, self._prompt_line()]
         grades = grades_after(card, picked)
         prompt = [*hint, self._prompt_line(more=True)]  # the longest it can be
-        answer = views.answer_panel(card, choices, picked)
-        for keys in (views.grade_keys(grades), views.grade_keys(grades, one_line=True)):
+        answer = screen.answer_panel(card, choices, picked)
+        for keys in (screen.grade_keys(grades), screen.grade_keys(grades, one_line=True)):
             if self._whole_explanation or self._fits([*top, answer, keys, *prompt]):
                 return [*top, answer, keys, *hint, self._prompt_line()]
         self._explanation_cut = True
@@ -139,7 +139,7 @@ class TerminalScreen:
 
         def cut(count: int, source: bool) -> Any:
             text = " ".join(words[:count]) + " …"
-            return views.answer_panel(card, choices, picked, text, source=source)
+            return screen.answer_panel(card, choices, picked, text, source=source)
 
         # the source goes (behind `e` too) only when not one word would fit with it
         source = self._fits([cut(0, True), *rest])

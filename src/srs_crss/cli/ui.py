@@ -102,7 +102,7 @@ def _one_card(session: Session, screen: Screen, card: Card) -> None:
     key = _read(screen, prompt, keys, session)
     grade = Grade(int(default if key == ENTER and default else key))
     elapsed_ms = int((time.monotonic() - started) * 1000)
-    session.answer(grade, elapsed_ms)
+    session.answer(grade, elapsed_ms, picked)
 
 
 def grades_after(card: Card, picked: str | None) -> str:

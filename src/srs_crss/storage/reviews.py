@@ -29,8 +29,10 @@ class Reviews:
         decide: Callable[[CardState], Review],
         reviewed_at: dt.datetime,
         duration_ms: int | None,
+        picked: str | None = None,
     ) -> tuple[int, Review]:
-        """Read the card's current state, apply `decide`, write state and log.
+        """Read the card's current state, apply `decide`, write state and log
+        (with the choice `picked` on a multiple-choice card).
 
         All in one write transaction, so an answer is never applied to stale
         state and state and log always agree. Returns the log row id. SQLite
@@ -40,7 +42,7 @@ class Reviews:
         """
         for attempt in range(_ATTEMPTS):
             try:
-                return self._apply(learner_id, card_pk, decide, reviewed_at, duration_ms)
+                return self._apply(learner_id, card_pk, decide, reviewed_at, duration_ms, picked)
             except WriteConflict:
                 if attempt == _ATTEMPTS - 1 or self.db.dialect == "sqlite":
                     raise
@@ -53,6 +55,7 @@ class Reviews:
         decide: Callable[[CardState], Review],
         reviewed_at: dt.datetime,
         duration_ms: int | None,
+        picked: str | None,
     ) -> tuple[int, Review]:
         with self.db.write() as conn:
             before = state_for(conn, learner_id, card_pk, lock=True)
@@ -63,7 +66,7 @@ class Reviews:
                 insert(reviews_t)
                 .values(
                     _log_values(learner_id, card_pk, reviewed_at, outcome, duration_ms)
-                    | {"capped_from": outcome.capped_from}
+                    | {"capped_from": outcome.capped_from, "picked": picked}
                 )
                 .returning(reviews_t.c.id)
             )

@@ -126,6 +126,7 @@ def history_from_row(row: Any) -> model.HistoryEntry:
         after=state_from_row(row),
         duration_ms=row.duration_ms,
         capped_from=row.capped_from,
+        picked=row.picked,
     )
 
 

@@ -29,10 +29,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
-KNOWN_REVISIONS = frozenset({"0001", "0002"})
+KNOWN_REVISIONS = frozenset({"0001", "0002", "0003"})
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -149,6 +149,8 @@ reviews_t = Table(
     Column("lapses", Integer, nullable=False),
     # The SM-2 due day when an exam date moved it earlier (the state keeps SM-2's interval).
     Column("capped_from", Date),
+    # The choice picked on a multiple-choice card (its text: letters are shuffled).
+    Column("picked", Text),
     Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
     # covers the per-day counts and retention of `stats` (no table reads)
     Index("ix_reviews_learner_day", "learner_id", "day", "repetitions_before", "grade"),

@@ -59,6 +59,7 @@ def _history_json(entry: HistoryEntry) -> dict[str, Any]:
         "interval": after.interval,
         "due": after.due.isoformat() if after.due else None,
         "capped_from": entry.capped_from.isoformat() if entry.capped_from else None,
+        "picked": entry.picked,
     }
 
 
