@@ -63,7 +63,7 @@ def test_overdue_cards_come_before_new_ones(cli: Invoke, many: Path) -> None:
     cli("review", "--new", "3", input="4\n4\n4\n")
     result = cli("review", "--new", "1", input="4\n" * 4, now=DAY2)
     assert shown(result.output) == ["many/c00", "many/c01", "many/c02", "many/c03"]
-    assert "(1 new, 3 review, 0 extra)" in result.output
+    assert "(1 new, 3 review, 0 again today)" in result.output
 
 
 def test_limit_tag_domain_and_deck(cli: Invoke, many: Path, tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_failed_card_returns_until_passed(cli: Invoke, many: Path) -> None:
 def test_grade_three_needs_an_extra_review(cli: Invoke, many: Path) -> None:
     result = cli("review", "--new", "1", input="3\n3\n4\n")
     assert shown(result.output) == ["many/c00"] * 3
-    assert "(0 new, 0 review, 1 extra)" in result.output
+    assert "(0 new, 0 review, 1 again today)" in result.output
     rows = history(cli, "many/c00")
     assert [r["kind"] for r in rows] == ["new", "extra", "extra"]
     assert rows[-1]["due"] == "2026-11-23" and rows[-1]["ef"] == 2.36
@@ -127,9 +127,10 @@ def test_undo_with_nothing_to_undo_is_a_hint(cli: Invoke, many: Path) -> None:
 
 
 def test_unknown_lines_are_refused_and_asked_again(cli: Invoke, many: Path) -> None:
+    # (the empty line shows the answer now, issue 11, so three lines are refused, not four)
     result = cli("review", "--new", "1", input="7\nhello\n\nx\n4\n")
     assert result.exit_code == 0
-    assert result.output.count("does nothing here") == 4
+    assert result.output.count("does nothing here") == 3
     assert [h["grade"] for h in history(cli, "many/c00")] == [4]
     assert "Traceback" not in result.output and "\x1b[" not in result.output
 
@@ -191,7 +192,7 @@ def test_header_counts_leave_out_retired_cards(cli: Invoke, tmp_path: Path) -> N
     deck.write_text("\n\n".join(p for p in deck.read_text().split("\n\n") if "c01" not in p))
     assert "1 retired" in cli("sync", str(deck)).output
     result = cli("review", "--new", "0", input="q\n")
-    assert "0 done, 2 left (0 new, 1 review, 1 extra)" in result.output
+    assert "0 done, 2 left (0 new, 1 review, 1 again today)" in result.output
     assert shown(result.output) == ["many/c00"]
 
 
@@ -241,3 +242,32 @@ def test_the_choice_picked_is_kept_with_the_answer(cli: Invoke, mini: Path) -> N
     assert [h["picked"] for h in history(cli, "mini/empathy-basics")] == [None]
     shown = cli("show", "mini/quality").output
     assert f"✗ {fooled_by}" in shown and "✓ Empathy" in shown
+
+
+def test_piped_answers_stay_hidden_until_an_empty_line(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--new", "2", input="\n4\n5\n")
+    out = result.output
+    # card 1: question, the prompt, (empty line) the answer, the grade prompt again
+    first = out.index("Q: Front 0")
+    assert out.index("> Grade 0-5:", first) < out.index("A: Back 0")
+    # card 2: graded at once, as scripts do: its answer is never printed
+    assert "Q: Front 1" in out and "A: Back 1" not in out
+    assert [h["grade"] for h in history(cli, "many/c01")] == [5]
+    assert "an empty line shows the answer" in out
+
+
+def test_plain_mode_in_a_terminal(db: Path, many: Path) -> None:
+    import pexpect
+
+    from tests.program.test_review_tty import spawn
+
+    child = spawn(db, "review", "--plain", "--new", "1")
+    child.expect("Q: Front 0")
+    child.expect("> Grade 0-5:")
+    assert "A: Back 0" not in child.before
+    child.sendline("")
+    child.expect("A: Back 0")
+    child.sendline("4")
+    child.expect("Session over")
+    child.expect(pexpect.EOF)
+    assert "\x1b[" not in child.before

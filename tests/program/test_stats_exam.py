@@ -157,7 +157,7 @@ def test_new_card_plan_raises_the_daily_limit(cli: Invoke, tmp_path: Path) -> No
     assert shown[0]["expected_reviews_per_day"] == round(3 * 99 / 10, 1)
     assert [r["domain"] for r in shown[0]["readiness"]] == ["Advocacy"]
     session = cli("review", "--deck", "big", input="q\n", now=today)
-    assert "0 done, 25 left (25 new, 0 review, 0 extra)" in session.output
+    assert "0 done, 25 left (25 new, 0 review, 0 again today)" in session.output
     # four days before the exam the rest are all due for introduction at once
     late = cli("review", "--deck", "big", input="q\n", now="2026-11-28T10:00:00+00:00")
     assert "(99 new," in late.output

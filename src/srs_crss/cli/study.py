@@ -125,17 +125,26 @@ def review(
     domain: Annotated[
         str | None, typer.Option("--domain", metavar="NAME", help="Only cards of this exam domain.")
     ] = None,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Plain lines, one answer per line (for screen readers): the answer is read "
+            "out only after an empty line.",
+        ),
+    ] = False,
 ) -> None:
     """Study: due cards first, then new ones. Keys: Space reveal, 0-5 grade, u undo, q quit.
 
-    In a terminal each key acts at once. With piped input, one key per line
-    (reveal is implied; for a multiple-choice card, the letter then the grade).
+    In a terminal each key acts at once. With --plain or piped input, one key per
+    line: an empty line shows the answer, then the grade (or the grade at once);
+    for a multiple-choice card, the letter, then the grade.
     """
     options = QueueOptions(
         scope=Scope(decks=tuple(deck or ()), tag=tag, domain=domain), new=new, limit=limit
     )
     session = open_app(ctx).review_session(options)
-    if ui.interactive():
+    if ui.interactive() and not plain:
         from srs_crss.cli import terminal  # rich: only for a person at a terminal
         from srs_crss.cli.render import views
 

@@ -37,7 +37,7 @@ MORE = "e"
 class TerminalScreen:
     """rich rendering and single key presses."""
 
-    reveal_implied = False
+    reveal_prompt = "Space or Enter: show the answer"
 
     def __init__(self, console: Console, fd: int) -> None:
         self.console = console

@@ -34,11 +34,18 @@ from srs_crss.sm2 import Grade
 ENTER = "enter"
 SPACE = "space"
 
+PLAIN_HELP = (
+    "One line per answer. After a question: an empty line shows the answer, then type a "
+    "grade 0-5 (or type the grade at once); for a multiple-choice question, the letter, "
+    "then the grade. u undoes the last answer, q stops."
+)
+
 
 class Screen(Protocol):
     """What the review loop needs from a front end."""
 
-    reveal_implied: bool
+    reveal_prompt: str
+    """What to do to see the answer of a basic card (a grade given instead skips it)."""
 
     def show_front(self, card: Card, progress: Progress, choices: list[str]) -> None: ...
     def show_back(self, card: Card, choices: list[str], picked: str | None) -> None: ...
@@ -92,8 +99,12 @@ def _one_card(session: Session, screen: Screen, card: Card) -> None:
             screen, f"Your answer ({letters[0]}-{letters[-1]})", set(letters.lower()), session
         )
         picked = choices[letters.lower().index(key)]
-    elif not screen.reveal_implied:
-        _read(screen, "Space or Enter: show the answer", {SPACE, ENTER}, session)
+    else:
+        key = _read(screen, screen.reveal_prompt, {SPACE, ENTER, *GRADE_KEYS}, session)
+        if key in GRADE_KEYS:  # graded without looking: as sure as that
+            elapsed_ms = int((time.monotonic() - started) * 1000)
+            session.answer(Grade(int(key)), elapsed_ms)
+            return
     screen.show_back(card, choices, picked)
     allowed = grades_after(card, picked)
     default = {"345": "4", "012": "1"}.get(allowed)
@@ -138,13 +149,18 @@ def _read(screen: Screen, prompt: str, allowed: set[str], session: Session) -> s
 
 
 class PlainScreen:
-    """Line-oriented, no ANSI codes: one key per input line."""
+    """Line-oriented, no ANSI codes: one key per input line, for scripts and screen readers.
 
-    reveal_implied = True
+    A basic card's answer is printed only after an empty line (the reveal); a grade
+    typed straight away is taken as it is, so a script gives one line per card.
+    """
+
+    reveal_prompt = f"Grade {GRADE_KEYS[0]}-{GRADE_KEYS[-1]}"
 
     def __init__(self, stdin: IO[str], stdout: IO[str]) -> None:
         self.stdin = stdin
         self.out = stdout
+        self._print(PLAIN_HELP)
 
     def _print(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -153,7 +169,7 @@ class PlainScreen:
     def show_front(self, card: Card, progress: Progress, choices: list[str]) -> None:
         self._print(
             f"--- card {progress.done + 1}: {progress.done} done, {progress.left} left "
-            f"({progress.new} new, {progress.review} review, {progress.extra} extra)"
+            f"({progress.new} new, {progress.review} review, {progress.extra} again today)"
         )
         for line in text.front_lines(card, choices):
             self._print(line)

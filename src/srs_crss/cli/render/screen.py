@@ -24,7 +24,7 @@ def session_header(progress: Progress) -> Text:
     head.append(" · ")
     head.append(f"review {progress.review}", style="green")
     head.append(" · ")
-    head.append(f"extra {progress.extra}", style="yellow")
+    head.append(f"again today {progress.extra}", style="yellow")
     return head
 
 
