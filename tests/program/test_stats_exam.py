@@ -167,3 +167,24 @@ def test_new_card_plan_raises_the_daily_limit(cli: Invoke, tmp_path: Path) -> No
         "Exam date cleared (deck big)."
     )
     assert "No exam date set" in cli("exam", "show", now=today).output
+
+
+def test_stats_at_80_columns_in_plain_words(cli: Invoke, history: None) -> None:
+    text = cli("stats", now=D22, env={"COLUMNS": "80"}).output
+    weakest = next(line for line in text.splitlines() if "← weakest" in line)
+    assert "Advocacy" in weakest and "2 of 2" in weakest  # the label did not wrap
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for jargon in (" mature", " EF ", " extra"):
+        assert jargon not in text
+    assert "well known" in text and "ease" in text
+
+
+def test_a_domain_not_started_is_not_the_weakest(cli: Invoke, tmp_path: Path) -> None:
+    deck = tmp_path / "two.toml"
+    deck.write_text(DECK)
+    cli("sync", str(deck))
+    cli("review", "--new", "1", input="4\n", now=D20)  # one Advocacy card, first answer
+    data = stats(cli, now=D20)
+    assert data["weakest_domain"] is None
+    text = cli("stats", now=D20).output
+    assert "not started" in text and "← weakest" not in text
