@@ -36,8 +36,8 @@ __all__ = [
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-_DECK_KEYS = {"id", "name", "description"}
-_COMMON_KEYS = {"id", "type", "front", "explanation", "domain", "tags", "source"}
+_DECK_KEYS = {"id", "name", "description", "optional"}
+_COMMON_KEYS = {"id", "type", "front", "explanation", "domain", "tags", "source", "sibling_of"}
 _CARD_KEYS = {
     CardType.BASIC: _COMMON_KEYS | {"back"},
     CardType.MCQ: _COMMON_KEYS | {"choices", "answer"},
@@ -222,6 +222,12 @@ class _Validator:
         name = self.text(header, "name", self.lines.deck_key, required=True)
         description = self.text(header, "description", self.lines.deck_key)
         assert name is not None
+        optional = header.get("optional", False)
+        if not isinstance(optional, bool):
+            raise self.fail(
+                f"optional must be true or false, not {_kind(optional)}",
+                self.lines.deck_key("optional"),
+            )
 
         raw_cards = data.get("cards", [])
         if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
@@ -238,9 +244,34 @@ class _Validator:
                 )
             seen[card.id] = index
             cards.append(card)
+        self.siblings(cards)
         return DeckSpec(
-            id=deck_id, name=name, description=description, path=self.path, cards=tuple(cards)
+            id=deck_id,
+            name=name,
+            description=description,
+            path=self.path,
+            cards=tuple(cards),
+            optional=optional,
         )
+
+    def siblings(self, cards: list[CardSpec]) -> None:
+        """sibling_of names another card of the deck, which names none itself."""
+        by_id = {card.id: card for card in cards}
+        for index, card in enumerate(cards):
+            if card.sibling_of is None:
+                continue
+            line = self.lines.card_key(index, "sibling_of")
+            target = by_id.get(card.sibling_of)
+            if card.sibling_of == card.id:
+                raise self.fail(f"card {card.id!r} names itself as its sibling", line)
+            if target is None:
+                raise self.fail(f"sibling_of {card.sibling_of!r}: no such card in this deck", line)
+            if target.sibling_of is not None:
+                raise self.fail(
+                    f"sibling_of {card.sibling_of!r}: that card is itself a sibling of "
+                    f"{target.sibling_of!r}; name {target.sibling_of!r} instead",
+                    line,
+                )
 
     def card(self, index: int, raw: dict[str, Any]) -> CardSpec:
         def at(key: str) -> int | None:
@@ -266,6 +297,7 @@ class _Validator:
         domain = self.text(raw, "domain", at)
         source = self.text(raw, "source", at)
         tags = self.tags(raw, at)
+        sibling_of = self.slug(raw, "sibling_of", "sibling_of", at) if "sibling_of" in raw else None
         line = self.lines.card(index)
         if card_type == CardType.BASIC:
             back = self.text(raw, "back", at, required=True)
@@ -278,6 +310,7 @@ class _Validator:
                 domain=domain,
                 tags=tags,
                 source=source,
+                sibling_of=sibling_of,
                 line=line,
             )
         choices = self.choices(raw, at)
@@ -294,6 +327,7 @@ class _Validator:
             domain=domain,
             tags=tags,
             source=source,
+            sibling_of=sibling_of,
             line=line,
         )
 

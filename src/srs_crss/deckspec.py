@@ -13,7 +13,7 @@ from typing import Any
 
 from srs_crss.model import CardType
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 """Bump when validation changes, so stored fingerprints force a fresh parse."""
 
 
@@ -31,6 +31,8 @@ class CardSpec:
     domain: str | None = None
     tags: tuple[str, ...] = ()
     source: str | None = None
+    sibling_of: str | None = None
+    """Another card of the deck that tests the same fact: the two never share a day."""
     line: int | None = field(default=None, compare=False)
 
     def columns(self) -> dict[str, Any]:
@@ -52,6 +54,9 @@ class CardSpec:
             "source": self.source,
         }
         text = "\x1f".join("\x00" if v is None else v for v in values.values())
+        if self.sibling_of is not None:  # (only then: older hashes stay valid)
+            text += "\x1e" + self.sibling_of
+        values["sibling_of"] = self.sibling_of
         values["content_hash"] = hashlib.sha256(text.encode()).hexdigest()[:32]
         return values
 
@@ -69,6 +74,8 @@ class DeckSpec:
     path: Path
     description: str | None = None
     cards: tuple[CardSpec, ...] = ()
+    optional: bool = False
+    """Studied only when asked for by name (--deck), e.g. another state's credential."""
     fingerprint: str | None = None
     """Hash of the file's bytes (and format version) when loaded from a file."""
 

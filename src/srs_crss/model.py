@@ -44,6 +44,12 @@ class Card:
     position: int
     retired: bool
     deck_name: str = ""
+    sibling_of: str | None = None
+
+    @property
+    def note(self) -> str:
+        """The fact this card tests: its siblings share it (a card id of the deck)."""
+        return self.sibling_of or self.id
 
     @property
     def qualified_id(self) -> str:
@@ -99,6 +105,8 @@ class DeckSummary:
     new: int
     due: int
     retired: int
+    optional: bool = False
+    """Studied only when asked for by name (--deck)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -213,6 +213,8 @@ class App:
         """A review session with its queue built, ready for srs_crss.cli.ui.run."""
         self.ensure_decks()
         self.check_filters(options.scope)
+        scope = options.scope
+        options = replace(options, scope=replace(scope, decks=self._studied(scope.decks)))
         session = Session(
             store=self.store,
             learner_id=self.learner_id,
@@ -238,7 +240,7 @@ class App:
         self.ensure_decks()
         self.check_scope(decks)
         learner = self.reader_id
-        data = self.store.export.decks(learner, decks)
+        data = self.store.export.decks(learner, self._studied(tuple(decks)))
         if not data:
             raise NotFound("nothing to export: no deck has active cards")
         path = export.check_out_path(out or export.default_path([d.id for d in data]))
@@ -267,7 +269,7 @@ class App:
         self.ensure_decks()
         decks = (deck,) if deck else ()
         self.check_scope(decks)
-        scope = Scope(decks=decks)
+        scope = Scope(decks=self._studied(decks))
         today = self.today()
         data = self.store.stats.figures(self.reader_id, today, scope)
         exams = self.store.exams.all(self.reader_id)
@@ -337,6 +339,13 @@ class App:
             self.reader_id, day - dt.timedelta(days=1), scope
         )
         return exam.plan(deck, day, today, unseen, exam.DEFAULT_NEW_PER_DAY, due_before)
+
+    def _studied(self, decks: tuple[str, ...]) -> tuple[str, ...]:
+        """The decks named, or when none is, the decks studied by default (all but the
+        optional ones; () when none is optional, meaning every deck)."""
+        if decks:
+            return decks
+        return tuple(self.store.decks.studied_by_default() or ())
 
     def check_scope(self, decks: Sequence[str]) -> None:
         """Unknown deck ids are an error, not an empty result."""

@@ -185,6 +185,8 @@ class Session:
     floor_day: dt.date | None = None
     pages: _DuePages | None = None
     exams: dict[str | None, dt.date] = field(default_factory=dict)
+    answered_notes: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    """(deck, note) -> the cards of that note answered today."""
 
     # ---- building ------------------------------------------------------------
 
@@ -211,6 +213,7 @@ class Session:
         self.floor_day = self.store.queue.latest_review_day(self.learner_id)
         self.exams = self.store.exams.all(self.learner_id)
         today = self.today()
+        self.answered_notes = self.store.queue.notes_answered(self.learner_id, today)
         limit = self.options.limit
         self.pages = _DuePages(self.store, self.learner_id, today, self.options.scope, limit)
         wanted_new = self.options.new if self.options.new is not None else self.new_left_today()
@@ -254,16 +257,23 @@ class Session:
     # ---- running -------------------------------------------------------------
 
     def current(self) -> Card | None:
-        """The card to show now, or None when the session is over."""
-        line = self._head()
-        if line is None:
-            return None
-        pk = line[0]
-        if pk not in self.cards:
-            # content is loaded a batch at a time, from the same line
-            batch = [p for p in islice(line, 0, CONTENT_BATCH) if p not in self.cards]
-            self.cards.update(self.store.decks.cards_by_pk(batch))
-        return self.cards[pk]
+        """The card to show now, or None when the session is over.
+
+        A card whose sibling was answered today waits for another day (its due
+        day untouched), as Anki's "bury siblings" does.
+        """
+        while (line := self._head()) is not None:
+            pk = line[0]
+            if pk not in self.cards:
+                # content is loaded a batch at a time, from the same line
+                batch = [p for p in islice(line, 0, CONTENT_BATCH) if p not in self.cards]
+                self.cards.update(self.store.decks.cards_by_pk(batch))
+            card = self.cards[pk]
+            if self.answered_notes.get((card.deck, card.note), {pk}) <= {pk}:
+                return card
+            line.popleft()  # buried for today
+            self.kinds[sm2.kind_of(self.states[pk])] -= 1
+        return None
 
     def state_of(self, card: Card) -> sm2.CardState:
         return self.states[card.pk]
@@ -309,6 +319,7 @@ class Session:
         else:
             self.states[pk] = outcome.after
         self.floor_day = max(self.floor_day or day, day)
+        self.answered_notes.setdefault((card.deck, card.note), set()).add(pk)
         done = Answered(review_id, card, outcome, duration_ms, again_today)
         self.answered.append(done)
         return done
@@ -322,6 +333,7 @@ class Session:
             return None
         last = self.answered.pop()
         self.store.reviews.undo(self.learner_id, last.review_id)
+        self.answered_notes = self.store.queue.notes_answered(self.learner_id, self.today())
         pk = last.card.pk
         if last.requeued:
             # remove the copy queued for later today (the last occurrence)

@@ -24,7 +24,7 @@ from srs_crss.sync import DeckPlan
 
 _CONTENT_COLUMNS = (
     "type", "front", "back", "choices", "answer", "explanation", "domain", "tags", "source",
-    "content_hash",
+    "sibling_of", "content_hash",
 )  # fmt: skip
 
 
@@ -40,6 +40,15 @@ class Decks:
     def slugs(self) -> list[str]:
         with self.db.read() as conn:
             return list(conn.scalars(select(decks_t.c.slug).order_by(decks_t.c.slug)))
+
+    def studied_by_default(self) -> list[str] | None:
+        """The decks a command covers when none is named: every deck but the optional
+        ones; None when no deck is optional (then no filter is needed at all)."""
+        with self.db.read() as conn:
+            rows = conn.execute(select(decks_t.c.slug, decks_t.c.optional)).all()
+        if not any(optional for _, optional in rows):
+            return None
+        return sorted(slug for slug, optional in rows if not optional)
 
     def exists(self, slug: str) -> bool:
         with self.db.read() as conn:
@@ -122,6 +131,7 @@ class Decks:
             select(
                 decks_t.c.slug,
                 decks_t.c.name,
+                decks_t.c.optional,
                 func.count(cards_t.c.id),
                 func.coalesce(func.sum(case((active, 1), else_=0)), 0),
                 func.coalesce(func.sum(case((seen, 1), else_=0)), 0),
@@ -133,7 +143,7 @@ class Decks:
                     and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
                 )
             )
-            .group_by(decks_t.c.id, decks_t.c.slug, decks_t.c.name)
+            .group_by(decks_t.c.id, decks_t.c.slug, decks_t.c.name, decks_t.c.optional)
             .order_by(decks_t.c.slug)
         )
         with self.db.read() as conn:
@@ -145,8 +155,9 @@ class Decks:
                     new=int(live) - int(seen),
                     due=int(due),
                     retired=int(every) - int(live),
+                    optional=bool(optional),
                 )
-                for slug, name, every, live, seen, due in conn.execute(query)
+                for slug, name, optional, every, live, seen, due in conn.execute(query)
             ]
 
     def card_view(self, learner_id: int, deck: str, card: str) -> model.CardView:
@@ -205,6 +216,7 @@ def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
         "source_path": str(spec.path.resolve()),
         "source_hash": spec.fingerprint,
         "synced_at": now,
+        "optional": spec.optional,
     }
     if plan.new_deck:
         deck_id = conn.scalar(

@@ -194,6 +194,23 @@ class Queue:
             found: dt.date | None = conn.scalar(query)
         return found
 
+    def notes_answered(self, learner_id: int, day: dt.date) -> dict[tuple[str, str], set[int]]:
+        """(deck, note) -> the cards of that note this learner answered on `day`; a card's
+        note is its sibling_of, or its own id."""
+        note = func.coalesce(cards_t.c.sibling_of, cards_t.c.slug)
+        query = (
+            select(decks_t.c.slug, note, cards_t.c.id)
+            .select_from(reviews_t.join(cards_t, cards_t.c.id == reviews_t.c.card_id))
+            .join(decks_t, decks_t.c.id == cards_t.c.deck_id)
+            .where(reviews_t.c.learner_id == learner_id, reviews_t.c.day == day)
+            .distinct()
+        )
+        found: dict[tuple[str, str], set[int]] = {}
+        with self.db.read() as conn:
+            for deck, key, pk in conn.execute(query):
+                found.setdefault((deck, key), set()).add(pk)
+        return found
+
     def review_total(self, learner_id: int) -> int:
         """How many answers this learner has given in all."""
         query = select(func.count()).where(reviews_t.c.learner_id == learner_id)

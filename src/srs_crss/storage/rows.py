@@ -88,13 +88,14 @@ def card_select() -> Select[Any]:
         cards_t.c.source,
         cards_t.c.position,
         cards_t.c.retired,
+        cards_t.c.sibling_of,
     ).select_from(cards_t.join(decks_t, decks_t.c.id == cards_t.c.deck_id))
 
 
 def card_from_row(row: Any) -> model.Card:
     """A Card from the first columns of a `card_select()` row (by position: exports read many)."""
     (pk, deck, deck_name, slug, kind, front, back, choices, answer, explanation, domain, tags,
-     source, position, retired) = row[:15]  # fmt: skip
+     source, position, retired, sibling_of) = row[:16]  # fmt: skip
     return model.Card(
         pk=pk,
         deck=deck,
@@ -111,6 +112,7 @@ def card_from_row(row: Any) -> model.Card:
         source=source,
         position=position,
         retired=bool(retired),
+        sibling_of=sibling_of,
     )
 
 

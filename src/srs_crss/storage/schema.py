@@ -26,13 +26,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
-KNOWN_REVISIONS = frozenset({"0001", "0002", "0003"})
+KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004"})
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -70,6 +71,8 @@ decks_t = Table(
     Column("source_path", Text),
     Column("source_hash", String(64)),
     Column("synced_at", UTCDateTime, nullable=False),
+    # studied only when asked for by name (--deck)
+    Column("optional", Boolean, nullable=False, server_default=false()),
 )
 
 cards_t = Table(
@@ -88,6 +91,8 @@ cards_t = Table(
     Column("domain", Text),
     Column("tags", Text, nullable=False),  # JSON list of slugs
     Column("source", Text),
+    # a card of the same deck testing the same fact: siblings never share a study day
+    Column("sibling_of", String(100)),
     Column("content_hash", String(64), nullable=False),
     Column("retired", Boolean, default=False, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
