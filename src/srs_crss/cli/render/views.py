@@ -106,7 +106,10 @@ def decks_table(summaries: Sequence[DeckSummary]) -> Table:
     for label in ("cards", "new", "due", "retired"):
         table.add_column(label, justify="right")
     for s in summaries:
-        table.add_row(s.id, s.name, str(s.cards), str(s.new), str(s.due), str(s.retired))
+        name = escape(s.name) + (
+            " [dim](optional: study it with --deck)[/dim]" if s.optional else ""
+        )
+        table.add_row(s.id, name, str(s.cards), str(s.new), str(s.due), str(s.retired))
     if not summaries:
         table.caption = "No decks yet: run `srs-crss sync`."
     return table
