@@ -177,3 +177,9 @@ def test_an_older_schema_is_upgraded_on_open_keeping_its_data(db: Path, mini: Pa
         assert store.schema_version() == SCHEMA_HEAD == "0004"
         assert store.learners.id_of("old", NOW) == 1  # the row written at 0001 is still there
         assert store.exams.all(1) == {}
+
+
+def test_answers_are_written_through_to_the_disk(db: Path, mini: Path) -> None:
+    with open_store(db) as store, store.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -224,7 +224,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        # FULL: every committed answer is on disk before the next card shows, so a
+        # power cut or an OS crash cannot take back an answer confirmed on screen
+        # (NORMAL in WAL mode only survives the program being killed).
+        cursor.execute("PRAGMA synchronous = FULL")
     finally:
         cursor.close()
 
