@@ -18,13 +18,11 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.sm2 import Review
 
 SEEN_BY = 7
 """Every card should have been seen at least this many days before the exam."""
-
-DEFAULT_NEW_PER_DAY = 20
-"""New cards a day when no exam date asks for more."""
 
 
 def exam_for(deck: str, exams: Mapping[str | None, dt.date]) -> dt.date | None:

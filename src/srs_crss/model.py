@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.sm2 import CardState, Grade, ReviewKind
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -148,11 +149,41 @@ class Scope:
 
 
 @dataclass(frozen=True, slots=True)
+class Info:
+    """Where the data lives and what it holds, for `srs-crss info`."""
+
+    version: str
+    database: str
+    """The path, or the URL without its password."""
+    is_file: bool
+    schema: str | None
+    learner: str
+    learner_known: bool
+    learners: int
+    decks: int
+    cards: int
+    reviews: int
+    """This learner's answers."""
+
+
+@dataclass(frozen=True, slots=True)
 class Topics:
     """The exam domains and tags of active cards, each with its card count, sorted by name."""
 
     domains: tuple[tuple[str, int], ...] = ()
     tags: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QueueOptions:
+    """What the learner asked for: scope, new cards, session size."""
+
+    scope: Scope = Scope()
+    new: int | None = None
+    """New cards for this session; None means what is left of today's limit."""
+    limit: int | None = None
+    """At most this many distinct cards in the session."""
+    new_per_day: int = DEFAULT_NEW_PER_DAY
 
 
 class ExportReview(NamedTuple):

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import getpass
-import os
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss import clock, deckfile, exam
+from srs_crss import clock, deckfile, exam, quality
 from srs_crss.deckspec import DeckSpec, fingerprint
 from srs_crss.errors import NotFound, UsageError
-from srs_crss.model import CardView, DeckSummary, Scope, Topics
-from srs_crss.session import QueueOptions, Session, new_limit
+from srs_crss.model import (
+    CardView,
+    DeckSummary,
+    Info,
+    QueueOptions,
+    Scope,
+    Topics,
+)
+from srs_crss.policy import DEFAULT_NEW_PER_DAY
+from srs_crss.quality import QualityWarning
+from srs_crss.session import Session, new_limit
+from srs_crss.settings import Settings
 from srs_crss.stats import Report
 from srs_crss.sync import SyncReport, UnchangedFile, plan_sync
 
@@ -30,67 +37,8 @@ if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
     from srs_crss.storage import Store
 
-DB_FILENAME = "srs-crss.db"
-
-
-def default_database(app_dir: str) -> str:
-    """The embedded default: an SQLite file in the per-user app directory."""
-    return str(Path(app_dir) / DB_FILENAME)
-
-
-def default_learner() -> str:
-    """The OS user name, or "learner" where there is none."""
-    try:
-        return getpass.getuser() or "learner"
-    except (KeyError, OSError):
-        return "learner"
-
-
-@dataclass
-class Settings:
-    """What every command needs to know, resolved from options and environment."""
-
-    database: str
-    """A path or a SQLAlchemy URL (storage.engine.Location resolves it)."""
-    learner: str
-    rollover_hour: int = clock.DEFAULT_ROLLOVER_HOUR
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-
-    def __post_init__(self) -> None:
-        clock.check_rollover(self.rollover_hour)
-        self.learner = normal_learner(self.learner)
-
-
-def normal_learner(name: str) -> str:
-    """One spelling per learner: Unicode NFC, surrounding spaces trimmed; never blank."""
-    normal = unicodedata.normalize("NFC", name).strip()
-    if not normal:
-        raise UsageError(
-            "the learner name is empty: give one with --learner NAME (or SRS_CRSS_LEARNER)"
-        )
-    return normal
-
-
 NO_LEARNER = -1
 """The id read-only commands use for a learner not in the database: it matches no row."""
-
-
-@dataclass(frozen=True, slots=True)
-class Info:
-    """Where the data lives and what it holds, for `srs-crss info`."""
-
-    version: str
-    database: str
-    """The path, or the URL without its password."""
-    is_file: bool
-    schema: str | None
-    learner: str
-    learner_known: bool
-    learners: int
-    decks: int
-    cards: int
-    reviews: int
-    """This learner's answers."""
 
 
 class App:
@@ -168,12 +116,21 @@ class App:
 
     # ---- commands ----------------------------------------------------------------
 
-    def sync(self, paths: Sequence[Path]) -> SyncReport:
-        """Validate every file, then apply all of them in one transaction.
+    def check(
+        self, paths: Sequence[Path] | None = None
+    ) -> tuple[list[DeckSpec], list[QualityWarning]]:
+        """Load deck files (default: the bundled decks) and their quality warnings.
 
-        Files byte-identical to their last sync are not parsed at all.
+        Never opens the database.
         """
-        files = deckfile.expand_paths(paths)
+        decks = deckfile.load_decks(paths or [deckfile.bundled_deck_dir()])
+        return decks, quality.check_decks(decks)
+
+    def sync(self, paths: Sequence[Path] | None = None) -> SyncReport:
+        """Validate every file (default: the bundled decks), then apply all of them in
+        one transaction. Files byte-identical to their last sync are not parsed at all.
+        """
+        files = deckfile.expand_paths(paths or [deckfile.bundled_deck_dir()])
         raw = {path: deckfile.read_deck_bytes(path) for path in files}
         if "store" not in self.__dict__ and not _exists(self.settings.database):
             for path in files:  # a bad file must not leave a new, empty database behind
@@ -209,8 +166,23 @@ class App:
         self.check_scope([deck])
         return self.store.decks.card_view(self.reader_id, deck, card)
 
-    def review_session(self, options: QueueOptions) -> Session:
-        """A review session with its queue built, ready for srs_crss.cli.ui.run."""
+    def review_session(
+        self,
+        options: QueueOptions | None = None,
+        *,
+        decks: Sequence[str] = (),
+        tag: str | None = None,
+        domain: str | None = None,
+        new: int | None = None,
+        limit: int | None = None,
+    ) -> Session:
+        """A review session with its queue built, ready for srs_crss.cli.ui.run.
+
+        Either `options`, or the scope and limits one by one.
+        """
+        if options is None:
+            scope = Scope(decks=tuple(decks), tag=tag, domain=domain)
+            options = QueueOptions(scope=scope, new=new, limit=limit)
         self.ensure_decks()
         self.check_filters(options.scope)
         scope = options.scope
@@ -338,7 +310,7 @@ class App:
         due_before = self.store.queue.count_due_on(
             self.reader_id, day - dt.timedelta(days=1), scope
         )
-        return exam.plan(deck, day, today, unseen, exam.DEFAULT_NEW_PER_DAY, due_before)
+        return exam.plan(deck, day, today, unseen, DEFAULT_NEW_PER_DAY, due_before)
 
     def _studied(self, decks: tuple[str, ...]) -> tuple[str, ...]:
         """The decks named, or when none is, the decks studied by default (all but the

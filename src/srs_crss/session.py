@@ -23,7 +23,8 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from srs_crss import clock, exam, sm2
-from srs_crss.model import Card, Scope
+from srs_crss.model import Card, QueueOptions, Scope
+from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.stats import streak
 
 if TYPE_CHECKING:
@@ -35,18 +36,6 @@ DUE_PAGE = 200
 """Due cards fetched in one query: enough for a long session, quick to start."""
 STREAK_DAYS = 4000
 """Study days read for the summary's streak (over ten years)."""
-
-
-@dataclass(frozen=True, slots=True)
-class QueueOptions:
-    """What the learner asked for: scope, new cards, session size."""
-
-    scope: Scope = Scope()
-    new: int | None = None
-    """New cards for this session; None means what is left of today's limit."""
-    limit: int | None = None
-    """At most this many distinct cards in the session."""
-    new_per_day: int = exam.DEFAULT_NEW_PER_DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +93,7 @@ def new_limit(
     today: dt.date,
     scope: Scope,
     exams: dict[str | None, dt.date],
-    usual: int = exam.DEFAULT_NEW_PER_DAY,
+    usual: int = DEFAULT_NEW_PER_DAY,
 ) -> int:
     """The day's new-card limit for a scope, raised by the earliest exam that applies to it."""
     decks = scope.decks or tuple(store.decks.slugs())

@@ -272,7 +272,8 @@ def test_sql_fast_path_and_portable_path_write_the_same_package(
     """Same-millisecond answers included: both paths give the same unique ids."""
     from srs_crss.anki import export as anki_export
     from srs_crss.model import Scope
-    from srs_crss.service import App, Settings
+    from srs_crss.service import App
+    from srs_crss.settings import Settings
     from srs_crss.sm2 import CardState, review
 
     deck = tmp_path / "d.toml"

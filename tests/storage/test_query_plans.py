@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import event
 
-from srs_crss.model import Scope
-from srs_crss.service import App, Settings
-from srs_crss.session import QueueOptions
+from srs_crss.model import QueueOptions, Scope
+from srs_crss.service import App
+from srs_crss.settings import Settings
 from srs_crss.sm2 import CardState, Grade, review
 from tests.conftest import write_basic_deck
 

@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.model": 0,
     "srs_crss.deckfile": 0,
     "srs_crss.deckspec": 0,
+    "srs_crss.policy": 0,
     "srs_crss.sync": 0,
     "srs_crss.quality": 0,
     "srs_crss.exam": 0,
@@ -38,6 +39,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.session": 2,
     # 3: one App per command run
     "srs_crss.service": 3,
+    "srs_crss.settings": 0,
     # 4: the command line, its output shapes and the review screen
     "srs_crss.cli": 4,
 }
@@ -51,6 +53,7 @@ PURE = {
     "srs_crss.stats",
     "srs_crss.model",
     "srs_crss.deckspec",
+    "srs_crss.policy",
     "srs_crss.anki.mapping",
 }
 NO_IO = {

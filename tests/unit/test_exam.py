@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from srs_crss.exam import (
-    DEFAULT_NEW_PER_DAY,
     cap,
     daily_new_limit,
     new_cards_per_day,
     plan,
 )
+from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.sm2 import CardState, review
 
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from srs_crss.cli import render
 from srs_crss.cli.app import app, open_app
-from srs_crss.cli.render import text
 
 
 @app.command("export-anki")
@@ -43,11 +43,11 @@ def export_anki(
 
     Re-importing a newer export updates edited notes in place, with no duplicates.
     """
-    from srs_crss.cli.render import views  # rich: for the progress bar (views.py says why)
-
-    console = views.console(stderr=True)
-    with views.export_progress(console) as (on_start, advance):
+    console = render.views.console(stderr=True)
+    with render.views.export_progress(console) as (on_start, advance):
         result = open_app(ctx).export_anki(deck or [], out, scheduling, advance, on_start)
     typer.echo(
-        text.export_line(str(result.path), result.notes, result.cards, result.reviews, scheduling)
+        render.text.export_line(
+            str(result.path), result.notes, result.cards, result.reviews, scheduling
+        )
     )

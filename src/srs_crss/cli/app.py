@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -20,7 +21,9 @@ from typer.core import TyperGroup
 from srs_crss import __version__
 from srs_crss.clock import DEFAULT_ROLLOVER_HOUR
 from srs_crss.errors import SrsError
-from srs_crss.service import App, Settings, default_database, default_learner
+
+if TYPE_CHECKING:
+    from srs_crss.service import App
 
 try:  # typer 0.28 carries its own copy of click; earlier ones use the click package
     from typer._click.exceptions import ClickException
@@ -127,11 +130,7 @@ def main_options(
 ) -> None:
     """Spaced repetition (exact SM-2) for peer recovery certification exams."""
     _never_fail_to_print()
-    ctx.obj = Settings(
-        database=db or default_database(typer.get_app_dir("srs-crss")),
-        learner=default_learner() if learner is None else learner,
-        rollover_hour=rollover_hour,
-    )
+    ctx.obj = Options(db=db, learner=learner, rollover_hour=rollover_hour)
 
 
 def _never_fail_to_print() -> None:
@@ -143,9 +142,31 @@ def _never_fail_to_print() -> None:
             stream.reconfigure(errors="replace")
 
 
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The global options, as given (defaults are resolved by open_app)."""
+
+    db: str | None
+    learner: str | None
+    rollover_hour: int
+
+
 def open_app(ctx: typer.Context) -> App:
-    """The App for this run, closed when the command ends."""
-    application = App(ctx.obj, notify=lambda message: typer.echo(message, err=True))
+    """The App for this run, closed when the command ends.
+
+    The library behind it is imported here, when a command runs, and never for
+    `--help` (the way pip's create_command imports a command only to run it).
+    """
+    from srs_crss.service import App
+    from srs_crss.settings import Settings, default_database, default_learner
+
+    options: Options = ctx.obj
+    settings = Settings(
+        database=options.db or default_database(typer.get_app_dir("srs-crss")),
+        learner=default_learner() if options.learner is None else options.learner,
+        rollover_hour=options.rollover_hour,
+    )
+    application = App(settings, notify=lambda message: typer.echo(message, err=True))
     ctx.call_on_close(application.close)
     return application
 

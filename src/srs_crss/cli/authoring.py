@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
+from srs_crss.cli import render
 from srs_crss.cli.app import DeckFiles, app, open_app
-from srs_crss.cli.render import text
-from srs_crss.deckfile import bundled_deck_dir, load_decks
-from srs_crss.quality import check_decks
 
 
 @app.command()
@@ -21,13 +19,14 @@ def sync(
 
     All files are checked first; one bad file means nothing is applied.
     """
-    report = open_app(ctx).sync(paths or [bundled_deck_dir()])
-    for line in text.sync_lines(report):
+    report = open_app(ctx).sync(paths or None)
+    for line in render.text.sync_lines(report):
         typer.echo(line)
 
 
 @app.command()
 def check(
+    ctx: typer.Context,
     paths: DeckFiles = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) when there are warnings.")
@@ -38,11 +37,10 @@ def check(
     Never touches the database. Exit 2 if a file does not load; with --strict,
     exit 1 if there are warnings.
     """
-    decks = load_decks(paths or [bundled_deck_dir()])
-    warnings = check_decks(decks)
+    decks, warnings = open_app(ctx).check(paths or None)
     for warning in warnings:
         typer.echo(str(warning))
     cards = sum(len(deck.cards) for deck in decks)
-    typer.echo(text.check_total(len(decks), cards, len(warnings)))
+    typer.echo(render.text.check_total(len(decks), cards, len(warnings)))
     if strict and warnings:
         raise typer.Exit(1)

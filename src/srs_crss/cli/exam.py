@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
+from srs_crss.cli import render
 from srs_crss.cli.app import Group, JsonOption, app, open_app, print_json
-from srs_crss.cli.render import shapes, text
 
 exam_app = typer.Typer(
     cls=Group,
@@ -30,14 +30,12 @@ def exam_set(
     deck: DeckOption = None,
 ) -> None:
     """Set (or move) your exam date, for one deck or all decks."""
-    from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
-
     application = open_app(ctx)
     plan = application.exam_set(date, deck)
-    typer.echo(text.exam_set_line(plan.exam_day.isoformat(), deck))
+    typer.echo(render.text.exam_set_line(plan.exam_day.isoformat(), deck))
     for report in application.exam_reports():
         if report.plans and report.plans[0].deck == deck:
-            views.print_plan(views.console(), report.plans[0], report)
+            render.views.print_plan(render.views.console(), report.plans[0], report)
 
 
 @exam_app.command("show")
@@ -48,19 +46,17 @@ def exam_show(
     """Show the plan for each exam: days left, new cards a day, expected reviews, readiness."""
     reports = open_app(ctx).exam_reports()
     if as_json:
-        print_json(shapes.exam_reports_json(reports))
+        print_json(render.shapes.exam_reports_json(reports))
         return
     if not reports:
-        typer.echo(text.NO_EXAM)
+        typer.echo(render.text.NO_EXAM)
         return
-    from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
-
-    console = views.console()
+    console = render.views.console()
     for report in reports:
-        views.print_plan(console, report.plans[0], report)
+        render.views.print_plan(console, report.plans[0], report)
 
 
 @exam_app.command("clear")
 def exam_clear(ctx: typer.Context, deck: DeckOption = None) -> None:
     """Remove an exam date (scheduling goes back to plain SM-2)."""
-    typer.echo(text.exam_cleared_line(open_app(ctx).exam_clear(deck), deck))
+    typer.echo(render.text.exam_cleared_line(open_app(ctx).exam_clear(deck), deck))

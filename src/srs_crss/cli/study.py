@@ -7,12 +7,9 @@ from typing import Annotated
 
 import typer
 
-from srs_crss.cli import ui
+from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
-from srs_crss.cli.render import shapes, text
-from srs_crss.exam import DEFAULT_NEW_PER_DAY
-from srs_crss.model import Scope
-from srs_crss.session import QueueOptions
+from srs_crss.policy import DEFAULT_NEW_PER_DAY
 
 MAX_CARDS = 100_000
 """The most cards --new and --limit accept (far more than a day's study)."""
@@ -26,11 +23,9 @@ def decks(
     """List decks with total, new, due-today and retired card counts."""
     summaries = open_app(ctx).decks()
     if as_json:
-        print_json(shapes.decks_json(summaries))
+        print_json(render.shapes.decks_json(summaries))
     else:
-        from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
-
-        views.console().print(views.decks_table(summaries))
+        render.views.console().print(render.views.decks_table(summaries))
 
 
 TopicDeck = Annotated[
@@ -54,11 +49,9 @@ def _topics(ctx: typer.Context, deck: str | None, as_json: bool, kind: str) -> N
     topics = open_app(ctx).topics(deck)
     counts = topics.domains if kind == "domains" else topics.tags
     if as_json:
-        print_json(shapes.counts_json(counts, "domain" if kind == "domains" else "tag"))
+        print_json(render.shapes.counts_json(counts, "domain" if kind == "domains" else "tag"))
     else:
-        from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
-
-        views.console().print(views.counts_table(counts, kind))
+        render.views.console().print(render.views.counts_table(counts, kind))
 
 
 @app.command()
@@ -66,9 +59,9 @@ def info(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Where your data lives (to back it up), who you are studying as, and what it holds."""
     details = open_app(ctx).info()
     if as_json:
-        print_json(shapes.info_json(details))
+        print_json(render.shapes.info_json(details))
     else:
-        for line in text.info_lines(details):
+        for line in render.text.info_lines(details):
             typer.echo(line)
 
 
@@ -83,11 +76,9 @@ def show(
     """Show a card's content, your state on it and its full review history."""
     view = open_app(ctx).show(card_id)
     if as_json:
-        print_json(shapes.card_json(view))
+        print_json(render.shapes.card_json(view))
     else:
-        from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
-
-        views.print_card(views.console(), view)
+        render.views.print_card(render.views.console(), view)
 
 
 @app.command()
@@ -140,16 +131,16 @@ def review(
     line: an empty line shows the answer, then the grade (or the grade at once);
     for a multiple-choice card, the letter, then the grade.
     """
-    options = QueueOptions(
-        scope=Scope(decks=tuple(deck or ()), tag=tag, domain=domain), new=new, limit=limit
+    session = open_app(ctx).review_session(
+        decks=deck or (), tag=tag, domain=domain, new=new, limit=limit
     )
-    session = open_app(ctx).review_session(options)
+    from srs_crss.cli import ui  # the review loop: loaded only to review
+
     if ui.interactive() and not plain:
         from srs_crss.cli import terminal  # rich: only for a person at a terminal
-        from srs_crss.cli.render import views
 
         fd = sys.stdin.fileno()
-        screen = terminal.TerminalScreen(views.console(), fd)
+        screen = terminal.TerminalScreen(render.views.console(), fd)
         with terminal.cbreak(fd, redraw=screen.request_redraw):
             ui.run(session, screen)
     else:
@@ -170,8 +161,6 @@ def stats(
     """
     report = open_app(ctx).stats(deck)
     if as_json:
-        print_json(shapes.report_json(report))
+        print_json(render.shapes.report_json(report))
     else:
-        from srs_crss.cli.render import views  # rich: only when drawing (views.py says why)
-
-        views.print_stats(views.console(), report)
+        render.views.print_stats(render.views.console(), report)

@@ -157,8 +157,8 @@ reviews_t = Table(
     # The choice picked on a multiple-choice card (its text: letters are shuffled).
     Column("picked", Text),
     Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
-    # covers the per-day counts and retention of `stats` (no table reads)
-    Index("ix_reviews_learner_day", "learner_id", "day", "repetitions_before", "grade"),
+    # covers the per-day counts, retention and hardest cards of `stats` (no table reads)
+    Index("ix_reviews_learner_day", "learner_id", "day", "repetitions_before", "grade", "card_id"),
 )
 
 exams_t = Table(

@@ -15,6 +15,8 @@ from srs_crss.storage.rows import cards_decks, scope_filters, share
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
 
 MONTH_DAYS = 30
+CANDIDATES = 20
+"""The cards failed most are ranked further from this many times the cards shown."""
 YEAR_WEEKS = 52
 
 
@@ -105,7 +107,7 @@ class Stats:
                     .group_by(reviews_t.c.day)
                     .order_by(reviews_t.c.day.desc())
                 ).all()
-            hard = _hardest(conn, learner_id, today, active, hardest)
+            hard = _hardest(conn, learner_id, today, active, hardest, scope == model.Scope())
         days_ahead = [today + dt.timedelta(days=n) for n in range(MONTH_DAYS)]
         return model.Stats(
             due=due,
@@ -134,7 +136,7 @@ class Stats:
 
 
 def _hardest(
-    conn: Connection, learner_id: int, today: dt.date, active: Any, limit: int
+    conn: Connection, learner_id: int, today: dt.date, active: Any, limit: int, unscoped: bool
 ) -> tuple[model.HardCard, ...]:
     """The cards failed most in the last HARD_DAYS days (first answers included), then
     the highest failure rate, then the latest failure; cards never failed there are left out.
@@ -144,7 +146,7 @@ def _hardest(
     """
     since = today - dt.timedelta(days=HARD_DAYS - 1)
     recent = (reviews_t.c.learner_id == learner_id, reviews_t.c.day >= since)
-    failures = (
+    top = (
         select(
             reviews_t.c.card_id,
             func.count().label("failed"),
@@ -152,8 +154,11 @@ def _hardest(
         )
         .where(*recent, reviews_t.c.grade < 3)
         .group_by(reviews_t.c.card_id)
-        .subquery()
     )
+    if unscoped:  # only the top failures need their cards looked up
+        top = top.order_by(func.count().desc(), func.max(reviews_t.c.day).desc())
+        top = top.limit(limit * CANDIDATES)
+    failures = top.subquery()
     candidates = conn.execute(
         select(
             failures.c.card_id,
@@ -174,7 +179,7 @@ def _hardest(
         )
         .where(active)
         .order_by(failures.c.failed.desc(), failures.c.last.desc())
-        .limit(limit * 5)
+        .limit(limit * CANDIDATES)
     ).all()
     if not candidates:
         return ()

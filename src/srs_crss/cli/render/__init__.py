@@ -8,3 +8,21 @@
 The CLI and the review screen (cli/ui.py) both draw through these; rich
 honours NO_COLOR and the terminal width.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from srs_crss.cli.render import screen, shapes, text, views
+
+__all__ = ["screen", "shapes", "text", "views"]
+
+
+def __getattr__(name: str) -> Any:
+    """`render.views` and the others are imported on first use, not with the command
+    line: --help needs none of them, and views needs rich (a tenth of a second)."""
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(name)

@@ -7,8 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from srs_crss.exam import Plan
-from srs_crss.model import CardType, CardView, DeckSummary, HistoryEntry
-from srs_crss.service import Info
+from srs_crss.model import CardType, CardView, DeckSummary, HistoryEntry, Info
 from srs_crss.sm2 import CardState
 from srs_crss.stats import Report, readiness
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from srs_crss.model import LETTERS, Card, CardType
-from srs_crss.service import Info
-from srs_crss.session import NothingDue, Summary
+from srs_crss.model import LETTERS, Card, CardType, Info
 from srs_crss.sm2 import Grade
-from srs_crss.sync import SyncReport
+
+if TYPE_CHECKING:
+    from srs_crss.session import NothingDue, Summary
+    from srs_crss.sync import SyncReport
 
 GRADE_KEYS = "012345"
 

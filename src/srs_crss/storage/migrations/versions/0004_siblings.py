@@ -1,4 +1,5 @@
-"""Cards may name a sibling (the same fact, asked another way); decks may be optional.
+"""Cards may name a sibling (the same fact, asked another way); decks may be optional;
+the review log's day index covers the hardest-cards query too.
 
 Revision ID: 0004
 Revises: 0003
@@ -23,9 +24,19 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("optional", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+    op.drop_index("ix_reviews_learner_day", table_name="reviews")
+    op.create_index(
+        "ix_reviews_learner_day",
+        "reviews",
+        ["learner_id", "day", "repetitions_before", "grade", "card_id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_reviews_learner_day", table_name="reviews")
+    op.create_index(
+        "ix_reviews_learner_day", "reviews", ["learner_id", "day", "repetitions_before", "grade"]
+    )
     with op.batch_alter_table("decks") as batch:
         batch.drop_column("optional")
     with op.batch_alter_table("cards") as batch:

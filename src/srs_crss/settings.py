@@ -1,0 +1,57 @@
+"""Settings for one command run: where the database is, who is studying, when a day turns.
+
+Resolved from options and the environment by the command line; checked here so
+every command refuses the same bad values the same way.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from srs_crss import clock
+from srs_crss.errors import UsageError
+
+DB_FILENAME = "srs-crss.db"
+
+
+def default_database(app_dir: str) -> str:
+    """The embedded default: an SQLite file in the per-user app directory."""
+    return str(Path(app_dir) / DB_FILENAME)
+
+
+def default_learner() -> str:
+    """The OS user name, or "learner" where there is none."""
+    try:
+        return getpass.getuser() or "learner"
+    except (KeyError, OSError):
+        return "learner"
+
+
+@dataclass
+class Settings:
+    """What every command needs to know, resolved from options and environment."""
+
+    database: str
+    """A path or a SQLAlchemy URL (storage.engine.Location resolves it)."""
+    learner: str
+    rollover_hour: int = clock.DEFAULT_ROLLOVER_HOUR
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    def __post_init__(self) -> None:
+        clock.check_rollover(self.rollover_hour)
+        self.learner = normal_learner(self.learner)
+
+
+def normal_learner(name: str) -> str:
+    """One spelling per learner: Unicode NFC, surrounding spaces trimmed; never blank."""
+    normal = unicodedata.normalize("NFC", name).strip()
+    if not normal:
+        raise UsageError(
+            "the learner name is empty: give one with --learner NAME (or SRS_CRSS_LEARNER)"
+        )
+    return normal
