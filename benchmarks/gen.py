@@ -60,7 +60,7 @@ def toml_string_line(key: str, value: str) -> str:
     return f"{key} = {toml_string(value)}"
 
 
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 """Bump when the generated database changes shape, to rebuild cached copies."""
 
 GRADES = (0, 1, 2, 3, 4, 5)
