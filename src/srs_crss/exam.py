@@ -104,3 +104,34 @@ def plan(
     all_seen_by = today + dt.timedelta(days=max(0, days_to_introduce - 1)) if unseen else today
     expected = (due_before_exam + 3 * unseen) / days_left
     return Plan(deck, exam_day, days_left, unseen, per_day, round(expected, 1), all_seen_by)
+
+
+BUSY_DAY = 200
+"""Reviews a day beyond which a plan is hard to keep up with."""
+
+FAR_AWAY_DAYS = 2 * 365
+"""An exam further away than this is probably a mistyped year."""
+
+
+def warnings(plan: Plan, usual: int = DEFAULT_NEW_PER_DAY) -> list[str]:
+    """What is unrealistic about a plan, with what a learner can do instead (plain words)."""
+    found = []
+    if plan.days_left > FAR_AWAY_DAYS:
+        years = plan.days_left // 365
+        found.append(
+            f"The exam is about {years} years away: if that is not right, set the date "
+            "again (YYYY-MM-DD); until then this is plain SM-2 with the usual new cards."
+        )
+    if plan.days_left and plan.new_per_day > 2 * usual:
+        per_day = math.ceil(plan.unseen / plan.days_left)
+        found.append(
+            f"Seeing all {plan.unseen} new cards once before the exam takes about {per_day} "
+            f"a day ({plan.new_per_day} a day to see them a week ahead)."
+        )
+    if plan.expected_reviews_per_day > BUSY_DAY:
+        found.append(
+            f"About {plan.expected_reviews_per_day:.0f} reviews a day: more than about "
+            f"{BUSY_DAY} a day is hard to keep up. Study what you can each day, weakest "
+            "domains first; every card you see helps."
+        )
+    return found

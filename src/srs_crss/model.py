@@ -94,6 +94,8 @@ class CardView:
     card: Card
     state: CardState
     history: tuple[HistoryEntry, ...] = ()
+    moved_from: dt.date | None = None
+    """SM-2's due day, when an exam date pulled the card in to the day before it."""
 
 
 @dataclass(frozen=True, slots=True)

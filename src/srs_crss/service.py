@@ -164,7 +164,8 @@ class App:
         deck, card = split_qualified(qualified_id)
         self.ensure_decks()
         self.check_scope([deck])
-        return self.store.decks.card_view(self.reader_id, deck, card)
+        view = self.store.decks.card_view(self.reader_id, deck, card)
+        return replace(view, moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk))
 
     def review_session(
         self,
@@ -253,8 +254,11 @@ class App:
         )  # fmt: skip
         return Report(stats=data, today=today, new_today=min(left, data.unseen), plans=plans)
 
-    def exam_set(self, text: str, deck: str | None) -> exam.Plan:
-        """Set an exam date (YYYY-MM-DD, today or later) for a deck or all decks."""
+    def exam_set(self, text: str, deck: str | None) -> tuple[exam.Plan, int]:
+        """Set (or move) an exam date (YYYY-MM-DD, today or later) for a deck or all decks.
+
+        Returns the plan and how many cards due after the exam's eve were pulled in.
+        """
         try:
             day = dt.date.fromisoformat(text.strip())
         except ValueError:
@@ -264,15 +268,15 @@ class App:
             raise UsageError(f"the exam date {day} is in the past (today is {today})")
         self.ensure_decks()
         self.check_scope([deck] if deck else [])
-        self.store.exams.set(self.learner_id, deck, day, self.now())
-        return self._plan(deck, day, today)
+        moved = self.store.exams.set(self.learner_id, deck, day, self.now(), today)
+        return self._plan(deck, day, today), moved
 
     def exam_clear(self, deck: str | None) -> bool:
         self.ensure_decks()
         self.check_scope([deck] if deck else [])
         if self.reader_id == NO_LEARNER:
             return False
-        return self.store.exams.clear(self.reader_id, deck)
+        return self.store.exams.clear(self.reader_id, deck, self.now())
 
     def info(self) -> Info:
         """Where the data lives, who is studying, and what the database holds."""

@@ -188,3 +188,41 @@ def test_a_domain_not_started_is_not_the_weakest(cli: Invoke, tmp_path: Path) ->
     assert data["weakest_domain"] is None
     text = cli("stats", now=D20).output
     assert "not started" in text and "← weakest" not in text
+
+
+def test_setting_an_exam_pulls_in_cards_due_after_it_and_clearing_puts_them_back(
+    cli: Invoke, history: None
+) -> None:
+    # after the history: a1 due 11-27, a2 due 11-28, e1 due 11-27 (see the forecast test)
+    result = cli("exam", "set", "2026-11-26", "--deck", "two", now=D22)
+    assert "3 cards due after it now come the day before it." in result.output
+    shown = json.loads(cli("show", "two/a2", "--json", now=D22).output)
+    assert shown["state"]["due"] == "2026-11-25" and shown["due_moved_from"] == "2026-11-28"
+    assert "pulled in from 2026-11-28 by the exam date" in " ".join(
+        cli("show", "two/a2", now=D22).output.split()
+    )
+    # a1 is answered on the eve: it keeps what SM-2 gave it then
+    cli("review", "--deck", "two", "--new", "0", input="4\nq\n", now="2026-11-25T10:00:00+00:00")
+    # moving the exam later puts SM-2's days back first, then pulls in again
+    cli("exam", "set", "2026-11-28", "--deck", "two", now=D22)
+    assert json.loads(cli("show", "two/a2", "--json", now=D22).output)["state"]["due"] == (
+        "2026-11-27"
+    )
+    cli("exam", "clear", "--deck", "two", now=D22)
+    a2 = json.loads(cli("show", "two/a2", "--json", now=D22).output)
+    assert a2["state"]["due"] == "2026-11-28" and a2["due_moved_from"] is None
+    a1 = json.loads(cli("show", "two/a1", "--json", now=D22).output)
+    assert a1["history"][-1]["day"] == "2026-11-25"  # answered since: left as SM-2 set it
+    assert a1["state"]["due"] == a1["history"][-1]["due"]
+
+
+def test_unrealistic_plans_are_accepted_with_a_warning(cli: Invoke, tmp_path: Path) -> None:
+    big = write_basic_deck(tmp_path / "big.toml", 99, deck_id="big")
+    cli("sync", str(big))
+    soon = cli("exam", "set", "2026-11-24", "--deck", "big", now=D22)
+    assert soon.exit_code == 0
+    assert "Seeing all 99 new cards once before the exam takes about 50 a day" in soon.output
+    far = cli("exam", "set", "2066-11-24", "--deck", "big", now=D22)
+    assert far.exit_code == 0 and "The exam is about 40 years away" in far.output
+    data = json.loads(cli("exam", "show", "--json", now=D22).output)
+    assert data[-1]["warnings"] and "40 years" in data[-1]["warnings"][0]

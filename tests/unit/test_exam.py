@@ -9,6 +9,7 @@ from srs_crss.exam import (
     daily_new_limit,
     new_cards_per_day,
     plan,
+    warnings,
 )
 from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.sm2 import CardState, review
@@ -44,3 +45,14 @@ def test_daily_new_limit_follows_the_earliest_exam_that_applies() -> None:
     assert daily_new_limit(["crss"], exams, 99, today) == 25  # 4 days to introduce 99 cards
     assert daily_new_limit(["other"], exams, 99, today) == DEFAULT_NEW_PER_DAY  # March: usual
     assert daily_new_limit(["crss", "other"], exams, 99, today, usual=30) == 30
+
+
+def test_warnings_for_unrealistic_plans() -> None:
+    today = dt.date(2026, 11, 22)
+    tomorrow = plan(None, dt.date(2026, 11, 23), today, 336, 20, 600)
+    found = warnings(tomorrow)
+    assert any("336 new cards once before the exam takes about 336 a day" in w for w in found)
+    assert any("more than about 200 a day is hard to keep up" in w for w in found)
+    assert warnings(plan(None, dt.date(2027, 3, 1), today, 100, 20, 50)) == []
+    decades = warnings(plan(None, dt.date(2056, 3, 1), today, 100, 20, 0))
+    assert decades and "29 years away" in decades[0]

@@ -31,8 +31,8 @@ def exam_set(
 ) -> None:
     """Set (or move) your exam date, for one deck or all decks."""
     application = open_app(ctx)
-    plan = application.exam_set(date, deck)
-    typer.echo(render.text.exam_set_line(plan.exam_day.isoformat(), deck))
+    plan, moved = application.exam_set(date, deck)
+    typer.echo(render.text.exam_set_line(plan.exam_day.isoformat(), deck, moved))
     for report in application.exam_reports():
         if report.plans and report.plans[0].deck == deck:
             render.views.print_plan(render.views.console(), report.plans[0], report)

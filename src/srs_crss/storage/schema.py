@@ -30,10 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
-KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004"})
+KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004", "0005"})
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -171,6 +171,24 @@ exams_t = Table(
     Column("exam_day", Date, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("learner_id", "deck_id", name="uq_exams_learner_deck"),
+)
+
+moves_t = Table(
+    "due_moves",
+    metadata,
+    # An exam date pulled a card's due day in: SM-2's day (from_day) became the day
+    # before the exam (to_day). Undone when the date is cleared, if the card was not
+    # answered since (the state still points at last_review_id).
+    Column("id", Id, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), nullable=False),
+    Column("moved_at", UTCDateTime, nullable=False),
+    Column("exam_day", Date, nullable=False),
+    Column("from_day", Date, nullable=False),
+    Column("to_day", Date, nullable=False),
+    Column("last_review_id", Id, nullable=False),
+    Column("undone_at", UTCDateTime),
+    Index("ix_due_moves_learner_card", "learner_id", "card_id"),
 )
 
 alembic_version_t = Table(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from srs_crss.exam import Plan
+from srs_crss.exam import Plan, warnings
 from srs_crss.model import CardType, CardView, DeckSummary, HistoryEntry, Info
 from srs_crss.sm2 import CardState
 from srs_crss.stats import Report, readiness
@@ -82,6 +82,7 @@ def card_json(view: CardView) -> dict[str, Any]:
         "source": card.source,
         "retired": card.retired,
         "state": _state_json(view.state),
+        "due_moved_from": view.moved_from.isoformat() if view.moved_from else None,
         "history": [_history_json(h) for h in view.history],
     }
     return data
@@ -100,6 +101,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "new_per_day": plan.new_per_day,
         "expected_reviews_per_day": plan.expected_reviews_per_day,
         "all_seen_by": plan.all_seen_by.isoformat() if plan.all_seen_by else None,
+        "warnings": warnings(plan),
     }
 
 

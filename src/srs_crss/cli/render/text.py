@@ -124,8 +124,9 @@ def export_line(path: str, notes: int, cards: int, reviews: int, scheduling: boo
     return f"Wrote {path}: {notes} notes, {cards} cards{carried}"
 
 
-def exam_set_line(day: str, deck: str | None) -> str:
-    return f"Exam set for {day} ({_exam_scope(deck)})."
+def exam_set_line(day: str, deck: str | None, moved: int = 0) -> str:
+    pulled = f" {_count(moved, 'card')} due after it now come the day before it." if moved else ""
+    return f"Exam set for {day} ({_exam_scope(deck)}).{pulled}"
 
 
 def exam_cleared_line(cleared: bool, deck: str | None) -> str:

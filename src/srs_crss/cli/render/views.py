@@ -24,6 +24,7 @@ from rich.text import Text
 
 from srs_crss.cli.render.text import lettered
 from srs_crss.exam import SEEN_BY, Plan
+from srs_crss.exam import warnings as exam_warnings
 from srs_crss.model import CardType, CardView, DeckSummary
 from srs_crss.sm2 import ReviewKind
 from srs_crss.stats import HARD_DAYS, MATURE_DAYS, Report, readiness
@@ -154,6 +155,8 @@ def print_card(out: Console, view: CardView) -> None:
         out.print("[bold]State:[/bold] new (never reviewed)")
     else:
         again = "; to see again today" if state.extra else ""
+        if view.moved_from:
+            again += f"; pulled in from {view.moved_from} by the exam date"
         out.print(
             f"[bold]State:[/bold] right {state.repetitions} in a row, ease {state.ef_decimal}, "
             f"next gap {state.interval} d, due {state.due}, forgotten {state.lapses} times"
@@ -332,6 +335,9 @@ def print_plan(out: Console, plan: Plan, report: Report) -> None:
             f"Expect about {plan.expected_reviews_per_day:g} reviews a day. "
             "Until the day before the exam no card is scheduled past it."
         )
+    for warning in exam_warnings(plan):
+        text.append("\n")
+        text.append(warning, style="bold yellow")
     out.print(Panel(text, title="Exam plan", title_align="left", border_style="magenta"))
     table = Table(title="Readiness by domain", title_justify="left")
     for label in ("domain", "seen", "mature", "recent retention"):
