@@ -8,14 +8,13 @@ the bundled decks into an empty database all happen here, once, lazily.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss import clock, deckfile, exam, quality
+from srs_crss import clock, config, deckfile, exam, quality
 from srs_crss.deckspec import DeckSpec, fingerprint
 from srs_crss.errors import NotFound, UsageError
 from srs_crss.model import (
@@ -26,19 +25,17 @@ from srs_crss.model import (
     Scope,
     Topics,
 )
-from srs_crss.policy import DEFAULT_NEW_PER_DAY
+from srs_crss.names import split_qualified, unknown_name
+from srs_crss.preferences import Preferences
 from srs_crss.quality import QualityWarning
 from srs_crss.session import Session, new_limit
-from srs_crss.settings import Settings
+from srs_crss.settings import NO_LEARNER, Settings
 from srs_crss.stats import Report
 from srs_crss.sync import SyncReport, UnchangedFile, plan_sync
 
 if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
     from srs_crss.storage import Store
-
-NO_LEARNER = -1
-"""The id read-only commands use for a learner not in the database: it matches no row."""
 
 
 class App:
@@ -62,7 +59,40 @@ class App:
 
     def today(self) -> dt.date:
         """The study day of now, with the configured rollover hour."""
-        return clock.study_day(self.now(), self.settings.rollover_hour)
+        return clock.study_day(self.now(), self.rollover_hour)
+
+    # ---- settings ------------------------------------------------------------------
+
+    @cached_property
+    def stored_settings(self) -> dict[tuple[str | None, str], str]:
+        """This learner's stored settings: (deck or None, key) -> value."""
+        if self.reader_id == NO_LEARNER:
+            return {}
+        return self.store.settings.all(self.reader_id)
+
+    @property
+    def rollover_hour(self) -> int:
+        """--rollover-hour if given, else the learner's setting, else the default."""
+        if self.settings.rollover_hour is not None:
+            return self.settings.rollover_hour
+        return int(
+            self.stored_settings.get((None, "rollover-hour"), config.KEYS["rollover-hour"].default)
+        )
+
+    def new_per_day(self, decks: Sequence[str]) -> int:
+        """The daily new-card number for a session over `decks`: a one-deck setting,
+        else the learner's setting, else the default."""
+        default = self.stored_settings.get(
+            (None, "new-per-day"), config.KEYS["new-per-day"].default
+        )
+        if len(decks) == 1:
+            return int(self.stored_settings.get((decks[0], "new-per-day"), default))
+        return int(default)
+
+    @cached_property
+    def preferences(self) -> Preferences:
+        """`srs-crss config`: setting, showing and unsetting this learner's settings."""
+        return Preferences(self)
 
     # ---- storage ---------------------------------------------------------------
 
@@ -185,14 +215,18 @@ class App:
             scope = Scope(decks=tuple(decks), tag=tag, domain=domain)
             options = QueueOptions(scope=scope, new=new, limit=limit)
         self.ensure_decks()
-        self.check_filters(options.scope)
         scope = options.scope
-        options = replace(options, scope=replace(scope, decks=self._studied(scope.decks)))
+        default_deck = self.stored_settings.get((None, "default-deck"))
+        if not scope.decks and default_deck and self.store.decks.exists(default_deck):
+            scope = replace(scope, decks=(default_deck,))
+        self.check_filters(scope)
+        scope = replace(scope, decks=self._studied(scope.decks))
+        options = replace(options, scope=scope, new_per_day=self.new_per_day(scope.decks))
         session = Session(
             store=self.store,
             learner_id=self.learner_id,
             now=self.now,
-            rollover_hour=self.settings.rollover_hour,
+            rollover_hour=self.rollover_hour,
             options=options,
         )
         session.build()
@@ -230,7 +264,7 @@ class App:
             data,
             path,
             now=self.now(),
-            rollover_hour=self.settings.rollover_hour,
+            rollover_hour=self.rollover_hour,
             log=log,
             progress=progress,
         )
@@ -246,8 +280,10 @@ class App:
         today = self.today()
         data = self.store.stats.figures(self.reader_id, today, scope)
         exams = self.store.exams.all(self.reader_id)
-        limit = new_limit(self.store, self.reader_id, today, scope, exams)
-        left = max(0, limit - self.store.queue.new_introduced(self.reader_id, today))
+        limit = new_limit(
+            self.store, self.reader_id, today, scope, exams, self.new_per_day(scope.decks)
+        )
+        left = max(0, limit - self.store.queue.new_introduced(self.reader_id, today, scope.decks))
         plans = tuple(
             self._plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
             if deck is None or d in (None, deck)
@@ -314,7 +350,8 @@ class App:
         due_before = self.store.queue.count_due_on(
             self.reader_id, day - dt.timedelta(days=1), scope
         )
-        return exam.plan(deck, day, today, unseen, DEFAULT_NEW_PER_DAY, due_before)
+        usual = self.new_per_day([deck] if deck else [])
+        return exam.plan(deck, day, today, unseen, usual, due_before)
 
     def _studied(self, decks: tuple[str, ...]) -> tuple[str, ...]:
         """The decks named, or when none is, the decks studied by default (all but the
@@ -327,7 +364,7 @@ class App:
         """Unknown deck ids are an error, not an empty result."""
         for deck in decks:
             if not self.store.decks.exists(deck):
-                raise NotFound(_unknown("deck", deck, self.store.decks.slugs()))
+                raise NotFound(unknown_name("deck", deck, self.store.decks.slugs()))
 
     def topics(self, deck: str | None) -> Topics:
         """The exam domains and tags of active cards, with counts (one deck or all)."""
@@ -347,10 +384,10 @@ class App:
         topics = self.store.decks.topics(scope.decks)
         domains = [name for name, _ in topics.domains]
         if scope.domain is not None and scope.domain.lower() not in map(str.lower, domains):
-            raise NotFound(_unknown("domain", scope.domain, domains))
+            raise NotFound(unknown_name("domain", scope.domain, domains))
         tags = [name for name, _ in topics.tags]
         if scope.tag is not None and scope.tag not in tags:
-            raise NotFound(_unknown("tag", scope.tag, tags))
+            raise NotFound(unknown_name("tag", scope.tag, tags))
 
 
 def _exists(database: str) -> bool:
@@ -358,32 +395,5 @@ def _exists(database: str) -> bool:
     return "://" in database or Path(database).expanduser().exists()
 
 
-def _unknown(what: str, given: str, known: Sequence[str]) -> str:
-    """ "no domain 'Advocay'; did you mean 'Advocacy'?" with the known values when few."""
-    lowered = {name.lower(): name for name in known}
-    close = [
-        lowered[m] for m in difflib.get_close_matches(given.lower(), list(lowered), n=3, cutoff=0.6)
-    ]
-    close += [n for n in known if n.lower().startswith(given.lower()) and n not in close]
-    message = f"no {what} {given!r}"
-    if close:
-        message += "; did you mean " + " or ".join(repr(n) for n in close[:3]) + "?"
-    if not known:
-        return message + f" (there are no {what}s)"
-    if len(known) <= 8:
-        return message + f" ({what}s: {', '.join(known)})"
-    return message + f" ({len(known)} {what}s: `srs-crss {what}s` lists them)"
-
-
 def _exam_order(item: tuple[str | None, dt.date]) -> tuple[dt.date, str]:
     return item[1], item[0] or ""
-
-
-def split_qualified(qualified_id: str) -> tuple[str, str]:
-    """Split "deck/card" into its two slugs."""
-    deck, sep, card = qualified_id.strip().partition("/")
-    if not sep or not deck or not card or "/" in card:
-        raise UsageError(
-            f"expected DECK/CARD (e.g. crss/seed-essential-quality), not {qualified_id!r}"
-        )
-    return deck, card

@@ -194,7 +194,9 @@ class Session:
         )  # fmt: skip
 
     def new_left_today(self) -> int:
-        introduced = self.store.queue.new_introduced(self.learner_id, self.today())
+        introduced = self.store.queue.new_introduced(
+            self.learner_id, self.today(), self.options.scope.decks
+        )
         return max(0, self.new_limit() - introduced)
 
     def build(self) -> None:

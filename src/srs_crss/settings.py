@@ -39,11 +39,13 @@ class Settings:
     database: str
     """A path or a SQLAlchemy URL (storage.engine.Location resolves it)."""
     learner: str
-    rollover_hour: int = clock.DEFAULT_ROLLOVER_HOUR
+    rollover_hour: int | None = None
+    """Given with --rollover-hour (or its env); None: the learner's setting, else 4."""
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
 
     def __post_init__(self) -> None:
-        clock.check_rollover(self.rollover_hour)
+        if self.rollover_hour is not None:
+            clock.check_rollover(self.rollover_hour)
         self.learner = normal_learner(self.learner)
 
 
@@ -55,3 +57,7 @@ def normal_learner(name: str) -> str:
             "the learner name is empty: give one with --learner NAME (or SRS_CRSS_LEARNER)"
         )
     return normal
+
+
+NO_LEARNER = -1
+"""The id read-only commands use for a learner not in the database: it matches no row."""

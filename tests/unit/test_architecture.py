@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.session": 2,
     # 3: one App per command run
     "srs_crss.service": 3,
+    "srs_crss.preferences": 3,
     "srs_crss.settings": 0,
     # 4: the command line, its output shapes and the review screen
     "srs_crss.cli": 4,

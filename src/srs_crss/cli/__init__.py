@@ -3,6 +3,7 @@
     app.py        the typer app, global options, the error boundary, main()
     study.py      review, decks, show, stats
     exam.py       exam set / show / clear
+    config.py     config set / show / unset
     authoring.py  sync, check
     anki.py       export-anki
     render/       every text and JSON shape a user sees
@@ -11,7 +12,7 @@
 Each command builds the App, calls one method and prints the result.
 """
 
-from srs_crss.cli import anki, authoring, exam, study  # noqa: F401 - registers the commands
+from srs_crss.cli import anki, authoring, config, exam, study  # noqa: F401 - registers commands
 from srs_crss.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -19,7 +19,6 @@ import typer
 from typer.core import TyperGroup
 
 from srs_crss import __version__
-from srs_crss.clock import DEFAULT_ROLLOVER_HOUR
 from srs_crss.errors import SrsError
 
 if TYPE_CHECKING:
@@ -113,14 +112,16 @@ def main_options(
         ),
     ] = None,
     rollover_hour: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--rollover-hour",
             metavar="HOUR",
             envvar=ROLLOVER_ENV,
-            help="Hour (0-23, local time) at which a new study day starts.",
+            help="Hour (0-23, local time) at which a new study day starts "
+            "(default: your setting, else 4).",
+            show_default=False,
         ),
-    ] = DEFAULT_ROLLOVER_HOUR,
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -148,7 +149,7 @@ class Options:
 
     db: str | None
     learner: str | None
-    rollover_hour: int
+    rollover_hour: int | None
 
 
 def open_app(ctx: typer.Context) -> App:

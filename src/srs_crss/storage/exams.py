@@ -11,9 +11,8 @@ import datetime as dt
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select, update
 
-from srs_crss.errors import NotFound
 from srs_crss.storage.engine import Database
-from srs_crss.storage.rows import is_
+from srs_crss.storage.rows import deck_id_of, is_
 from srs_crss.storage.schema import cards_t, decks_t, exams_t, moves_t, states_t
 
 
@@ -40,7 +39,7 @@ class Exams:
         """Set (or move) the exam date for a deck, or for all decks, and pull in the cards
         due after the day before it. Returns how many cards were pulled in."""
         with self.db.write() as conn:
-            deck_id = _deck_id(conn, deck)
+            deck_id = deck_id_of(conn, deck)
             where = (exams_t.c.learner_id == learner_id, is_(exams_t.c.deck_id, deck_id))
             if conn.scalar(select(exams_t.c.id).where(*where)) is None:
                 conn.execute(
@@ -57,7 +56,7 @@ class Exams:
         """Remove an exam date (False if there was none); cards it pulled in and not
         answered since get SM-2's due day back."""
         with self.db.write() as conn:
-            deck_id = _deck_id(conn, deck)
+            deck_id = deck_id_of(conn, deck)
             done = conn.execute(
                 delete(exams_t).where(
                     exams_t.c.learner_id == learner_id, is_(exams_t.c.deck_id, deck_id)
@@ -177,12 +176,3 @@ def _undo_moves(conn: Connection, learner_id: int, deck_id: int | None, now: dt.
             .where(moves_t.c.id.in_([move_id for move_id, _, _ in moves]))
             .values(undone_at=now)
         )
-
-
-def _deck_id(conn: Connection, deck: str | None) -> int | None:
-    if deck is None:
-        return None
-    found = conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == deck))
-    if found is None:
-        raise NotFound(f"no deck {deck!r}")
-    return int(found)

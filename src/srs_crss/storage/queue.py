@@ -4,6 +4,7 @@ a session needs (new cards introduced today, study days, the newest day)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, case, func, select, tuple_
@@ -144,13 +145,19 @@ class Queue:
         with self.db.read() as conn:
             return int(conn.scalar(query) or 0)
 
-    def new_introduced(self, learner_id: int, day: dt.date) -> int:
-        """How many new cards this learner first saw on `day` (from the log)."""
+    def new_introduced(self, learner_id: int, day: dt.date, decks: Sequence[str] = ()) -> int:
+        """How many new cards (of these decks, or any) this learner first saw on `day`."""
         query = select(func.count()).where(
             reviews_t.c.learner_id == learner_id,
             reviews_t.c.day == day,
             reviews_t.c.kind == ReviewKind.NEW.value,
         )
+        if decks:
+            query = query.select_from(
+                reviews_t.join(cards_t, cards_t.c.id == reviews_t.c.card_id).join(
+                    decks_t, decks_t.c.id == cards_t.c.deck_id
+                )
+            ).where(decks_t.c.slug.in_(list(decks)))
         with self.db.read() as conn:
             return int(conn.scalar(query) or 0)
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, func, select
 
 from srs_crss import model
+from srs_crss.errors import NotFound
 from srs_crss.model import CardType
 from srs_crss.sm2 import CardState, Grade, ReviewKind
 from srs_crss.storage.schema import cards_t, decks_t, states_t
@@ -169,3 +170,12 @@ def share(total: int | None, passed: int | None) -> float | None:
 def is_(column: Any, value: Any) -> Any:
     """column = value, or IS NULL for None (SQL's = never matches NULL)."""
     return column.is_(None) if value is None else column == value
+
+
+def deck_id_of(conn: Connection, deck: str | None) -> int | None:
+    if deck is None:
+        return None
+    found = conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == deck))
+    if found is None:
+        raise NotFound(f"no deck {deck!r}")
+    return int(found)

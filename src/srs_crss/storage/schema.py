@@ -30,10 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
-KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004", "0005"})
+KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004", "0005", "0006"})
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -189,6 +189,19 @@ moves_t = Table(
     Column("last_review_id", Id, nullable=False),
     Column("undone_at", UTCDateTime),
     Index("ix_due_moves_learner_card", "learner_id", "card_id"),
+)
+
+settings_t = Table(
+    "settings",
+    metadata,
+    # A learner's setting (srs-crss config), for all decks (deck_id NULL) or one deck.
+    Column("id", Id, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("deck_id", ForeignKey("decks.id", ondelete="CASCADE")),
+    Column("key", String(40), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("learner_id", "deck_id", "key", name="uq_settings_learner_deck_key"),
 )
 
 alembic_version_t = Table(

@@ -13,6 +13,7 @@ from srs_crss.storage.export import Export
 from srs_crss.storage.learners import Learners
 from srs_crss.storage.queue import Queue
 from srs_crss.storage.reviews import Reviews
+from srs_crss.storage.settings import Settings
 from srs_crss.storage.stats import Stats
 
 
@@ -28,6 +29,7 @@ class Store:
         self.exams = Exams(db)
         self.stats = Stats(db, self.queue)
         self.export = Export(db)
+        self.settings = Settings(db)
 
     @classmethod
     def open(cls, target: str, *, migrate: bool = True) -> Store:

@@ -154,3 +154,10 @@ def report_json(report: Report) -> dict[str, Any]:
 def exam_reports_json(reports: Sequence[Report]) -> list[dict[str, Any]]:
     """The `exam show --json` shape: one plan per exam, with readiness."""
     return [plan_json(r.plans[0]) | {"readiness": readiness_json(r)} for r in reports]
+
+
+def config_json(rows: Sequence[tuple[str, str | None, str, bool]]) -> list[dict[str, Any]]:
+    return [
+        {"key": key, "deck": deck, "value": value, "default": default}
+        for key, deck, value, default in rows
+    ]

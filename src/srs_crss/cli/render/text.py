@@ -148,3 +148,27 @@ def check_total(files: int, cards: int, warnings: int) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+ConfigRow = tuple[str, str | None, str, bool]
+
+
+def config_lines(rows: Sequence[ConfigRow]) -> list[str]:
+    """One line per setting: key (deck), value, and whether it is the default."""
+    lines = []
+    for key, deck, value, default in rows:
+        where = f" ({deck})" if deck else ""
+        shown = value or "(none)"
+        lines.append(f"{key}{where}: {shown}" + ("  [default]" if default else ""))
+    return lines
+
+
+def config_set_line(key: str, value: str, deck: str | None) -> str:
+    return f"{key} is now {value}" + (f" for deck {deck}." if deck else ".")
+
+
+def config_unset_line(key: str, deck: str | None, done: bool) -> str:
+    where = f" for deck {deck}" if deck else ""
+    if done:
+        return f"{key}{where} is back to its default."
+    return f"{key}{where} was not set."

@@ -1,0 +1,69 @@
+"""Settings a learner keeps in the database (`srs-crss config`): their keys, allowed
+values and defaults. Pure: values in, checked values or a UsageError out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from srs_crss.clock import DEFAULT_ROLLOVER_HOUR
+from srs_crss.errors import UsageError
+from srs_crss.policy import DEFAULT_NEW_PER_DAY
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One setting: what it means, its default, and what it accepts."""
+
+    name: str
+    meaning: str
+    default: str
+    per_deck: bool
+    low: int | None = None
+    high: int | None = None
+
+    def check(self, value: str) -> str:
+        """The value as stored, or a UsageError saying what is allowed."""
+        text = value.strip()
+        if self.low is None:  # a deck id: checked against the decks by the service
+            if not text:
+                raise UsageError(f"{self.name} needs a deck id (see `srs-crss decks`)")
+            return text
+        if not text.lstrip("-").isdigit() or not self.low <= int(text) <= (self.high or 0):
+            raise UsageError(
+                f"{self.name} must be a whole number from {self.low} to {self.high}, not {value!r}"
+            )
+        return str(int(text))
+
+
+KEYS = {
+    key.name: key
+    for key in (
+        Key(
+            "new-per-day",
+            "new cards a day (raised when an exam date needs more)",
+            str(DEFAULT_NEW_PER_DAY),
+            per_deck=True,
+            low=0,
+            high=1000,
+        ),
+        Key(
+            "rollover-hour",
+            "the hour (0-23, local time) a new study day starts",
+            str(DEFAULT_ROLLOVER_HOUR),
+            per_deck=False,
+            low=0,
+            high=23,
+        ),
+        Key("default-deck", "the deck `review` studies when none is named", "", per_deck=False),
+    )
+}
+
+
+def key(name: str, per_deck: bool = False) -> Key:
+    """The setting called `name` (or a UsageError naming the known ones)."""
+    found = KEYS.get(name.strip().lower())
+    if found is None:
+        raise UsageError(f"no setting {name!r} (settings: {', '.join(KEYS)})")
+    if per_deck and not found.per_deck:
+        raise UsageError(f"{found.name} is one setting for all decks: leave out --deck")
+    return found

@@ -1,0 +1,52 @@
+"""`srs-crss config`: the settings a learner keeps in the database."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from srs_crss import config
+from srs_crss.settings import NO_LEARNER
+
+if TYPE_CHECKING:
+    from srs_crss.service import App
+
+
+class Preferences:
+    """Set, show and unset one learner's settings, through the App of the command run."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def set(self, name: str, value: str, deck: str | None) -> tuple[str, str]:
+        """Keep a setting (for one deck, or all); returns its key and stored value."""
+        key = config.key(name, per_deck=deck is not None)
+        stored = key.check(value)
+        self.app.ensure_decks()
+        self.app.check_scope([deck] if deck else [])
+        if key.name == "default-deck":
+            self.app.check_scope([stored])
+        self.app.store.settings.set(self.app.learner_id, deck, key.name, stored, self.app.now())
+        self.app.__dict__.pop("stored_settings", None)
+        return key.name, stored
+
+    def unset(self, name: str, deck: str | None) -> bool:
+        key = config.key(name, per_deck=deck is not None)
+        self.app.ensure_decks()
+        self.app.check_scope([deck] if deck else [])
+        if self.app.reader_id == NO_LEARNER:
+            return False
+        return self.app.store.settings.unset(self.app.reader_id, deck, key.name)
+
+    def show(self) -> list[tuple[str, str | None, str, bool]]:
+        """Every setting: (key, deck or None, value, whether it is the default)."""
+        rows: list[tuple[str, str | None, str, bool]] = []
+        for name, key in config.KEYS.items():
+            value = self.app.stored_settings.get((None, name))
+            rows.append((name, None, key.default if value is None else value, value is None))
+            for (deck, stored_key), stored in sorted(
+                (k, v)
+                for k, v in self.app.stored_settings.items()
+                if k[1] == name and k[0] is not None
+            ):
+                rows.append((stored_key, deck, stored, False))
+        return rows
