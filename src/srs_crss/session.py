@@ -5,9 +5,11 @@ answer is written (state and log, one transaction) before `answer` returns,
 so quitting or crashing never loses an answer already given.
 
 Queue rules:
-- cards due today or earlier, oldest due first; then new cards in deck-file
-  order up to what is left of the day's new-card limit (counted from the
-  review log, so a second session the same day does not exceed it);
+- cards due today or earlier, oldest due first; then new cards, mixed across
+  exam domains in proportion to their share of the deck (the author's order
+  kept within a domain; srs_crss.newcards), up to what is left of the day's
+  new-card limit (counted from the review log, so a second session the same
+  day does not exceed it);
 - a card failed (grade < 3) or awaiting an extra review (grade 3, or < 4 on
   an extra review) is due again today, so it comes back at the end of this
   session's queue until passed.
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from srs_crss import clock, exam, sm2
 from srs_crss.model import Card, QueueOptions, Scope
+from srs_crss.newcards import interleave
 from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.stats import streak
 
@@ -210,9 +213,10 @@ class Session:
         wanted_new = self.options.new if self.options.new is not None else self.new_left_today()
         if limit is not None:
             wanted_new = min(wanted_new, limit - self.pages.unfetched)
-        for pk in self.store.queue.new_card_ids(
+        lines, shares = self.store.queue.new_cards_by_domain(
             self.learner_id, self.options.scope, max(0, wanted_new)
-        ):
+        )
+        for pk in interleave(lines, shares, max(0, wanted_new)):
             self._push(self.new, pk, sm2.CardState())
 
     def _push(self, line: deque[int], pk: int, state: sm2.CardState, front: bool = False) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from srs_crss.storage.schema import SCHEMA_HEAD
-from tests.conftest import Invoke
+from tests.conftest import Invoke, write_basic_deck
 
 
 def _learners(db: Path) -> list[str]:
@@ -65,8 +65,11 @@ def test_a_blank_learner_name_is_refused_everywhere(cli: Invoke, name: str) -> N
         assert "the learner name is empty" in result.output
 
 
-def test_info_says_where_the_data_is_and_what_it_holds(cli: Invoke, db: Path) -> None:
-    cli("review", "--new", "2", input="4\n4\n")
+def test_info_says_where_the_data_is_and_what_it_holds(
+    cli: Invoke, db: Path, tmp_path: Path
+) -> None:
+    cli("sync", str(write_basic_deck(tmp_path / "many.toml", 3)))
+    cli("review", "--deck", "many", "--new", "2", input="4\n4\n")
     text = cli("info").output
     assert f"Database file: {db}" in text and f"Schema: {SCHEMA_HEAD}" in text
     assert "Learner: alex" in text and "your answers: 2" in text

@@ -87,7 +87,7 @@ def test_stats_match_the_sqlite_figures(pg: Invoke, tmp_path: Path) -> None:
     deck = tmp_path / "two.toml"
     deck.write_text(DECK)
     pg("sync", str(deck))
-    pg("review", "--new", "3", input="4\n4\n1\n4\n", now=D20)
+    pg("review", "--new", "3", input="4\n1\n4\n4\n", now=D20)  # a1 4, e1 1, a2 4, e1 4
     pg("review", "--new", "0", input="5\n2\n3\n4\n4\n", now=D21)
     pg("review", "--new", "0", input="4\n", now=D22)
     data: dict[str, Any] = json.loads(pg("stats", "--json", now=D22).output)

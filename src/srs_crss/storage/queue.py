@@ -135,6 +135,33 @@ class Queue:
         with self.db.read() as conn:
             return list(conn.scalars(query))
 
+    def new_cards_by_domain(
+        self, learner_id: int, scope: model.Scope, limit: int
+    ) -> tuple[dict[str, list[int]], dict[str, int]]:
+        """Up to `limit` unseen active cards of each exam domain, in deck-file order, and
+        each domain's share of the scope (its active cards). "" stands for no domain."""
+        if limit <= 0:
+            return {}, {}
+        active = (cards_t.c.retired.is_(False), *scope_filters(scope))
+        shares = select(cards_t.c.domain, func.count()).select_from(cards_decks())
+        lines: dict[str, list[int]] = {}
+        weights: dict[str, int] = {}
+        with self.db.read() as conn:
+            for domain, count in conn.execute(shares.where(*active).group_by(cards_t.c.domain)):
+                weights[domain or ""] = int(count)
+            for domain in weights:
+                same = cards_t.c.domain == domain if domain else cards_t.c.domain.is_(None)
+                lines[domain] = list(
+                    conn.scalars(
+                        select(cards_t.c.id)
+                        .select_from(cards_decks())
+                        .where(*active, same, _unseen(learner_id))
+                        .order_by(decks_t.c.slug, cards_t.c.position)
+                        .limit(limit)
+                    )
+                )
+        return lines, weights
+
     def count_new_available(self, learner_id: int, scope: model.Scope) -> int:
         """Active cards this learner has never reviewed."""
         query = (
