@@ -169,6 +169,18 @@ class Info:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    """A learner's note that a card looks wrong, for the deck's authors."""
+
+    card: str
+    """deck/card"""
+    learner: str
+    note: str
+    created_at: dt.datetime
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Topics:
     """The exam domains and tags of active cards, each with its card count, sorted by name."""
 

@@ -319,6 +319,12 @@ class Session:
         self.answered.append(done)
         return done
 
+    def flag(self, note: str) -> None:
+        """Tell the deck's authors the current card looks wrong (scheduling unchanged)."""
+        card = self.current()
+        if card is not None:
+            self.store.flags.add(self.learner_id, card.pk, " ".join(note.split()), self.now())
+
     def can_undo(self) -> bool:
         return bool(self.answered)
 

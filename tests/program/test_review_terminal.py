@@ -199,3 +199,25 @@ def test_ctrl_z_then_fg_brings_the_keys_and_the_screen_back(db: Path, tmp_path: 
         t.wait_for("Session over")
     finally:
         shell.close(force=True)
+
+
+def test_flagging_a_card_from_the_terminal(term: object, db: Path) -> None:
+    import json
+    import subprocess
+
+    t = term("review", "--deck", "many", "--new", "1")  # type: ignore[operator]
+    t.wait_for("Front 0")
+    t.send("f")
+    t.wait_for("What looks wrong with this card?")
+    t.send("Typo in the front\r")
+    t.wait_for("Flagged for the deck's authors")
+    t.send(" ")  # single keys again
+    t.wait_for("Back 0")
+    done = subprocess.run(
+        [sys.executable, "-m", "srs_crss", "flags", "--json"],
+        env=_env(db),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert [f["note"] for f in json.loads(done.stdout)] == ["Typo in the front"]

@@ -66,6 +66,30 @@ def info(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 @app.command()
+def flag(
+    ctx: typer.Context,
+    card_id: Annotated[
+        str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/seed-essential-quality")
+    ],
+    note: Annotated[str, typer.Argument(metavar="NOTE", help="What looks wrong, in a few words.")],
+) -> None:
+    """Tell the deck's authors a card looks wrong (it changes nothing in your study)."""
+    flagged = open_app(ctx).flag(card_id, note)
+    typer.echo(render.text.flag_line(flagged))
+
+
+@app.command()
+def flags(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """For deck authors: every card learners flagged, with their notes and its source."""
+    found = open_app(ctx).flags()
+    if as_json:
+        print_json(render.shapes.flags_json(found))
+    else:
+        for line in render.text.flags_lines(found):
+            typer.echo(line)
+
+
+@app.command()
 def show(
     ctx: typer.Context,
     card_id: Annotated[

@@ -91,6 +91,27 @@ class TerminalScreen:
     def note(self, text: str) -> None:
         self._note = text
 
+    def ask(self, question: str) -> str | None:
+        """A line typed with the terminal's own editing (echo on), then single keys again."""
+        self.console.print(f"[bold]{escape(question)}[/bold]")
+        single_keys = termios.tcgetattr(self.fd)
+        lines = termios.tcgetattr(self.fd)
+        lines[3] |= termios.ICANON | termios.ECHO
+        termios.tcsetattr(self.fd, termios.TCSADRAIN, lines)
+        try:
+            data = self._typed
+            self._typed = b""
+            while b"\n" not in data and b"\r" not in data:
+                chunk = os.read(self.fd, 1024)
+                if not chunk:
+                    return None
+                data += chunk
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, single_keys)
+        line, _, rest = data.replace(b"\r", b"\n").partition(b"\n")
+        self._typed = rest
+        return line.decode("utf-8", "replace").strip()
+
     def finish(self, summary: Summary) -> None:
         self.console.print()
         self.console.print(screen.summary_panel(summary))
@@ -165,7 +186,7 @@ class TerminalScreen:
         if not self._prompt:
             return ""
         extra = f"  ·  {MORE} whole explanation" if more or self._explanation_cut else ""
-        return f"[dim]{escape(self._prompt)}{extra}  ·  u undo  ·  q quit[/dim]"
+        return f"[dim]{escape(self._prompt)}{extra}  ·  u undo  ·  f flag  ·  q quit[/dim]"
 
     # ---- keys ---------------------------------------------------------------------
 

@@ -34,10 +34,12 @@ from srs_crss.sm2 import Grade
 ENTER = "enter"
 SPACE = "space"
 
+FLAG_QUESTION = "What looks wrong with this card? (a few words; Enter alone: never mind)"
+
 PLAIN_HELP = (
     "One line per answer. After a question: an empty line shows the answer, then type a "
     "grade 0-5 (or type the grade at once); for a multiple-choice question, the letter, "
-    "then the grade. u undoes the last answer, q stops."
+    "then the grade. u undoes the last answer, f flags a card that looks wrong, q stops."
 )
 
 
@@ -54,6 +56,10 @@ class Screen(Protocol):
         ...
 
     def hint(self, text: str) -> None: ...
+    def ask(self, question: str) -> str | None:
+        """A line of text (e.g. what is wrong with a card), or None at end of input."""
+        ...
+
     def note(self, text: str) -> None: ...
     def finish(self, summary: Summary) -> None: ...
     def nothing_due(self, info: NothingDue) -> None: ...
@@ -139,8 +145,16 @@ def _read(screen: Screen, prompt: str, allowed: set[str], session: Session) -> s
                 raise _Undo
             screen.hint("Nothing to undo yet.")
             continue
+        if key == "f":
+            note = screen.ask(FLAG_QUESTION)
+            if note and note.strip():
+                session.flag(note)
+                screen.hint("Flagged for the deck's authors: thank you.")
+            else:
+                screen.hint("Not flagged.")
+            continue
         shown = {ENTER: "Enter", SPACE: "Space"}.get(key, repr(key))
-        screen.hint(f"{shown} does nothing here. {prompt}; u: undo; q: quit.")
+        screen.hint(f"{shown} does nothing here. {prompt}; u: undo; f: flag; q: quit.")
 
 
 # ---------------------------------------------------------------------------
@@ -190,6 +204,11 @@ class PlainScreen:
 
     def hint(self, text: str) -> None:
         self._print(f"! {text}")
+
+    def ask(self, question: str) -> str | None:
+        self._print(f"> {question}:")
+        line = self.stdin.readline()
+        return line.strip() if line else None
 
     def note(self, text: str) -> None:
         self._print(text)

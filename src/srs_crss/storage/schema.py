@@ -30,10 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
-KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004", "0005", "0006"})
+KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004", "0005", "0006", "0007"})
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -202,6 +202,17 @@ settings_t = Table(
     Column("value", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("learner_id", "deck_id", "key", name="uq_settings_learner_deck_key"),
+)
+
+flags_t = Table(
+    "flags",
+    metadata,
+    # A learner thinks a card is wrong: a note for the deck's authors (no effect on study).
+    Column("id", Id, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 alembic_version_t = Table(

@@ -10,6 +10,7 @@ from srs_crss.storage.decks import Decks
 from srs_crss.storage.engine import Database, Location
 from srs_crss.storage.exams import Exams
 from srs_crss.storage.export import Export
+from srs_crss.storage.flags import Flags
 from srs_crss.storage.learners import Learners
 from srs_crss.storage.queue import Queue
 from srs_crss.storage.reviews import Reviews
@@ -30,6 +31,7 @@ class Store:
         self.stats = Stats(db, self.queue)
         self.export = Export(db)
         self.settings = Settings(db)
+        self.flags = Flags(db)
 
     @classmethod
     def open(cls, target: str, *, migrate: bool = True) -> Store:

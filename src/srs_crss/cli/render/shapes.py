@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from srs_crss.exam import Plan, warnings
-from srs_crss.model import CardType, CardView, DeckSummary, HistoryEntry, Info
+from srs_crss.model import CardType, CardView, DeckSummary, Flag, HistoryEntry, Info
 from srs_crss.sm2 import CardState
 from srs_crss.stats import Report, readiness
 
@@ -160,4 +160,17 @@ def config_json(rows: Sequence[tuple[str, str | None, str, bool]]) -> list[dict[
     return [
         {"key": key, "deck": deck, "value": value, "default": default}
         for key, deck, value, default in rows
+    ]
+
+
+def flags_json(flags: Sequence[Flag]) -> list[dict[str, Any]]:
+    return [
+        {
+            "card": f.card,
+            "learner": f.learner,
+            "note": f.note,
+            "flagged_at": f.created_at.isoformat().replace("+00:00", "Z"),
+            "source": f.source,
+        }
+        for f in flags
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from srs_crss.model import LETTERS, Card, CardType, Info
+from srs_crss.model import LETTERS, Card, CardType, Flag, Info
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
@@ -172,3 +172,18 @@ def config_unset_line(key: str, deck: str | None, done: bool) -> str:
     if done:
         return f"{key}{where} is back to its default."
     return f"{key}{where} was not set."
+
+
+def flag_line(card: str) -> str:
+    return f"Flagged {card}: thank you. Deck authors see it with `srs-crss flags`."
+
+
+def flags_lines(flags: Sequence[Flag]) -> list[str]:
+    if not flags:
+        return ["No card has been flagged."]
+    lines = []
+    for flag in flags:
+        lines.append(f"{flag.card}  ({flag.learner}, {flag.created_at:%Y-%m-%d})")
+        lines.append(f"  {flag.note}")
+        lines.append(f"  source: {flag.source or '(none)'}")
+    return lines

@@ -1,0 +1,64 @@
+"""Learners flag cards that look wrong; deck authors list the flags with each card's source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Invoke, write_basic_deck
+
+
+@pytest.fixture
+def many(cli: Invoke, tmp_path: Path) -> Path:
+    deck = write_basic_deck(tmp_path / "many.toml", 3)
+    cli("sync", str(deck))
+    return deck
+
+
+def test_flag_a_card_and_list_the_flags(cli: Invoke, many: Path) -> None:
+    result = cli("flag", "many/c01", "  The back   contradicts the source ")
+    assert result.exit_code == 0 and "Flagged many/c01: thank you." in result.output
+    cli("--learner", "sam", "flag", "many/c01", "Typo in the front")
+    data = json.loads(cli("flags", "--json").stdout)
+    assert [(f["card"], f["learner"], f["note"]) for f in data] == [
+        ("many/c01", "alex", "The back contradicts the source"),
+        ("many/c01", "sam", "Typo in the front"),
+    ]
+    assert data[0]["flagged_at"] == "2026-11-22T10:00:00Z" and "source" in data[0]
+    text = cli("flags").output
+    assert "many/c01  (alex, 2026-11-22)" in text and "source:" in text
+
+
+def test_a_flag_changes_nothing_in_study(cli: Invoke, many: Path) -> None:
+    cli("flag", "many/c00", "looks wrong")
+    shown = json.loads(cli("show", "many/c00", "--json").stdout)
+    assert shown["state"]["repetitions"] == 0 and shown["history"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("flag", "many/c01", "   "), "say in a few words what looks wrong"),
+        (("flag", "many/c01", "x" * 501), "under 500 characters"),
+        (("flag", "many/nope", "wrong"), "no card 'nope' in deck 'many'"),
+        (("flag", "nodeck", "wrong"), "expected DECK/CARD"),
+    ],
+)
+def test_bad_flags_are_refused(
+    cli: Invoke, many: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2 and message in result.output
+    assert json.loads(cli("flags", "--json").stdout) == []
+
+
+def test_flag_from_the_review_screen(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--new", "1", input="f\nThe answer is outdated\n4\n")
+    assert "Flagged for the deck's authors: thank you." in result.output
+    flags = json.loads(cli("flags", "--json").stdout)
+    assert [(f["card"], f["note"]) for f in flags] == [("many/c00", "The answer is outdated")]
+    assert "Reviewed: 1" in result.output  # and the card was still answered
+    skipped = cli("review", "--new", "1", input="f\n\n4\n")
+    assert "Not flagged." in skipped.output
