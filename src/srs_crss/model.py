@@ -19,6 +19,13 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 """Choice letters, everywhere choices are shown (a deck allows at most 26 choices)."""
 
 
+class Suspension(StrEnum):
+    """Why a learner's card is out of review."""
+
+    MANUAL = "manual"
+    LEECH = "leech"
+
+
 class CardType(StrEnum):
     """What a card asks for: recall of a back, or a pick among choices."""
 
@@ -276,3 +283,7 @@ class Stats:
     calendar: tuple[tuple[dt.date, int], ...]
     hardest: tuple[HardCard, ...]
     """Hardest first: most failures lately, then the highest failure rate."""
+    suspended: int = 0
+    """Cards out of review (suspended by hand or as leeches), counted apart."""
+    leeches: tuple[str, ...] = ()
+    """deck/card of the cards suspended as leeches."""

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from srs_crss import clock, config, deckfile, exam, quality
 from srs_crss.deckspec import DeckSpec, fingerprint
 from srs_crss.errors import NotFound, UsageError
+from srs_crss.marks import Marks
 from srs_crss.model import (
     CardView,
     DeckSummary,
-    Flag,
     Info,
     QueueOptions,
     Scope,
@@ -37,10 +37,6 @@ from srs_crss.sync import SyncReport, UnchangedFile, plan_sync
 if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
     from srs_crss.storage import Store
-
-
-MAX_FLAG_NOTE = 500
-"""Characters: a flag is a short note, not an essay."""
 
 
 class App:
@@ -202,20 +198,10 @@ class App:
         view = self.store.decks.card_view(self.reader_id, deck, card)
         return replace(view, moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk))
 
-    def flag(self, qualified_id: str, note: str) -> str:
-        """Record that this learner thinks a card is wrong; returns the card's deck/card."""
-        text = " ".join(note.split())
-        if not text:
-            raise UsageError("say in a few words what looks wrong with the card")
-        if len(text) > MAX_FLAG_NOTE:
-            raise UsageError(f"keep the note under {MAX_FLAG_NOTE} characters")
-        view = self.show(qualified_id)
-        self.store.flags.add(self.learner_id, view.card.pk, text, self.now())
-        return view.card.qualified_id
-
-    def flags(self) -> list[Flag]:
-        self.ensure_decks()
-        return self.store.flags.all()
+    @cached_property
+    def marks(self) -> Marks:
+        """Flags and suspensions: the marks this learner puts on cards."""
+        return Marks(self)
 
     def review_session(
         self,

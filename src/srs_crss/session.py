@@ -25,9 +25,9 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from srs_crss import clock, exam, sm2
-from srs_crss.model import Card, QueueOptions, Scope
+from srs_crss.model import Card, QueueOptions, Scope, Suspension
 from srs_crss.newcards import interleave
-from srs_crss.policy import DEFAULT_NEW_PER_DAY
+from srs_crss.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
 from srs_crss.stats import streak
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ class Answered:
     outcome: sm2.Review
     duration_ms: int
     requeued: bool
+    leech: bool = False
+    """This answer made the card a leech (now suspended)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,9 +317,28 @@ class Session:
             self.states[pk] = outcome.after
         self.floor_day = max(self.floor_day or day, day)
         self.answered_notes.setdefault((card.deck, card.note), set()).add(pk)
-        done = Answered(review_id, card, outcome, duration_ms, again_today)
+        leech = outcome.before.lapses < LEECH_LAPSES <= outcome.after.lapses
+        if leech:
+            self.store.suspensions.add(self.learner_id, pk, Suspension.LEECH, moment)
+            if again_today:  # out of review: not again today either
+                self.again.pop()
+                self.kinds[sm2.kind_of(outcome.after)] -= 1
+        done = Answered(review_id, card, outcome, duration_ms, again_today and not leech, leech)
         self.answered.append(done)
         return done
+
+    def suspend(self) -> Card | None:
+        """Take the current card out of review (until unsuspended); the next one comes."""
+        card = self.current()
+        line = self._head()
+        if card is None or line is None:
+            return None
+        self.store.suspensions.add(
+            self.learner_id, card.pk, Suspension.MANUAL, clock.to_utc(self.now())
+        )
+        line.popleft()
+        self.kinds[sm2.kind_of(self.states[card.pk])] -= 1
+        return card
 
     def flag(self, note: str) -> None:
         """Tell the deck's authors the current card looks wrong (scheduling unchanged)."""
@@ -334,6 +355,8 @@ class Session:
             return None
         last = self.answered.pop()
         self.store.reviews.undo(self.learner_id, last.review_id)
+        if last.leech:
+            self.store.suspensions.remove(self.learner_id, last.card.pk)
         self.answered_notes = self.store.queue.notes_answered(self.learner_id, self.today())
         pk = last.card.pk
         if last.requeued:

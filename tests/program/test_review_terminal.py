@@ -165,7 +165,7 @@ def test_multiple_choice_fits_80x24_and_the_rest_is_one_key_away(term: object) -
     screen = t.wait_for("Not quite")
     assert "0 done" in screen  # the header is still on screen
     assert "FIRST?" in screen and "Ask directly" in screen and "end the meeting" in screen
-    assert "e whole explanation" in screen and "Reason 11" not in screen
+    assert "e read all" in screen and "Reason 11" not in screen
     t.send("e")
     assert "Reason 11 why" in t.wait_for("Reason 11")
     t.send("\r")

@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     # 3: one App per command run
     "srs_crss.service": 3,
     "srs_crss.preferences": 3,
+    "srs_crss.marks": 3,
     "srs_crss.settings": 0,
     # 4: the command line, its output shapes and the review screen
     "srs_crss.cli": 4,

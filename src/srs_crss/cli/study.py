@@ -74,14 +74,33 @@ def flag(
     note: Annotated[str, typer.Argument(metavar="NOTE", help="What looks wrong, in a few words.")],
 ) -> None:
     """Tell the deck's authors a card looks wrong (it changes nothing in your study)."""
-    flagged = open_app(ctx).flag(card_id, note)
+    flagged = open_app(ctx).marks.flag(card_id, note)
     typer.echo(render.text.flag_line(flagged))
+
+
+CardArgument = Annotated[
+    str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/seed-essential-quality")
+]
+
+
+@app.command()
+def suspend(ctx: typer.Context, card_id: CardArgument) -> None:
+    """Take a card out of review until you unsuspend it (its history is kept)."""
+    card, changed = open_app(ctx).marks.suspend(card_id)
+    typer.echo(render.text.suspend_line(card, True, changed))
+
+
+@app.command()
+def unsuspend(ctx: typer.Context, card_id: CardArgument) -> None:
+    """Bring a suspended card back into review."""
+    card, changed = open_app(ctx).marks.suspend(card_id, suspend=False)
+    typer.echo(render.text.suspend_line(card, False, changed))
 
 
 @app.command()
 def flags(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """For deck authors: every card learners flagged, with their notes and its source."""
-    found = open_app(ctx).flags()
+    found = open_app(ctx).marks.all_flags()
     if as_json:
         print_json(render.shapes.flags_json(found))
     else:

@@ -30,6 +30,9 @@ from srs_crss.session import NothingDue, Progress, Summary
 POLL_SECONDS = 0.2
 """How long a wait for a key lasts before checking for signals and redraws again."""
 
+OTHER_KEYS = "u undo · s suspend · f flag · q quit"
+"""The keys that act on any card, at the end of every prompt."""
+
 MORE = "e"
 """The key that shows an explanation cut short to fit the window."""
 
@@ -182,11 +185,13 @@ class TerminalScreen:
         return self._height(renderables) < self.console.height
 
     def _prompt_line(self, more: bool = False) -> str:
-        """The keys that act now (an empty line until the review loop asks for a key)."""
-        if not self._prompt:
+        """The keys that act now (an empty line until the review loop asks for a key);
+        with `more`, the longest it can be, to measure the room it takes."""
+        if not self._prompt and not more:
             return ""
-        extra = f"  ·  {MORE} whole explanation" if more or self._explanation_cut else ""
-        return f"[dim]{escape(self._prompt)}{extra}  ·  u undo  ·  f flag  ·  q quit[/dim]"
+        extra = f" · {MORE} read all" if more or self._explanation_cut else ""
+        prompt = self._prompt or "Grade 0-5 (Enter = 4)"
+        return f"[dim]{escape(prompt)}{extra} · {OTHER_KEYS}[/dim]"
 
     # ---- keys ---------------------------------------------------------------------
 

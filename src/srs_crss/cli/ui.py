@@ -28,18 +28,25 @@ from srs_crss.cli.render.text import (
     summary_lines,
 )
 from srs_crss.model import LETTERS, Card, CardType, shuffled_choices
+from srs_crss.policy import LEECH_LAPSES
 from srs_crss.session import NothingDue, Progress, Session, Summary
 from srs_crss.sm2 import Grade
 
 ENTER = "enter"
 SPACE = "space"
 
+LEECH_NOTE = (
+    "{card} has now been forgotten {lapses} times, so it is suspended (a leech). Drilling "
+    "it again rarely helps: read its source, or rewrite it in your own words (or flag it "
+    "with f if it looks wrong); `srs-crss unsuspend {card}` brings it back."
+)
 FLAG_QUESTION = "What looks wrong with this card? (a few words; Enter alone: never mind)"
 
 PLAIN_HELP = (
     "One line per answer. After a question: an empty line shows the answer, then type a "
     "grade 0-5 (or type the grade at once); for a multiple-choice question, the letter, "
-    "then the grade. u undoes the last answer, f flags a card that looks wrong, q stops."
+    "then the grade. u undoes the last answer, s suspends the card, f flags a card that looks "
+    "wrong, q stops."
 )
 
 
@@ -73,6 +80,10 @@ class _Undo(Exception):
     """The learner asked to take back the previous answer."""
 
 
+class _Suspended(Exception):
+    """The learner took the current card out of review."""
+
+
 def run(session: Session, screen: Screen) -> Summary | None:
     """Review until the queue is empty or the learner quits; None if nothing was due."""
     if session.current() is None:
@@ -86,6 +97,13 @@ def run(session: Session, screen: Screen) -> Summary | None:
                 undone = session.undo()
                 if undone is not None:
                     screen.note(f"Undid your answer to {undone.qualified_id}; here it is again.")
+            except _Suspended:
+                gone = session.suspend()
+                if gone is not None:
+                    screen.note(
+                        f"Suspended {gone.qualified_id}: out of review until "
+                        f"`srs-crss unsuspend {gone.qualified_id}`."
+                    )
     except (_Quit, KeyboardInterrupt):
         pass
     summary = session.summary()
@@ -108,8 +126,7 @@ def _one_card(session: Session, screen: Screen, card: Card) -> None:
     else:
         key = _read(screen, screen.reveal_prompt, {SPACE, ENTER, *GRADE_KEYS}, session)
         if key in GRADE_KEYS:  # graded without looking: as sure as that
-            elapsed_ms = int((time.monotonic() - started) * 1000)
-            session.answer(Grade(int(key)), elapsed_ms)
+            _answer(session, screen, card, Grade(int(key)), started, None)
             return
     screen.show_back(card, choices, picked)
     allowed = grades_after(card, picked)
@@ -118,8 +135,16 @@ def _one_card(session: Session, screen: Screen, card: Card) -> None:
     keys = set(allowed) | ({ENTER} if default else set())
     key = _read(screen, prompt, keys, session)
     grade = Grade(int(default if key == ENTER and default else key))
+    _answer(session, screen, card, grade, started, picked)
+
+
+def _answer(
+    session: Session, screen: Screen, card: Card, grade: Grade, started: float, picked: str | None
+) -> None:
+    """Record the answer (timed from `started`); say so once if the card became a leech."""
     elapsed_ms = int((time.monotonic() - started) * 1000)
-    session.answer(grade, elapsed_ms, picked)
+    if session.answer(grade, elapsed_ms, picked).leech:
+        screen.note(LEECH_NOTE.format(card=card.qualified_id, lapses=LEECH_LAPSES))
 
 
 def grades_after(card: Card, picked: str | None) -> str:
@@ -145,6 +170,8 @@ def _read(screen: Screen, prompt: str, allowed: set[str], session: Session) -> s
                 raise _Undo
             screen.hint("Nothing to undo yet.")
             continue
+        if key == "s":
+            raise _Suspended
         if key == "f":
             note = screen.ask(FLAG_QUESTION)
             if note and note.strip():
@@ -154,7 +181,7 @@ def _read(screen: Screen, prompt: str, allowed: set[str], session: Session) -> s
                 screen.hint("Not flagged.")
             continue
         shown = {ENTER: "Enter", SPACE: "Space"}.get(key, repr(key))
-        screen.hint(f"{shown} does nothing here. {prompt}; u: undo; f: flag; q: quit.")
+        screen.hint(f"{shown} does nothing here. {prompt}; u: undo; s: suspend; f: flag; q: quit.")
 
 
 # ---------------------------------------------------------------------------

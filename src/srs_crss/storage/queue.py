@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, tuple_
+from sqlalchemy import and_, case, func, or_, select, tuple_
 
 from srs_crss import model
 from srs_crss.sm2 import CardState, ReviewKind
@@ -18,6 +18,7 @@ from srs_crss.storage.rows import (
     scope_filters,
     state_from_row,
     states_cards_decks,
+    suspended,
 )
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
 
@@ -31,15 +32,17 @@ def _active_states(learner_id: int, scope: model.Scope) -> list[Any]:
     return [
         states_t.c.learner_id == learner_id,
         cards_t.c.retired.is_(False),
+        ~suspended(learner_id),
         *scope_filters(scope),
     ]
 
 
 def _unseen(learner_id: int) -> Any:
+    """Never reviewed (and not suspended) by this learner."""
     seen = select(states_t.c.card_id).where(
         states_t.c.learner_id == learner_id, states_t.c.card_id == cards_t.c.id
     )
-    return ~seen.exists()
+    return and_(~seen.exists(), ~suspended(learner_id))
 
 
 class Queue:
@@ -53,7 +56,7 @@ class Queue:
         (how many, how many await an extra review, how many failed last time).
 
         Without a scope or limit this reads only an index: all due states,
-        less the (few) retired cards among them.
+        less the (few) retired or suspended cards among them.
         """
         if limit is None and scope == model.Scope():
             every = self._due_kind_counts(
@@ -65,7 +68,7 @@ class Queue:
                 select(states_t.c.extra, states_t.c.repetitions)
                 .select_from(cards_t.join(states_t, states_t.c.card_id == cards_t.c.id))
                 .where(
-                    cards_t.c.retired.is_(True),
+                    or_(cards_t.c.retired.is_(True), suspended(learner_id)),
                     states_t.c.learner_id == learner_id,
                     states_t.c.due <= today,
                 )

@@ -12,7 +12,7 @@ from srs_crss import model
 from srs_crss.errors import NotFound
 from srs_crss.model import CardType
 from srs_crss.sm2 import CardState, Grade, ReviewKind
-from srs_crss.storage.schema import cards_t, decks_t, states_t
+from srs_crss.storage.schema import cards_t, decks_t, states_t, suspended_t
 
 STATE_COLUMNS = (
     states_t.c.repetitions,
@@ -179,3 +179,12 @@ def deck_id_of(conn: Connection, deck: str | None) -> int | None:
     if found is None:
         raise NotFound(f"no deck {deck!r}")
     return int(found)
+
+
+def suspended(learner_id: int) -> Any:
+    """Whether this learner suspended the card (cards joined)."""
+    return (
+        select(suspended_t.c.card_id)
+        .where(suspended_t.c.learner_id == learner_id, suspended_t.c.card_id == cards_t.c.id)
+        .exists()
+    )

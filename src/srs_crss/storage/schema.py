@@ -30,10 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
-KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004", "0005", "0006", "0007"})
+KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"})
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -213,6 +213,16 @@ flags_t = Table(
     Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), nullable=False),
     Column("note", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+suspended_t = Table(
+    "suspended",
+    metadata,
+    # A card this learner took out of review: by hand ("manual") or as a "leech".
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True),
+    Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True),
+    Column("reason", String(10), nullable=False),
+    Column("suspended_at", UTCDateTime, nullable=False),
 )
 
 alembic_version_t = Table(

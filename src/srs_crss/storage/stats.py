@@ -12,7 +12,7 @@ from srs_crss.stats import HARD_DAYS, MATURE_DAYS
 from srs_crss.storage.engine import Database
 from srs_crss.storage.queue import Queue
 from srs_crss.storage.rows import cards_decks, scope_filters, share
-from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
+from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t, suspended_t
 
 MONTH_DAYS = 30
 CANDIDATES = 20
@@ -108,6 +108,12 @@ class Stats:
                     .order_by(reviews_t.c.day.desc())
                 ).all()
             hard = _hardest(conn, learner_id, today, active, hardest, scope == model.Scope())
+            out = conn.execute(
+                select(decks_t.c.slug, cards_t.c.slug, suspended_t.c.reason)
+                .select_from(cards_decks().join(suspended_t, suspended_t.c.card_id == cards_t.c.id))
+                .where(active, suspended_t.c.learner_id == learner_id)
+                .order_by(decks_t.c.slug, cards_t.c.position)
+            ).all()
         days_ahead = [today + dt.timedelta(days=n) for n in range(MONTH_DAYS)]
         return model.Stats(
             due=due,
@@ -132,6 +138,8 @@ class Stats:
             ),
             calendar=tuple((day, int(count)) for day, count in calendar),
             hardest=hard,
+            suspended=len(out),
+            leeches=tuple(f"{d}/{c}" for d, c, why in out if why == model.Suspension.LEECH),
         )
 
 

@@ -16,6 +16,7 @@ from srs_crss.storage.queue import Queue
 from srs_crss.storage.reviews import Reviews
 from srs_crss.storage.settings import Settings
 from srs_crss.storage.stats import Stats
+from srs_crss.storage.suspensions import Suspensions
 
 
 class Store:
@@ -32,6 +33,7 @@ class Store:
         self.export = Export(db)
         self.settings = Settings(db)
         self.flags = Flags(db)
+        self.suspensions = Suspensions(db)
 
     @classmethod
     def open(cls, target: str, *, migrate: bool = True) -> Store:

@@ -146,6 +146,8 @@ def report_json(report: Report) -> dict[str, Any]:
             }
             for h in s.hardest
         ],
+        "suspended": s.suspended,
+        "leeches": list(s.leeches),
         "exams": [plan_json(p) for p in report.plans],
         "readiness": readiness_json(report) if report.plans else [],
     }

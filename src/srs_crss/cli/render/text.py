@@ -187,3 +187,11 @@ def flags_lines(flags: Sequence[Flag]) -> list[str]:
         lines.append(f"  {flag.note}")
         lines.append(f"  source: {flag.source or '(none)'}")
     return lines
+
+
+def suspend_line(card: str, suspended: bool, changed: bool) -> str:
+    if suspended:
+        if changed:
+            return f"Suspended {card}: it stays out of review until `srs-crss unsuspend {card}`."
+        return f"{card} was already suspended."
+    return f"{card} is back in review." if changed else f"{card} was not suspended."

@@ -224,6 +224,14 @@ def print_stats(out: Console, report: Report) -> None:
     head.append("\nRetention ", style="bold")
     head.append(f"last 30 days {_share(s.retention_30)}  ·  all time {_share(s.retention_all)}")
     head.append("  (reviews of learned cards graded 3 or more)", style="dim")
+    if s.suspended:
+        head.append("\nSuspended ", style="bold")
+        head.append(
+            f"{s.suspended} (out of review; `srs-crss unsuspend DECK/CARD` brings one back)"
+        )
+    if s.leeches:
+        head.append("\nLeeches ", style="bold")
+        head.append(", ".join(s.leeches) + " (forgotten too often: read the source, rewrite)")
     out.print(Panel(head, title="Progress", title_align="left", border_style="blue"))
 
     out.print(_calendar(s.calendar, report.today))

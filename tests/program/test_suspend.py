@@ -1,0 +1,72 @@
+"""Suspended cards stay out of review (history kept); a card forgotten too often is a leech."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from srs_crss.policy import LEECH_LAPSES
+from srs_crss.service import App
+from srs_crss.settings import Settings
+from srs_crss.sm2 import CardState, Review, review
+from tests.conftest import NOW, Invoke, write_basic_deck
+
+
+def _sm2(grade: int, day: dt.date, state: CardState) -> Review:
+    return review(state, grade, day)
+
+
+def shown(output: str) -> list[str]:
+    return re.findall(r"^\[(\S+)\]", output, flags=re.MULTILINE)
+
+
+@pytest.fixture
+def many(cli: Invoke, tmp_path: Path) -> Path:
+    deck = write_basic_deck(tmp_path / "many.toml", 3)
+    cli("sync", str(deck))
+    return deck
+
+
+def test_suspend_and_unsuspend(cli: Invoke, many: Path) -> None:
+    cli("review", "--new", "3", input="4\n4\n4\n")
+    result = cli("suspend", "many/c01")
+    assert "Suspended many/c01: it stays out of review until" in result.output
+    assert "already suspended" in cli("suspend", "many/c01").output
+    tomorrow = cli("review", "--new", "0", input="4\n4\n4\n", now="2026-11-23T10:00:00+00:00")
+    assert shown(tomorrow.output) == ["many/c00", "many/c02"]
+    stats = json.loads(cli("stats", "--json", now="2026-11-23T10:00:00+00:00").stdout)
+    assert stats["suspended"] == 1 and stats["leeches"] == []
+    history = json.loads(cli("show", "many/c01", "--json").stdout)["history"]
+    assert len(history) == 1  # kept
+    assert "back in review" in cli("unsuspend", "many/c01").output
+    assert "was not suspended" in cli("unsuspend", "many/c01").output
+    later = cli("review", "--new", "0", input="4\n", now="2026-11-23T11:00:00+00:00")
+    assert shown(later.output) == ["many/c01"]
+
+
+def test_the_s_key_suspends_the_card_on_screen(cli: Invoke, many: Path) -> None:
+    result = cli("review", "--new", "2", input="s\n4\n")
+    assert "Suspended many/c00: out of review until" in result.output
+    assert shown(result.output) == ["many/c00", "many/c01"]
+    assert shown(cli("review", "--new", "3", input="4\n").output) == ["many/c02"]
+
+
+def test_a_card_forgotten_too_often_becomes_a_leech(cli: Invoke, many: Path, db: Path) -> None:
+    now = dt.datetime.fromisoformat(NOW)
+    with App(Settings(database=str(db), learner="alex", environ={"SRS_CRSS_NOW": NOW})) as app:
+        card = app.show("many/c00").card
+        grades = [4, 1] * (LEECH_LAPSES - 1) + [4]  # learned then forgotten, 7 times; learned
+        for n, grade in enumerate(grades):
+            day = dt.date(2026, 10, 1) + dt.timedelta(days=n)
+            app.store.reviews.apply(app.learner_id, card.pk, partial(_sm2, grade, day), now, None)
+    result = cli("review", "--new", "0", input="1\n", now="2026-11-23T10:00:00+00:00")
+    assert f"has now been forgotten {LEECH_LAPSES} times, so it is suspended" in result.output
+    stats = json.loads(cli("stats", "--json", now="2026-11-23T10:00:00+00:00").stdout)
+    assert stats["leeches"] == ["many/c00"] and stats["suspended"] == 1
+    again = cli("review", "--new", "0", input="", now="2026-11-23T11:00:00+00:00")
+    assert "many/c00" not in again.output  # not again today: out of review
