@@ -205,6 +205,18 @@ class QueueOptions:
     limit: int | None = None
     """At most this many distinct cards in the session."""
     new_per_day: int = DEFAULT_NEW_PER_DAY
+    cram: Cram | None = None
+    """Cram instead of study: go over cards already seen, leaving their schedule as it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cram:
+    """Which seen cards a cram session goes over (with the scope's filters)."""
+
+    mistakes: int | None = None
+    """Only cards failed in the last this many days."""
+    ahead: int | None = None
+    """Only cards due within this many days."""
 
 
 class ExportReview(NamedTuple):
@@ -287,3 +299,5 @@ class Stats:
     """Cards out of review (suspended by hand or as leeches), counted apart."""
     leeches: tuple[str, ...] = ()
     """deck/card of the cards suspended as leeches."""
+    crammed_today: int = 0
+    """Cram answers today (counted apart from scheduled reviews)."""

@@ -20,6 +20,7 @@ from srs_crss.errors import NotFound, UsageError
 from srs_crss.marks import Marks
 from srs_crss.model import (
     CardView,
+    Cram,
     DeckSummary,
     Info,
     QueueOptions,
@@ -212,6 +213,7 @@ class App:
         domain: str | None = None,
         new: int | None = None,
         limit: int | None = None,
+        cram: Cram | None = None,
     ) -> Session:
         """A review session with its queue built, ready for srs_crss.cli.ui.run.
 
@@ -219,7 +221,7 @@ class App:
         """
         if options is None:
             scope = Scope(decks=tuple(decks), tag=tag, domain=domain)
-            options = QueueOptions(scope=scope, new=new, limit=limit)
+            options = QueueOptions(scope=scope, new=new, limit=limit, cram=cram)
         self.ensure_decks()
         scope = options.scope
         default_deck = self.stored_settings.get((None, "default-deck"))

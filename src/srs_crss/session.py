@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, deque
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from srs_crss import clock, exam, sm2
+from srs_crss.duepages import DuePages
 from srs_crss.model import Card, QueueOptions, Scope, Suspension
 from srs_crss.newcards import interleave
 from srs_crss.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 
 CONTENT_BATCH = 64
 """Cards whose content is loaded in one query, a batch ahead of the one shown."""
-DUE_PAGE = 200
-"""Due cards fetched in one query: enough for a long session, quick to start."""
 STREAK_DAYS = 4000
 """Study days read for the summary's streak (over ten years)."""
 
@@ -63,6 +62,8 @@ class Answered:
     requeued: bool
     leech: bool = False
     """This answer made the card a leech (now suspended)."""
+    cram: bool = False
+    """A cram answer (review_id is then the cram answer's id)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,8 @@ class NothingDue:
     next_due: dt.date | None
     new_available: int
     new_limit_reached: bool
+    cram: bool = False
+    """A cram session found no seen card to go over."""
 
 
 def new_limit(
@@ -106,52 +109,6 @@ def new_limit(
         return usual  # (no exam: no need to count the unseen cards)
     unseen = store.queue.count_new_available(learner_id, scope)
     return exam.daily_new_limit(decks, exams, unseen, today, usual)
-
-
-class _DuePages:
-    """Due cards fetched a page at a time, in queue order.
-
-    A learner can have tens of thousands of cards due; fetching them all
-    before showing the first would make every session slow to start. The
-    counts for the header come from one aggregate query instead.
-    """
-
-    def __init__(
-        self, store: Store, learner_id: int, day: dt.date, scope: Scope, limit: int | None
-    ) -> None:
-        self.store, self.learner_id, self.day, self.scope = store, learner_id, day, scope
-        total, extra, relearn = store.queue.due_counts(learner_id, day, scope, limit)
-        self.unfetched = total
-        # kinds of the cards not fetched yet, for the header
-        self.kinds: Counter[sm2.ReviewKind] = Counter(
-            {
-                sm2.ReviewKind.EXTRA: extra,
-                sm2.ReviewKind.RELEARN: relearn,
-                sm2.ReviewKind.REVIEW: total - extra - relearn,
-            }
-        )
-        self.after: tuple[Any, ...] | None = None
-
-    def next_page(self, seen: Container[int]) -> list[tuple[int, sm2.CardState]]:
-        if self.unfetched <= 0:
-            return []
-        rows = self.store.queue.due_page(
-            self.learner_id, self.day, self.scope, self.after, min(DUE_PAGE, self.unfetched)
-        )
-        if not rows:
-            self.unfetched = 0
-            self.kinds.clear()
-            return []
-        self.after = rows[-1][2]
-        page = []
-        for pk, state, _ in rows:
-            if pk in seen:  # answered earlier this session and due again today
-                continue
-            page.append((pk, state))
-            self.unfetched -= 1
-            kind = sm2.kind_of(state)
-            self.kinds[kind] = max(0, self.kinds[kind] - 1)
-        return page
 
 
 @dataclass
@@ -177,7 +134,7 @@ class Session:
     kinds: Counter[sm2.ReviewKind] = field(default_factory=Counter)
     answered: list[Answered] = field(default_factory=list)
     floor_day: dt.date | None = None
-    pages: _DuePages | None = None
+    pages: DuePages | None = None
     exams: dict[str | None, dt.date] = field(default_factory=dict)
     answered_notes: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     """(deck, note) -> the cards of that note answered today."""
@@ -211,7 +168,14 @@ class Session:
         today = self.today()
         self.answered_notes = self.store.queue.notes_answered(self.learner_id, today)
         limit = self.options.limit
-        self.pages = _DuePages(self.store, self.learner_id, today, self.options.scope, limit)
+        if self.options.cram is not None:  # seen cards only, schedule untouched
+            chosen = self.store.cram.cards(
+                self.learner_id, self.options.scope, self.options.cram, today
+            )
+            for pk, state in chosen[:limit]:
+                self._push(self.due, pk, state)
+            return
+        self.pages = DuePages(self.store, self.learner_id, today, self.options.scope, limit)
         wanted_new = self.options.new if self.options.new is not None else self.new_left_today()
         if limit is not None:
             wanted_new = min(wanted_new, limit - self.pages.unfetched)
@@ -243,6 +207,8 @@ class Session:
 
     def nothing_due(self) -> NothingDue:
         """Explain an empty queue."""
+        if self.options.cram is not None:
+            return NothingDue(next_due=None, new_available=0, new_limit_reached=False, cram=True)
         today = self.today()
         scope = self.options.scope
         return NothingDue(
@@ -299,6 +265,8 @@ class Session:
         pk = card.pk
         day = self.today()
         moment = clock.to_utc(self.now())
+        if self.options.cram is not None:
+            return self._cram_answer(card, line, grade, day, moment, duration_ms, picked)
         exam_day = exam.exam_for(card.deck, self.exams)
         review_id, outcome = self.store.reviews.apply(
             self.learner_id,
@@ -324,6 +292,32 @@ class Session:
                 self.again.pop()
                 self.kinds[sm2.kind_of(outcome.after)] -= 1
         done = Answered(review_id, card, outcome, duration_ms, again_today and not leech, leech)
+        self.answered.append(done)
+        return done
+
+    def _cram_answer(
+        self,
+        card: Card,
+        line: deque[int],
+        grade: sm2.Grade,
+        day: dt.date,
+        moment: dt.datetime,
+        duration_ms: int,
+        picked: str | None,
+    ) -> Answered:
+        """A cram answer: recorded apart, the SM-2 state as it was; failed cards come back
+        once more at the end of the session."""
+        answer_id = self.store.cram.record(
+            self.learner_id, card.pk, moment, day, int(grade), duration_ms, picked
+        )
+        state = self.states[card.pk]
+        line.popleft()
+        self.kinds[sm2.kind_of(state)] -= 1
+        again = grade < 3
+        if again:
+            self._push(self.again, card.pk, state)
+        outcome = sm2.Review(state, state, sm2.Grade(grade), day, sm2.kind_of(state))
+        done = Answered(answer_id, card, outcome, duration_ms, again, cram=True)
         self.answered.append(done)
         return done
 
@@ -354,7 +348,10 @@ class Session:
         if not self.answered:
             return None
         last = self.answered.pop()
-        self.store.reviews.undo(self.learner_id, last.review_id)
+        if last.cram:
+            self.store.cram.remove(last.review_id)
+        else:
+            self.store.reviews.undo(self.learner_id, last.review_id)
         if last.leech:
             self.store.suspensions.remove(self.learner_id, last.card.pk)
         self.answered_notes = self.store.queue.notes_answered(self.learner_id, self.today())

@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.anki": 1,
     # 2: the review session (a queue over the store)
     "srs_crss.session": 2,
+    "srs_crss.duepages": 2,
     # 3: one App per command run
     "srs_crss.service": 3,
     "srs_crss.preferences": 3,

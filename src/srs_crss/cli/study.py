@@ -9,6 +9,7 @@ import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.model import Cram
 from srs_crss.policy import DEFAULT_NEW_PER_DAY
 
 MAX_CARDS = 100_000
@@ -159,6 +160,36 @@ def review(
     domain: Annotated[
         str | None, typer.Option("--domain", metavar="NAME", help="Only cards of this exam domain.")
     ] = None,
+    cram: Annotated[
+        bool,
+        typer.Option(
+            "--cram",
+            help="Go over cards you have seen (with --deck, --domain, --tag) without changing "
+            "their schedule.",
+        ),
+    ] = False,
+    mistakes: Annotated[
+        int | None,
+        typer.Option(
+            "--mistakes",
+            min=1,
+            max=365,
+            metavar="DAYS",
+            help="Cram the cards you failed in the last DAYS days (1: today's mistakes).",
+            show_default=False,
+        ),
+    ] = None,
+    ahead: Annotated[
+        int | None,
+        typer.Option(
+            "--ahead",
+            min=0,
+            max=365,
+            metavar="DAYS",
+            help="Cram the cards due within DAYS days.",
+            show_default=False,
+        ),
+    ] = None,
     plain: Annotated[
         bool,
         typer.Option(
@@ -174,8 +205,11 @@ def review(
     line: an empty line shows the answer, then the grade (or the grade at once);
     for a multiple-choice card, the letter, then the grade.
     """
+    crammed = (
+        Cram(mistakes=mistakes, ahead=ahead) if cram or mistakes or ahead is not None else None
+    )
     session = open_app(ctx).review_session(
-        decks=deck or (), tag=tag, domain=domain, new=new, limit=limit
+        decks=deck or (), tag=tag, domain=domain, new=new, limit=limit, cram=crammed
     )
     from srs_crss.cli import ui  # the review loop: loaded only to review
 

@@ -30,10 +30,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
-KNOWN_REVISIONS = frozenset({"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"})
+KNOWN_REVISIONS = frozenset(
+    {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"}
+)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -223,6 +225,21 @@ suspended_t = Table(
     Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True),
     Column("reason", String(10), nullable=False),
     Column("suspended_at", UTCDateTime, nullable=False),
+)
+
+cram_t = Table(
+    "cram_answers",
+    metadata,
+    # An answer in a cram session: practice that leaves the SM-2 state as it is.
+    Column("id", Id, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("grade", SmallInteger, nullable=False),
+    Column("duration_ms", Integer),
+    Column("picked", Text),
+    Index("ix_cram_answers_learner_day", "learner_id", "day"),
 )
 
 alembic_version_t = Table(

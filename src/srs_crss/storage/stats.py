@@ -12,7 +12,14 @@ from srs_crss.stats import HARD_DAYS, MATURE_DAYS
 from srs_crss.storage.engine import Database
 from srs_crss.storage.queue import Queue
 from srs_crss.storage.rows import cards_decks, scope_filters, share
-from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t, suspended_t
+from srs_crss.storage.schema import (
+    cards_t,
+    cram_t,
+    decks_t,
+    reviews_t,
+    states_t,
+    suspended_t,
+)
 
 MONTH_DAYS = 30
 CANDIDATES = 20
@@ -108,6 +115,14 @@ class Stats:
                     .order_by(reviews_t.c.day.desc())
                 ).all()
             hard = _hardest(conn, learner_id, today, active, hardest, scope == model.Scope())
+            crammed = int(
+                conn.scalar(
+                    select(func.count())
+                    .select_from(cards_decks().join(cram_t, cram_t.c.card_id == cards_t.c.id))
+                    .where(active, cram_t.c.learner_id == learner_id, cram_t.c.day == today)
+                )
+                or 0
+            )
             out = conn.execute(
                 select(decks_t.c.slug, cards_t.c.slug, suspended_t.c.reason)
                 .select_from(cards_decks().join(suspended_t, suspended_t.c.card_id == cards_t.c.id))
@@ -139,6 +154,7 @@ class Stats:
             calendar=tuple((day, int(count)) for day, count in calendar),
             hardest=hard,
             suspended=len(out),
+            crammed_today=crammed,
             leeches=tuple(f"{d}/{c}" for d, c, why in out if why == model.Suspension.LEECH),
         )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from srs_crss.storage.cram import Cram
 from srs_crss.storage.decks import Decks
 from srs_crss.storage.engine import Database, Location
 from srs_crss.storage.exams import Exams
@@ -34,6 +35,7 @@ class Store:
         self.settings = Settings(db)
         self.flags = Flags(db)
         self.suspensions = Suspensions(db)
+        self.cram = Cram(db)
 
     @classmethod
     def open(cls, target: str, *, migrate: bool = True) -> Store:

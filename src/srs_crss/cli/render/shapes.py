@@ -146,6 +146,7 @@ def report_json(report: Report) -> dict[str, Any]:
             }
             for h in s.hardest
         ],
+        "crammed_today": s.crammed_today,
         "suspended": s.suspended,
         "leeches": list(s.leeches),
         "exams": [plan_json(p) for p in report.plans],

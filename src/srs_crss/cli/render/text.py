@@ -106,6 +106,11 @@ def summary_lines(summary: Summary) -> list[str]:
 
 
 def nothing_due_line(info: NothingDue) -> str:
+    if info.cram:
+        return (
+            "Nothing to go over: no card you have seen matches (cram covers cards answered "
+            "at least once; new cards come with plain review)."
+        )
     when = f"The next card is due on {info.next_due.isoformat()}." if info.next_due else ""
     if info.new_available and info.new_limit_reached:
         new = (

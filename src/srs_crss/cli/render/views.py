@@ -219,6 +219,7 @@ def print_stats(out: Console, report: Report) -> None:
     head.append("Today  ", style="bold")
     head.append(f"due {s.due}  ·  new {report.new_today}  ·  reviewed {s.reviewed_today}")
     head.append(f"  ·  {correct:.0f}% correct" if correct is not None else "")
+    head.append(f"  ·  crammed {s.crammed_today}" if s.crammed_today else "")
     head.append("\nStreak ", style="bold")
     head.append(f"{report.streak} day{'s' if report.streak != 1 else ''}")
     head.append("\nRetention ", style="bold")

@@ -1,0 +1,65 @@
+"""Cram: go over seen cards (a domain, today's mistakes, cards due soon) without touching
+their SM-2 schedule; cram answers are counted apart."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Invoke, write_basic_deck
+
+LATER = "2026-11-22T18:00:00+00:00"
+
+
+def shown(output: str) -> list[str]:
+    return re.findall(r"^\[(\S+)\]", output, flags=re.MULTILINE)
+
+
+def state(cli: Invoke, card: str) -> dict[str, object]:
+    data: dict[str, object] = json.loads(cli("show", card, "--json", now=LATER).stdout)
+    return data
+
+
+@pytest.fixture
+def studied(cli: Invoke, tmp_path: Path) -> None:
+    deck = write_basic_deck(tmp_path / "many.toml", 5)
+    cli("sync", str(deck))
+    # c00 4, c01 1 (failed), c02 5, then c01 again 4; c03, c04 never seen
+    cli("review", "--new", "3", input="4\n1\n5\n4\n")
+
+
+def test_cram_goes_over_seen_cards_and_leaves_the_schedule(cli: Invoke, studied: None) -> None:
+    before = {c: state(cli, f"many/{c}")["state"] for c in ("c00", "c01", "c02")}
+    result = cli("review", "--cram", input="1\n5\n5\n4\n", now=LATER)
+    assert shown(result.output) == ["many/c00", "many/c01", "many/c02", "many/c00"]
+    after = {c: state(cli, f"many/{c}")["state"] for c in ("c00", "c01", "c02")}
+    assert after == before  # SM-2 untouched
+    history = state(cli, "many/c00")["history"]
+    assert isinstance(history, list) and len(history) == 1  # no review-log rows
+    stats = json.loads(cli("stats", "--json", now=LATER).stdout)
+    assert stats["crammed_today"] == 4 and stats["today"]["reviewed"] == 4
+
+
+def test_cram_todays_mistakes_and_cards_due_soon(cli: Invoke, studied: None) -> None:
+    mistakes = cli("review", "--mistakes", "1", input="4\n", now=LATER)
+    assert shown(mistakes.output) == ["many/c01"]
+    ahead = cli("review", "--ahead", "1", input="4\n4\n4\n", now=LATER)  # all due tomorrow
+    assert shown(ahead.output) == ["many/c00", "many/c01", "many/c02"]
+    none_today = cli("review", "--ahead", "0", input="", now=LATER)
+    assert "Nothing to go over" in none_today.output
+
+
+def test_nothing_to_cram_says_so(cli: Invoke, tmp_path: Path) -> None:
+    cli("sync", str(write_basic_deck(tmp_path / "fresh.toml", 2, deck_id="fresh")))
+    result = cli("review", "--cram", "--deck", "fresh", input="")
+    assert "Nothing to go over: no card you have seen matches" in result.output
+
+
+def test_undo_takes_back_a_cram_answer(cli: Invoke, studied: None) -> None:
+    result = cli("review", "--cram", input="4\nu\n5\nq\n", now=LATER)
+    assert "Undid your answer to many/c00" in result.output
+    stats = json.loads(cli("stats", "--json", now=LATER).stdout)
+    assert stats["crammed_today"] == 1
