@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from srs_crss.clock import DEFAULT_ROLLOVER_HOUR
 from srs_crss.errors import UsageError
-from srs_crss.policy import DEFAULT_NEW_PER_DAY
+from srs_crss.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,14 @@ KEYS = {
             high=23,
         ),
         Key("default-deck", "the deck `review` studies when none is named", "", per_deck=False),
+        Key(
+            "leech-lapses",
+            "times a card is forgotten before it is suspended as a leech",
+            str(LEECH_LAPSES),
+            per_deck=False,
+            low=2,
+            high=100,
+        ),
     )
 }
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
-from srs_crss.policy import DEFAULT_NEW_PER_DAY
+from srs_crss.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
 from srs_crss.sm2 import CardState, Grade, ReviewKind
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -207,6 +207,8 @@ class QueueOptions:
     new_per_day: int = DEFAULT_NEW_PER_DAY
     cram: Cram | None = None
     """Cram instead of study: go over cards already seen, leaving their schedule as it is."""
+    leech_lapses: int = LEECH_LAPSES
+    """A card forgotten this many times is suspended as a leech."""
 
 
 @dataclass(frozen=True, slots=True)

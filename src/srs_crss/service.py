@@ -28,6 +28,7 @@ from srs_crss.model import (
     Topics,
 )
 from srs_crss.names import split_qualified, unknown_name
+from srs_crss.policy import LEECH_LAPSES
 from srs_crss.preferences import Preferences
 from srs_crss.quality import QualityWarning
 from srs_crss.session import Session, new_limit
@@ -229,7 +230,10 @@ class App:
             scope = replace(scope, decks=(default_deck,))
         self.check_filters(scope)
         scope = replace(scope, decks=self._studied(scope.decks))
-        options = replace(options, scope=scope, new_per_day=self.new_per_day(scope.decks))
+        leech = int(self.stored_settings.get((None, "leech-lapses"), LEECH_LAPSES))
+        options = replace(
+            options, scope=scope, new_per_day=self.new_per_day(scope.decks), leech_lapses=leech
+        )
         session = Session(
             store=self.store,
             learner_id=self.learner_id,

@@ -28,7 +28,7 @@ from srs_crss import clock, exam, sm2
 from srs_crss.duepages import DuePages
 from srs_crss.model import Card, QueueOptions, Scope, Suspension
 from srs_crss.newcards import interleave
-from srs_crss.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
+from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.stats import streak
 
 if TYPE_CHECKING:
@@ -285,7 +285,8 @@ class Session:
             self.states[pk] = outcome.after
         self.floor_day = max(self.floor_day or day, day)
         self.answered_notes.setdefault((card.deck, card.note), set()).add(pk)
-        leech = outcome.before.lapses < LEECH_LAPSES <= outcome.after.lapses
+        threshold = self.options.leech_lapses
+        leech = outcome.before.lapses < threshold <= outcome.after.lapses
         if leech:
             self.store.suspensions.add(self.learner_id, pk, Suspension.LEECH, moment)
             if again_today:  # out of review: not again today either

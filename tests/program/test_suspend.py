@@ -70,3 +70,13 @@ def test_a_card_forgotten_too_often_becomes_a_leech(cli: Invoke, many: Path, db:
     assert stats["leeches"] == ["many/c00"] and stats["suspended"] == 1
     again = cli("review", "--new", "0", input="", now="2026-11-23T11:00:00+00:00")
     assert "many/c00" not in again.output  # not again today: out of review
+
+
+def test_the_leech_threshold_is_a_setting(cli: Invoke, many: Path, db: Path) -> None:
+    assert cli("config", "set", "leech-lapses", "2").exit_code == 0
+    cli("review", "--new", "1", input="4\n", now="2026-11-20T10:00:00+00:00")
+    day2, day3 = "2026-11-21T10:00:00+00:00", "2026-11-22T10:00:00+00:00"
+    cli("review", "--new", "0", input="1\n4\n", now=day2)  # lapse 1, learned again
+    result = cli("review", "--new", "0", input="1\n", now=day3)  # lapse 2: a leech
+    assert "has now been forgotten 2 times, so it is suspended" in result.output
+    assert cli("config", "set", "leech-lapses", "1").exit_code == 2

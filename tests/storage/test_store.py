@@ -11,6 +11,7 @@ import pytest
 
 from srs_crss.deckfile import load_deck
 from srs_crss.errors import DatabaseError, StorageFailure
+from srs_crss.model import Suspension
 from srs_crss.sm2 import CardState, Review, review
 from srs_crss.storage import Store
 from srs_crss.storage.engine import Location
@@ -183,3 +184,45 @@ def test_answers_are_written_through_to_the_disk(db: Path, mini: Path) -> None:
     with open_store(db) as store, store.db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_database_from_before_this_release_keeps_its_data(db: Path, mini: Path) -> None:
+    """Schema 0002 (the last released one) with a learner, cards, a state and the log,
+    opened by this version: upgraded, every row kept, the new features usable."""
+    from sqlalchemy import create_engine
+
+    from srs_crss.storage.migrations import upgrade
+
+    engine = create_engine(Location.of(str(db)).url)
+    with engine.connect() as conn:
+        upgrade(conn, "0002")
+    engine.dispose()
+    with sqlite3.connect(db) as raw:
+        raw.executescript(
+            """
+            INSERT INTO learners (id, name, created_at) VALUES (1, 'old', '2026-01-01 00:00:00');
+            INSERT INTO decks (id, slug, name, synced_at) VALUES (1, 'mini', 'Mini', '2026-01-01');
+            INSERT INTO cards (id, deck_id, slug, position, type, front, back, choices, tags,
+                content_hash, retired, created_at, content_changed_at)
+                VALUES (1, 1, 'old-card', 0, 'basic', 'F', 'B', '[]', '[]', 'x', 0,
+                '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+            INSERT INTO reviews (id, learner_id, card_id, reviewed_at, day, grade, kind,
+                repetitions_before, ef_before, interval_before, extra_before, lapses_before,
+                repetitions, ef, interval, due, extra, lapses)
+                VALUES (1, 1, 1, '2026-01-02 10:00:00', '2026-01-02', 4, 'new',
+                0, 250, 0, 0, 0, 1, 250, 1, '2026-01-03', 0, 0);
+            INSERT INTO card_states (learner_id, card_id, repetitions, ef, interval, due, extra,
+                lapses, last_review_id) VALUES (1, 1, 1, 250, 1, '2026-01-03', 0, 0, 1);
+            """
+        )
+    raw.close()
+    with open_store(db) as store:
+        assert store.schema_version() == SCHEMA_HEAD
+        view = store.decks.card_view(1, "mini", "old-card")
+        assert view.state.due == dt.date(2026, 1, 3) and len(view.history) == 1
+        assert view.history[0].picked is None and view.card.sibling_of is None
+        store.settings.set(1, None, "new-per-day", "5", NOW)
+        assert store.settings.all(1) == {(None, "new-per-day"): "5"}
+        assert store.suspensions.add(1, 1, Suspension.MANUAL, NOW)
+        store.flags.add(1, 1, "old card, new flag", NOW)
+        assert [f.card for f in store.flags.all()] == ["mini/old-card"]

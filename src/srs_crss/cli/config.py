@@ -22,7 +22,8 @@ DeckOption = Annotated[
     typer.Option("--deck", metavar="ID", help="For this deck only (new-per-day only)."),
 ]
 KeyArgument = Annotated[
-    str, typer.Argument(metavar="KEY", help="new-per-day, rollover-hour or default-deck.")
+    str,
+    typer.Argument(metavar="KEY", help="new-per-day, rollover-hour, default-deck or leech-lapses."),
 ]
 
 

@@ -28,7 +28,6 @@ from srs_crss.cli.render.text import (
     summary_lines,
 )
 from srs_crss.model import LETTERS, Card, CardType, shuffled_choices
-from srs_crss.policy import LEECH_LAPSES
 from srs_crss.session import NothingDue, Progress, Session, Summary
 from srs_crss.sm2 import Grade
 
@@ -144,7 +143,8 @@ def _answer(
     """Record the answer (timed from `started`); say so once if the card became a leech."""
     elapsed_ms = int((time.monotonic() - started) * 1000)
     if session.answer(grade, elapsed_ms, picked).leech:
-        screen.note(LEECH_NOTE.format(card=card.qualified_id, lapses=LEECH_LAPSES))
+        lapses = session.options.leech_lapses
+        screen.note(LEECH_NOTE.format(card=card.qualified_id, lapses=lapses))
 
 
 def grades_after(card: Card, picked: str | None) -> str:

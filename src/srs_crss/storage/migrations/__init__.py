@@ -28,8 +28,31 @@ def config(connection: Connection | None = None) -> Config:
 
 
 def upgrade(connection: Connection, revision: str = "head") -> None:
-    """Bring the schema on `connection` up to `revision`."""
-    command.upgrade(config(connection), revision)
+    """Bring the schema on `connection` up to `revision`.
+
+    On SQLite, foreign keys are off while migrations run: Alembic's batch mode
+    rebuilds a table by copying it and dropping the old one, and with foreign
+    keys on, dropping `decks` or `cards` would cascade into every learner's
+    history. They are checked (PRAGMA foreign_key_check) and turned on again after.
+    """
+    raw = None
+    if connection.dialect.name == "sqlite":
+        if connection.in_transaction():
+            connection.commit()
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")  # outside any transaction, or it is ignored
+    try:
+        command.upgrade(config(connection), revision)
+    finally:
+        if raw is not None:
+            if connection.in_transaction():
+                connection.commit()
+            raw.execute("PRAGMA foreign_keys = ON")
+    if raw is not None:
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the schema upgrade left broken references: {broken[:3]}")
 
 
 def head() -> str:
