@@ -99,6 +99,14 @@ def write_basic_deck(
     return path
 
 
+@pytest.fixture
+def three(cli: Invoke, tmp_path: Path) -> Path:
+    """A synced deck "many" of three basic cards, c00 to c02."""
+    deck = write_basic_deck(tmp_path / "many.toml", 3)
+    cli("sync", str(deck))
+    return deck
+
+
 PG_ENV = "SRS_CRSS_TEST_PG_URL"
 
 

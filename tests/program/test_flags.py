@@ -7,17 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke, write_basic_deck
+from tests.conftest import Invoke
 
 
-@pytest.fixture
-def many(cli: Invoke, tmp_path: Path) -> Path:
-    deck = write_basic_deck(tmp_path / "many.toml", 3)
-    cli("sync", str(deck))
-    return deck
-
-
-def test_flag_a_card_and_list_the_flags(cli: Invoke, many: Path) -> None:
+def test_flag_a_card_and_list_the_flags(cli: Invoke, three: Path) -> None:
     result = cli("flag", "many/c01", "  The back   contradicts the source ")
     assert result.exit_code == 0 and "Flagged many/c01: thank you." in result.output
     cli("--learner", "sam", "flag", "many/c01", "Typo in the front")
@@ -31,7 +24,7 @@ def test_flag_a_card_and_list_the_flags(cli: Invoke, many: Path) -> None:
     assert "many/c01  (alex, 2026-11-22)" in text and "source:" in text
 
 
-def test_a_flag_changes_nothing_in_study(cli: Invoke, many: Path) -> None:
+def test_a_flag_changes_nothing_in_study(cli: Invoke, three: Path) -> None:
     cli("flag", "many/c00", "looks wrong")
     shown = json.loads(cli("show", "many/c00", "--json").stdout)
     assert shown["state"]["repetitions"] == 0 and shown["history"] == []
@@ -47,14 +40,14 @@ def test_a_flag_changes_nothing_in_study(cli: Invoke, many: Path) -> None:
     ],
 )
 def test_bad_flags_are_refused(
-    cli: Invoke, many: Path, args: tuple[str, ...], message: str
+    cli: Invoke, three: Path, args: tuple[str, ...], message: str
 ) -> None:
     result = cli(*args)
     assert result.exit_code == 2 and message in result.output
     assert json.loads(cli("flags", "--json").stdout) == []
 
 
-def test_flag_from_the_review_screen(cli: Invoke, many: Path) -> None:
+def test_flag_from_the_review_screen(cli: Invoke, three: Path) -> None:
     result = cli("review", "--new", "1", input="f\nThe answer is outdated\n4\n")
     assert "Flagged for the deck's authors: thank you." in result.output
     flags = json.loads(cli("flags", "--json").stdout)

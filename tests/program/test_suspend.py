@@ -8,13 +8,11 @@ import re
 from functools import partial
 from pathlib import Path
 
-import pytest
-
 from srs_crss.policy import LEECH_LAPSES
 from srs_crss.service import App
 from srs_crss.settings import Settings
 from srs_crss.sm2 import CardState, Review, review
-from tests.conftest import NOW, Invoke, write_basic_deck
+from tests.conftest import NOW, Invoke
 
 
 def _sm2(grade: int, day: dt.date, state: CardState) -> Review:
@@ -25,14 +23,7 @@ def shown(output: str) -> list[str]:
     return re.findall(r"^\[(\S+)\]", output, flags=re.MULTILINE)
 
 
-@pytest.fixture
-def many(cli: Invoke, tmp_path: Path) -> Path:
-    deck = write_basic_deck(tmp_path / "many.toml", 3)
-    cli("sync", str(deck))
-    return deck
-
-
-def test_suspend_and_unsuspend(cli: Invoke, many: Path) -> None:
+def test_suspend_and_unsuspend(cli: Invoke, three: Path) -> None:
     cli("review", "--new", "3", input="4\n4\n4\n")
     result = cli("suspend", "many/c01")
     assert "Suspended many/c01: it stays out of review until" in result.output
@@ -49,14 +40,14 @@ def test_suspend_and_unsuspend(cli: Invoke, many: Path) -> None:
     assert shown(later.output) == ["many/c01"]
 
 
-def test_the_s_key_suspends_the_card_on_screen(cli: Invoke, many: Path) -> None:
+def test_the_s_key_suspends_the_card_on_screen(cli: Invoke, three: Path) -> None:
     result = cli("review", "--new", "2", input="s\n4\n")
     assert "Suspended many/c00: out of review until" in result.output
     assert shown(result.output) == ["many/c00", "many/c01"]
     assert shown(cli("review", "--new", "3", input="4\n").output) == ["many/c02"]
 
 
-def test_a_card_forgotten_too_often_becomes_a_leech(cli: Invoke, many: Path, db: Path) -> None:
+def test_a_card_forgotten_too_often_becomes_a_leech(cli: Invoke, three: Path, db: Path) -> None:
     now = dt.datetime.fromisoformat(NOW)
     with App(Settings(database=str(db), learner="alex", environ={"SRS_CRSS_NOW": NOW})) as app:
         card = app.show("many/c00").card
@@ -72,7 +63,7 @@ def test_a_card_forgotten_too_often_becomes_a_leech(cli: Invoke, many: Path, db:
     assert "many/c00" not in again.output  # not again today: out of review
 
 
-def test_the_leech_threshold_is_a_setting(cli: Invoke, many: Path, db: Path) -> None:
+def test_the_leech_threshold_is_a_setting(cli: Invoke, three: Path, db: Path) -> None:
     assert cli("config", "set", "leech-lapses", "2").exit_code == 0
     cli("review", "--new", "1", input="4\n", now="2026-11-20T10:00:00+00:00")
     day2, day3 = "2026-11-21T10:00:00+00:00", "2026-11-22T10:00:00+00:00"
