@@ -114,9 +114,9 @@ class App:
     def learner_id(self) -> int:
         """This learner's id, for commands that record progress (created on first use)."""
         name = self.settings.learner
-        others = self.store.learners.names()
         learner_id, created = self.store.learners.ensure(name, self.now())
         if created:
+            others = [n for n in self.store.learners.names() if n != name]
             known = f" (others here: {', '.join(others)})" if others else ""
             self.notify(f"New learner {name!r} started{known}.")
         return learner_id
