@@ -214,7 +214,9 @@ class App:
         domain: str | None = None,
         new: int | None = None,
         limit: int | None = None,
-        cram: Cram | None = None,
+        cram: bool = False,
+        mistakes: int | None = None,
+        ahead: int | None = None,
     ) -> Session:
         """A review session with its queue built, ready for srs_crss.cli.ui.run.
 
@@ -222,7 +224,8 @@ class App:
         """
         if options is None:
             scope = Scope(decks=tuple(decks), tag=tag, domain=domain)
-            options = QueueOptions(scope=scope, new=new, limit=limit, cram=cram)
+            crammed = Cram(mistakes=mistakes, ahead=ahead) if cram else None
+            options = QueueOptions(scope=scope, new=new, limit=limit, cram=crammed)
         self.ensure_decks()
         scope = options.scope
         default_deck = self.stored_settings.get((None, "default-deck"))

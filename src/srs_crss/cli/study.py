@@ -9,7 +9,6 @@ import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
-from srs_crss.model import Cram
 from srs_crss.policy import DEFAULT_NEW_PER_DAY
 
 MAX_CARDS = 100_000
@@ -205,11 +204,15 @@ def review(
     line: an empty line shows the answer, then the grade (or the grade at once);
     for a multiple-choice card, the letter, then the grade.
     """
-    crammed = (
-        Cram(mistakes=mistakes, ahead=ahead) if cram or mistakes or ahead is not None else None
-    )
     session = open_app(ctx).review_session(
-        decks=deck or (), tag=tag, domain=domain, new=new, limit=limit, cram=crammed
+        decks=deck or (),
+        tag=tag,
+        domain=domain,
+        new=new,
+        limit=limit,
+        cram=cram or mistakes is not None or ahead is not None,
+        mistakes=mistakes,
+        ahead=ahead,
     )
     from srs_crss.cli import ui  # the review loop: loaded only to review
 

@@ -142,27 +142,35 @@ class Queue:
         self, learner_id: int, scope: model.Scope, limit: int
     ) -> tuple[dict[str, list[int]], dict[str, int]]:
         """Up to `limit` unseen active cards of each exam domain, in deck-file order, and
-        each domain's share of the scope (its active cards). "" stands for no domain."""
+        each domain's share of the scope (its active cards). "" stands for no domain.
+
+        One walk through the cards in file order, stopped as soon as every domain
+        has its `limit` (the cards already seen are skipped once, not once a domain).
+        """
         if limit <= 0:
             return {}, {}
         active = (cards_t.c.retired.is_(False), *scope_filters(scope))
         shares = select(cards_t.c.domain, func.count()).select_from(cards_decks())
+        unseen = (
+            select(cards_t.c.id, cards_t.c.domain)
+            .select_from(cards_decks())
+            .where(*active, _unseen(learner_id))
+            .order_by(decks_t.c.slug, cards_t.c.position)
+        )
         lines: dict[str, list[int]] = {}
         weights: dict[str, int] = {}
         with self.db.read() as conn:
             for domain, count in conn.execute(shares.where(*active).group_by(cards_t.c.domain)):
                 weights[domain or ""] = int(count)
-            for domain in weights:
-                same = cards_t.c.domain == domain if domain else cards_t.c.domain.is_(None)
-                lines[domain] = list(
-                    conn.scalars(
-                        select(cards_t.c.id)
-                        .select_from(cards_decks())
-                        .where(*active, same, _unseen(learner_id))
-                        .order_by(decks_t.c.slug, cards_t.c.position)
-                        .limit(limit)
-                    )
-                )
+                lines[domain or ""] = []
+            wanting = len(lines)
+            for pk, domain in conn.execute(unseen.execution_options(yield_per=256)):
+                line = lines.setdefault(domain or "", [])
+                if len(line) < limit:
+                    line.append(pk)
+                    wanting -= len(line) == limit
+                    if wanting <= 0:
+                        break
         return lines, weights
 
     def count_new_available(self, learner_id: int, scope: model.Scope) -> int:
