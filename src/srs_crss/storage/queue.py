@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy import and_, case, func, select, tuple_
 
 from srs_crss import model
 from srs_crss.sm2 import CardState, ReviewKind
@@ -20,7 +20,7 @@ from srs_crss.storage.rows import (
     states_cards_decks,
     suspended,
 )
-from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
+from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t, suspended_t
 
 
 def _due_key() -> tuple[Any, ...]:
@@ -68,12 +68,31 @@ class Queue:
                 select(states_t.c.extra, states_t.c.repetitions)
                 .select_from(cards_t.join(states_t, states_t.c.card_id == cards_t.c.id))
                 .where(
-                    or_(cards_t.c.retired.is_(True), suspended(learner_id)),
+                    cards_t.c.retired.is_(True),  # few: read through ix_cards_retired
                     states_t.c.learner_id == learner_id,
                     states_t.c.due <= today,
                 )
             )
-            total, extra, relearn = (a - b for a, b in zip(every, retired, strict=True))
+            held = self._due_kind_counts(
+                select(states_t.c.extra, states_t.c.repetitions)
+                .select_from(
+                    suspended_t.join(
+                        states_t,
+                        and_(
+                            states_t.c.card_id == suspended_t.c.card_id,
+                            states_t.c.learner_id == suspended_t.c.learner_id,
+                        ),
+                    ).join(cards_t, cards_t.c.id == suspended_t.c.card_id)
+                )
+                .where(
+                    suspended_t.c.learner_id == learner_id,  # few: the learner's suspended
+                    cards_t.c.retired.is_(False),
+                    states_t.c.due <= today,
+                )
+            )
+            total, extra, relearn = (
+                a - b - c for a, b, c in zip(every, retired, held, strict=True)
+            )
             return total, extra, relearn
         due = (
             select(states_t.c.extra, states_t.c.repetitions)
