@@ -24,6 +24,13 @@ LONG_BACK = 400
 NEAR_DUPLICATE = 0.8
 """Share of words two fronts have in common (Jaccard) to call them near-duplicates."""
 
+LONGER_ANSWER = 1.25
+"""An answer longer than this times the mean distractor gives itself away by length."""
+
+LONGEST_SHARE = 0.30
+"""Across a deck, the answer may be the strictly longest choice in at most this share of
+multiple-choice cards (chance with four choices is 25%)."""
+
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -48,6 +55,7 @@ def check_decks(decks: Sequence[DeckSpec]) -> list[QualityWarning]:
         for card in deck.cards:
             warnings.extend(_card_warnings(deck, card))
     warnings.extend(_duplicate_fronts(decks))
+    warnings.extend(w for deck in decks if (w := _longest_answers(deck)) is not None)
     return sorted(warnings, key=lambda w: (str(w.path), w.line or 0, w.message))
 
 
@@ -71,6 +79,38 @@ def _card_warnings(deck: DeckSpec, card: CardSpec) -> Iterator[QualityWarning]:
             other = _normal(choice)
             if other == answer or (len(answer) >= 4 and answer in other):
                 yield warn(f"distractor {choice!r} repeats the answer")
+        ratio = _length_ratio(card)
+        if ratio > LONGER_ANSWER:
+            yield warn(
+                f"the answer is {ratio:.2f} times as long as the average distractor "
+                f"(over {LONGER_ANSWER}): length gives it away; lengthen the distractors"
+            )
+
+
+def _distractor_lengths(card: CardSpec) -> list[int]:
+    return [len(choice) for choice in card.choices if choice != card.answer]
+
+
+def _length_ratio(card: CardSpec) -> float:
+    """The answer's length over the mean length of the distractors."""
+    others = _distractor_lengths(card)
+    return len(card.answer or "") / (sum(others) / len(others)) if others else 0.0
+
+
+def _longest_answers(deck: DeckSpec) -> QualityWarning | None:
+    """One warning for a deck whose answers are too often the longest choice."""
+    mcqs = [card for card in deck.cards if card.type is CardType.MCQ]
+    longest = [c for c in mcqs if all(len(c.answer or "") > n for n in _distractor_lengths(c))]
+    if not mcqs or len(longest) <= LONGEST_SHARE * len(mcqs):
+        return None
+    share = len(longest) / len(mcqs)
+    return QualityWarning(
+        deck.path,
+        None,
+        f"deck {deck.id}",
+        f"the answer is the longest choice in {len(longest)} of {len(mcqs)} multiple-choice "
+        f"cards ({share:.0%}, over {LONGEST_SHARE:.0%}): candidates learn to pick the longest",
+    )
 
 
 def _normal(text: str) -> str:

@@ -177,3 +177,21 @@ def test_lists_have_one_card_per_member_and_a_missing_card(prefix: str) -> None:
     missing = [c for c in CARDS if str(c["id"]).startswith(prefix) and c["id"].endswith("-missing")]
     for card in missing:
         assert len(str(card["back"])) < 80  # names the one missing member, not the whole list
+
+
+def test_answers_are_not_given_away_by_their_length() -> None:
+    """Issue 13: no answer over 1.25x its distractors' mean length; across the deck the
+    answer is the strictly longest choice in at most 30% of items."""
+    longest = 0
+    for card in MCQS:
+        others = [len(c) for c in card["choices"] if c != card["answer"]]
+        assert len(card["answer"]) <= 1.25 * sum(others) / len(others), card["id"]
+        longest += all(len(card["answer"]) > n for n in others)
+    assert longest <= 0.30 * len(MCQS)
+
+
+def test_twins_are_declared_siblings() -> None:
+    ids = set(_ids(CARDS))
+    siblings = [c for c in CARDS if "sibling_of" in c]
+    assert len(siblings) >= 40
+    assert all(c["sibling_of"] in ids and c["sibling_of"] != c["id"] for c in siblings)

@@ -76,3 +76,41 @@ def test_quality_warnings(tmp_path: Path) -> None:
         (45, "giveaway", "distractor 'Empathy and charisma' repeats the answer"),
         (45, "giveaway", "multiple-choice card has no explanation"),
     ]
+
+
+def _mcq(card_id: str, answer: str, distractors: list[str]) -> str:
+    choices = ", ".join(f'"{c}"' for c in [*distractors, answer])
+    return (
+        f'\n[[cards]]\nid = "{card_id}"\ntype = "mcq"\nfront = "Question {card_id}?"\n'
+        f'choices = [{choices}]\nanswer = "{answer}"\nexplanation = "x"\n'
+        f'domain = "Advocacy"\nsource = "x"\n'
+    )
+
+
+def test_answers_that_give_themselves_away_by_length(tmp_path: Path) -> None:
+    path = tmp_path / "cues.toml"
+    head = '[deck]\nid = "cues"\nname = "Cues"\n'
+    items = [
+        _mcq("long-answer", "a" * 26, ["b" * 20, "c" * 20, "d" * 20]),  # 1.30x: warned
+        _mcq("fair-answer", "a" * 25, ["b" * 20, "c" * 20, "d" * 20]),  # 1.25x: not warned
+        _mcq("short-answer", "a" * 10, ["b" * 20, "c" * 20, "d" * 20]),
+        _mcq("middle-answer", "a" * 20, ["b" * 30, "c" * 10, "d" * 20]),
+    ]
+    path.write_text(head + "".join(items))
+    messages = [(w.card, w.message) for w in check_decks([load_deck(path)])]
+    assert messages == [
+        (
+            "deck cues",
+            "the answer is the longest choice in 2 of 4 multiple-choice cards (50%, over 30%): "
+            "candidates learn to pick the longest",
+        ),
+        (
+            "long-answer",
+            "the answer is 1.30 times as long as the average distractor (over 1.25): "
+            "length gives it away; lengthen the distractors",
+        ),
+    ]
+    fillers = [_mcq(f"filler-{n}", "a" * 10, ["b" * 20, "c" * 20, "d" * 20]) for n in range(3)]
+    path.write_text(head + "".join(items + fillers))
+    cards = {w.card for w in check_decks([load_deck(path)])}
+    assert cards == {"long-answer"}  # 2 of 7 = 29%: not over 30%
