@@ -14,6 +14,10 @@ from srs_crss.policy import DEFAULT_NEW_PER_DAY
 MAX_CARDS = 100_000
 """The most cards --new and --limit accept (far more than a day's study)."""
 
+CardArgument = Annotated[
+    str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/seed-essential-quality")
+]
+
 
 @app.command()
 def decks(
@@ -68,19 +72,12 @@ def info(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @app.command()
 def flag(
     ctx: typer.Context,
-    card_id: Annotated[
-        str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/seed-essential-quality")
-    ],
+    card_id: CardArgument,
     note: Annotated[str, typer.Argument(metavar="NOTE", help="What looks wrong, in a few words.")],
 ) -> None:
     """Tell the deck's authors a card looks wrong (it changes nothing in your study)."""
     flagged = open_app(ctx).marks.flag(card_id, note)
     typer.echo(render.text.flag_line(flagged))
-
-
-CardArgument = Annotated[
-    str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/seed-essential-quality")
-]
 
 
 @app.command()
@@ -111,9 +108,7 @@ def flags(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @app.command()
 def show(
     ctx: typer.Context,
-    card_id: Annotated[
-        str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/seed-essential-quality")
-    ],
+    card_id: CardArgument,
     as_json: JsonOption = False,
 ) -> None:
     """Show a card's content, your state on it and its full review history."""
