@@ -41,6 +41,12 @@ class DuePages:
         )
         self.after: tuple[Any, ...] | None = None
 
+    def claim(self, state: sm2.CardState) -> None:
+        """A due card the session shows before this line (it will be skipped here)."""
+        self.unfetched = max(0, self.unfetched - 1)
+        kind = sm2.kind_of(state)
+        self.kinds[kind] = max(0, self.kinds[kind] - 1)
+
     def next_page(self, seen: Container[int]) -> list[tuple[int, sm2.CardState]]:
         if self.unfetched <= 0:
             return []

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from srs_crss import clock, config, deckfile, exam, quality
 from srs_crss.deckspec import DeckSpec, fingerprint
-from srs_crss.errors import NotFound, UsageError
+from srs_crss.errors import NotFound
+from srs_crss.examdates import ExamDates
 from srs_crss.marks import Marks
 from srs_crss.model import (
     CardView,
@@ -29,6 +30,7 @@ from srs_crss.model import (
 )
 from srs_crss.names import split_qualified, unknown_name
 from srs_crss.policy import LEECH_LAPSES
+from srs_crss.practice import Practice
 from srs_crss.preferences import Preferences
 from srs_crss.quality import QualityWarning
 from srs_crss.session import Session, new_limit
@@ -201,6 +203,16 @@ class App:
         return replace(view, moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk))
 
     @cached_property
+    def exam_dates(self) -> ExamDates:
+        """`srs-crss exam set` and `exam clear`."""
+        return ExamDates(self)
+
+    @cached_property
+    def practice(self) -> Practice:
+        """Practice exams: `srs-crss mock`."""
+        return Practice(self)
+
+    @cached_property
     def marks(self) -> Marks:
         """Flags and suspensions: the marks this learner puts on cards."""
         return Marks(self)
@@ -232,7 +244,7 @@ class App:
         if not scope.decks and default_deck and self.store.decks.exists(default_deck):
             scope = replace(scope, decks=(default_deck,))
         self.check_filters(scope)
-        scope = replace(scope, decks=self._studied(scope.decks))
+        scope = replace(scope, decks=self.studied(scope.decks))
         leech = int(self.stored_settings.get((None, "leech-lapses"), LEECH_LAPSES))
         options = replace(
             options, scope=scope, new_per_day=self.new_per_day(scope.decks), leech_lapses=leech
@@ -262,7 +274,7 @@ class App:
         self.ensure_decks()
         self.check_scope(decks)
         learner = self.reader_id
-        data = self.store.export.decks(learner, self._studied(tuple(decks)))
+        data = self.store.export.decks(learner, self.studied(tuple(decks)))
         if not data:
             raise NotFound("nothing to export: no deck has active cards")
         path = export.check_out_path(out or export.default_path([d.id for d in data]))
@@ -291,7 +303,7 @@ class App:
         self.ensure_decks()
         decks = (deck,) if deck else ()
         self.check_scope(decks)
-        scope = Scope(decks=self._studied(decks))
+        scope = Scope(decks=self.studied(decks))
         today = self.today()
         data = self.store.stats.figures(self.reader_id, today, scope)
         exams = self.store.exams.all(self.reader_id)
@@ -300,34 +312,16 @@ class App:
         )
         left = max(0, limit - self.store.queue.new_introduced(self.reader_id, today, scope.decks))
         plans = tuple(
-            self._plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
+            self.plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
             if deck is None or d in (None, deck)
         )  # fmt: skip
-        return Report(stats=data, today=today, new_today=min(left, data.unseen), plans=plans)
-
-    def exam_set(self, text: str, deck: str | None) -> tuple[exam.Plan, int]:
-        """Set (or move) an exam date (YYYY-MM-DD, today or later) for a deck or all decks.
-
-        Returns the plan and how many cards due after the exam's eve were pulled in.
-        """
-        try:
-            day = dt.date.fromisoformat(text.strip())
-        except ValueError:
-            raise UsageError(f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2027-03-15)") from None
-        today = self.today()
-        if day < today:
-            raise UsageError(f"the exam date {day} is in the past (today is {today})")
-        self.ensure_decks()
-        self.check_scope([deck] if deck else [])
-        moved = self.store.exams.set(self.learner_id, deck, day, self.now(), today)
-        return self._plan(deck, day, today), moved
-
-    def exam_clear(self, deck: str | None) -> bool:
-        self.ensure_decks()
-        self.check_scope([deck] if deck else [])
-        if self.reader_id == NO_LEARNER:
-            return False
-        return self.store.exams.clear(self.reader_id, deck, self.now())
+        return Report(
+            stats=data,
+            today=today,
+            new_today=min(left, data.unseen),
+            plans=plans,
+            mocks=self.practice.recent(),
+        )
 
     def info(self) -> Info:
         """Where the data lives, who is studying, and what the database holds."""
@@ -359,7 +353,7 @@ class App:
             reports.append(replace(report, plans=mine))
         return reports
 
-    def _plan(self, deck: str | None, day: dt.date, today: dt.date) -> exam.Plan:
+    def plan(self, deck: str | None, day: dt.date, today: dt.date) -> exam.Plan:
         scope = Scope(decks=(deck,) if deck else ())
         unseen = self.store.queue.count_new_available(self.reader_id, scope)
         due_before = self.store.queue.count_due_on(
@@ -368,7 +362,7 @@ class App:
         usual = self.new_per_day([deck] if deck else [])
         return exam.plan(deck, day, today, unseen, usual, due_before)
 
-    def _studied(self, decks: tuple[str, ...]) -> tuple[str, ...]:
+    def studied(self, decks: tuple[str, ...]) -> tuple[str, ...]:
         """The decks named, or when none is, the decks studied by default (all but the
         optional ones; () when none is optional, meaning every deck)."""
         if decks:

@@ -12,7 +12,10 @@ Queue rules:
   day does not exceed it);
 - a card failed (grade < 3) or awaiting an extra review (grade 3, or < 4 on
   an extra review) is due again today, so it comes back at the end of this
-  session's queue until passed.
+  session's queue until passed;
+- before all of these, the cards behind questions missed in a practice exam
+  (`srs-crss mock`) and not answered since: one due today is reviewed as
+  usual; any other is answered as in a cram session, its SM-2 state as it was.
 """
 
 from __future__ import annotations
@@ -131,6 +134,8 @@ class Session:
     due: deque[int] = field(default_factory=deque)
     new: deque[int] = field(default_factory=deque)
     again: deque[int] = field(default_factory=deque)
+    missed: deque[int] = field(default_factory=deque)
+    """Cards missed in a practice exam, shown first."""
     kinds: Counter[sm2.ReviewKind] = field(default_factory=Counter)
     answered: list[Answered] = field(default_factory=list)
     floor_day: dt.date | None = None
@@ -175,7 +180,15 @@ class Session:
             for pk, state in chosen[:limit]:
                 self._push(self.due, pk, state)
             return
+        missed = self.store.mocks.follow_ups(self.learner_id, self.options.scope)
+        for pk, seen in missed[:limit]:
+            self._push(self.missed, pk, seen or sm2.CardState())
+        if limit is not None:
+            limit -= len(self.missed)
         self.pages = DuePages(self.store, self.learner_id, today, self.options.scope, limit)
+        for pk in self.missed:  # due ones are taken out of the due line's count
+            if self._due(pk, today):
+                self.pages.claim(self.states[pk])
         wanted_new = self.options.new if self.options.new is not None else self.new_left_today()
         if limit is not None:
             wanted_new = min(wanted_new, limit - self.pages.unfetched)
@@ -183,7 +196,12 @@ class Session:
             self.learner_id, self.options.scope, max(0, wanted_new)
         )
         for pk in interleave(lines, shares, max(0, wanted_new)):
-            self._push(self.new, pk, sm2.CardState())
+            if pk not in self.states:  # (a missed card is already first in line)
+                self._push(self.new, pk, sm2.CardState())
+
+    def _due(self, pk: int, day: dt.date) -> bool:
+        state = self.states[pk]
+        return not state.is_new and state.due is not None and state.due <= day
 
     def _push(self, line: deque[int], pk: int, state: sm2.CardState, front: bool = False) -> None:
         self.states[pk] = state
@@ -197,6 +215,8 @@ class Session:
         """The line the current card comes from (refilling due cards as needed)."""
         if self.ahead:
             return self.ahead
+        if self.missed:
+            return self.missed
         if not self.due and self.pages is not None:
             for pk, state in self.pages.next_page(self.states):
                 self._push(self.due, pk, state)
@@ -249,7 +269,12 @@ class Session:
         unfetched = self.pages.unfetched if self.pages else 0
         return Progress(
             done=len(self.answered),
-            left=len(self.ahead) + len(self.due) + unfetched + len(self.new) + len(self.again),
+            left=len(self.ahead)
+            + len(self.missed)
+            + len(self.due)
+            + unfetched
+            + len(self.new)
+            + len(self.again),
             new=kinds[sm2.ReviewKind.NEW],
             review=kinds[sm2.ReviewKind.REVIEW] + kinds[sm2.ReviewKind.RELEARN],
             extra=kinds[sm2.ReviewKind.EXTRA],
@@ -265,7 +290,8 @@ class Session:
         pk = card.pk
         day = self.today()
         moment = clock.to_utc(self.now())
-        if self.options.cram is not None:
+        practice = line is self.missed and not self._due(pk, day)
+        if self.options.cram is not None or practice:
             return self._cram_answer(card, line, grade, day, moment, duration_ms, picked)
         exam_day = exam.exam_for(card.deck, self.exams)
         review_id, outcome = self.store.reviews.apply(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from srs_crss.exam import Plan
+from srs_crss.mockexam import Attempt, trend
 from srs_crss.model import DomainStats, Stats
 
 
@@ -39,6 +40,13 @@ class Report:
     new_today: int
     """New cards that can still be introduced today (limit left, within what is unseen)."""
     plans: tuple[Plan, ...] = ()
+    mocks: tuple[Attempt, ...] = ()
+    """The latest finished practice exams, oldest first."""
+
+    @property
+    def mock_trend(self) -> float | None:
+        """Points gained from the first to the last of `mocks`."""
+        return trend([a.percent for a in self.mocks if a.percent is not None])
 
     @property
     def streak(self) -> int:

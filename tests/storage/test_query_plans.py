@@ -58,7 +58,7 @@ def test_no_full_scans_of_the_log(tmp_path: Path) -> None:
         app.stats(None)
         app.stats("many")
         app.show("many/c00")
-        app.exam_set("2026-12-20", None)
+        app.exam_dates.set("2026-12-20", None)
         app.exam_reports()
         store.export.decks(app.learner_id, [])
         store.export.history(app.learner_id, pks)

@@ -31,6 +31,8 @@ LAYERS: dict[str, int] = {
     "srs_crss.quality": 0,
     "srs_crss.exam": 0,
     "srs_crss.stats": 0,
+    "srs_crss.mockexam": 0,
+    "srs_crss.profiles": 0,
     "srs_crss.anki.mapping": 0,
     # 1: storage and Anki's formats, each on its own
     "srs_crss.storage": 1,
@@ -38,10 +40,13 @@ LAYERS: dict[str, int] = {
     # 2: the review session (a queue over the store)
     "srs_crss.session": 2,
     "srs_crss.duepages": 2,
+    "srs_crss.mockrun": 2,
     # 3: one App per command run
     "srs_crss.service": 3,
     "srs_crss.preferences": 3,
     "srs_crss.marks": 3,
+    "srs_crss.practice": 3,
+    "srs_crss.examdates": 3,
     "srs_crss.settings": 0,
     # 4: the command line, its output shapes and the review screen
     "srs_crss.cli": 4,
@@ -54,6 +59,7 @@ PURE = {
     "srs_crss.sync",
     "srs_crss.quality",
     "srs_crss.stats",
+    "srs_crss.mockexam",
     "srs_crss.model",
     "srs_crss.deckspec",
     "srs_crss.policy",

@@ -31,7 +31,7 @@ def exam_set(
 ) -> None:
     """Set (or move) your exam date, for one deck or all decks."""
     application = open_app(ctx)
-    plan, moved = application.exam_set(date, deck)
+    plan, moved = application.exam_dates.set(date, deck)
     typer.echo(render.text.exam_set_line(plan.exam_day.isoformat(), deck, moved))
     for report in application.exam_reports():
         if report.plans and report.plans[0].deck == deck:
@@ -59,4 +59,4 @@ def exam_show(
 @exam_app.command("clear")
 def exam_clear(ctx: typer.Context, deck: DeckOption = None) -> None:
     """Remove an exam date (scheduling goes back to plain SM-2)."""
-    typer.echo(render.text.exam_cleared_line(open_app(ctx).exam_clear(deck), deck))
+    typer.echo(render.text.exam_cleared_line(open_app(ctx).exam_dates.clear(deck), deck))

@@ -30,11 +30,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
 KNOWN_REVISIONS = frozenset(
-    {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"}
+    {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"}
 )
 
 
@@ -240,6 +240,42 @@ cram_t = Table(
     Column("duration_ms", Integer),
     Column("picked", Text),
     Index("ix_cram_answers_learner_day", "learner_id", "day"),
+)
+
+mock_exams_t = Table(
+    "mock_exams",
+    metadata,
+    # A practice exam (srs-crss mock): open until submitted, timed out or abandoned.
+    Column("id", Id, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("profile", String(40), nullable=False),
+    Column("decks", Text, nullable=False),  # JSON list of the deck ids drawn from
+    Column("seed", BigInteger, nullable=False),
+    Column("pass_percent", SmallInteger, nullable=False),
+    Column("pass_is_estimate", Boolean, nullable=False),
+    Column("time_limit_ms", Integer, nullable=False),
+    # time on the clock so far: saved with every answer, so a resumed exam keeps it
+    Column("used_ms", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("status", String(10), nullable=False),
+    Column("correct", Integer),
+    Column("asked", Integer, nullable=False),
+    Index("ix_mock_exams_learner_status", "learner_id", "status"),
+)
+
+mock_questions_t = Table(
+    "mock_questions",
+    metadata,
+    # One question of a practice exam, with the answer given (saved as it is given).
+    Column("exam_id", ForeignKey("mock_exams.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), nullable=False),
+    Column("choices", Text, nullable=False),  # JSON list in the order shown
+    Column("picked", Text),  # the choice's text
+    Column("flagged", Boolean, nullable=False),
+    Column("spent_ms", Integer, nullable=False),
+    Index("ix_mock_questions_card", "card_id"),
 )
 
 alembic_version_t = Table(

@@ -13,6 +13,7 @@ from srs_crss.storage.exams import Exams
 from srs_crss.storage.export import Export
 from srs_crss.storage.flags import Flags
 from srs_crss.storage.learners import Learners
+from srs_crss.storage.mocks import Mocks
 from srs_crss.storage.queue import Queue
 from srs_crss.storage.reviews import Reviews
 from srs_crss.storage.settings import Settings
@@ -36,6 +37,7 @@ class Store:
         self.flags = Flags(db)
         self.suspensions = Suspensions(db)
         self.cram = Cram(db)
+        self.mocks = Mocks(db)
 
     @classmethod
     def open(cls, target: str, *, migrate: bool = True) -> Store:

@@ -1,0 +1,125 @@
+"""`srs-crss mock`: starting, resuming and listing practice exams (App.practice).
+
+Drawing is srs_crss.mockexam's (pure); taking the exam is srs_crss.mockrun's.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from srs_crss import mockexam, profiles
+from srs_crss.errors import NotFound, UsageError
+from srs_crss.mockexam import OPEN, Attempt, Draw
+from srs_crss.mockrun import MockRun
+from srs_crss.profiles import Profile
+
+if TYPE_CHECKING:
+    from srs_crss.service import App
+
+MAX_QUESTIONS = 1000
+MAX_MINUTES = 24 * 60
+RECENT_SCORES = 5
+"""Finished exams shown with their trend in stats and exam show."""
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """A new exam, with how it was drawn."""
+
+    run: MockRun
+    draw: Draw
+    profile: Profile
+    asked_for: int
+
+
+class Practice:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def start(
+        self,
+        profile_id: str,
+        decks: Sequence[str] = (),
+        questions: int | None = None,
+        minutes: int | None = None,
+        seed: int | None = None,
+    ) -> Started:
+        """Draw a new exam by the profile's weights and store it (open)."""
+        app = self.app
+        profile = profiles.get(profile_id)
+        app.ensure_decks()
+        app.check_scope(decks)
+        chosen = app.studied(tuple(decks)) or tuple(app.store.decks.slugs())
+        total = questions if questions is not None else profile.questions
+        limit_minutes = minutes if minutes is not None else profile.minutes
+        if seed is None:
+            seed = random.SystemRandom().randrange(1, 2**31)
+        store, learner = app.store, app.learner_id
+        drawn = mockexam.draw(
+            store.mocks.bank(chosen), profile.weights, total, seed, store.mocks.last_asked(learner)
+        )
+        if not drawn.pks:
+            raise UsageError(
+                f"The deck{'s' if len(chosen) > 1 else ''} {', '.join(chosen)} "
+                f"{'have' if len(chosen) > 1 else 'has'} no multiple-choice questions in "
+                f"the exam's domains ({', '.join(profile.domains)}), so no practice exam "
+                "can be drawn from them."
+            )
+        cards = store.decks.cards_by_pk(drawn.pks)
+        asked = [
+            (pk, mockexam.exam_choices(seed, n, cards[pk].choices))
+            for n, pk in enumerate(drawn.pks, start=1)
+        ]
+        attempt = Attempt(
+            id=0,
+            profile=profile.id,
+            decks=chosen,
+            seed=seed,
+            pass_percent=profile.pass_percent,
+            pass_is_estimate=profile.pass_is_estimate,
+            time_limit_ms=limit_minutes * 60_000,
+            used_ms=0,
+            started_at=app.now(),
+            finished_at=None,
+            status=OPEN,
+            correct=None,
+            asked=len(asked),
+        )
+        attempt = replace(attempt, id=store.mocks.create(learner, attempt, asked))
+        return Started(self._run(attempt), drawn, profile, total)
+
+    def unfinished(self) -> Attempt | None:
+        """The learner's open exam, if there is one."""
+        self.app.ensure_decks()
+        return self.app.store.mocks.latest_open(self.app.learner_id)
+
+    def resume(self) -> MockRun:
+        """Take up the open exam where it was left, with the time that was left."""
+        attempt = self.unfinished()
+        if attempt is None:
+            raise NotFound(
+                "There is no unfinished practice exam to resume. Start one with `srs-crss mock`."
+            )
+        return self._run(attempt)
+
+    def history(self) -> list[Attempt]:
+        """Every attempt, oldest first."""
+        self.app.ensure_decks()
+        return self.app.store.mocks.history(self.app.reader_id)
+
+    def recent(self) -> tuple[Attempt, ...]:
+        """The latest finished exams (oldest first), for stats and exam show."""
+        return tuple(self.app.store.mocks.history(self.app.reader_id, limit=RECENT_SCORES))
+
+    def _run(self, attempt: Attempt) -> MockRun:
+        known = profiles.load().get(attempt.profile)
+        return MockRun(
+            store=self.app.store,
+            attempt=attempt,
+            questions=self.app.store.mocks.questions(attempt.id),
+            domains=known.domains if known else (),
+            now=self.app.now,
+        )
