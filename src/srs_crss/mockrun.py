@@ -49,12 +49,19 @@ class MockRun:
     _since: float = field(default=0.0)
     _shown_since: float = field(default=0.0)
     _saved_at: float = field(default=0.0)
+    _started: bool = False
 
     def __post_init__(self) -> None:
         self._base_ms = self.attempt.used_ms
         self._since = self._shown_since = self._saved_at = self.monotonic()
 
     # ---- the clock -------------------------------------------------------------------
+
+    def start_clock(self) -> None:
+        """Start (or restart) counting from now: the clock runs only while the exam is on."""
+        self._base_ms = self.used_ms() if self._started else self.attempt.used_ms
+        self._started = True
+        self._since = self._shown_since = self._saved_at = self.monotonic()
 
     def used_ms(self) -> int:
         return self._base_ms + int((self.monotonic() - self._since) * 1000)

@@ -19,8 +19,6 @@ from srs_crss.profiles import Profile
 if TYPE_CHECKING:
     from srs_crss.service import App
 
-MAX_QUESTIONS = 1000
-MAX_MINUTES = 24 * 60
 RECENT_SCORES = 5
 """Finished exams shown with their trend in stats and exam show."""
 
@@ -108,11 +106,12 @@ class Practice:
     def history(self) -> list[Attempt]:
         """Every attempt, oldest first."""
         self.app.ensure_decks()
-        return self.app.store.mocks.history(self.app.reader_id)
+        return [_in_profile_order(a) for a in self.app.store.mocks.history(self.app.reader_id)]
 
     def recent(self) -> tuple[Attempt, ...]:
         """The latest finished exams (oldest first), for stats and exam show."""
-        return tuple(self.app.store.mocks.history(self.app.reader_id, limit=RECENT_SCORES))
+        found = self.app.store.mocks.history(self.app.reader_id, limit=RECENT_SCORES)
+        return tuple(_in_profile_order(a) for a in found)
 
     def _run(self, attempt: Attempt) -> MockRun:
         known = profiles.load().get(attempt.profile)
@@ -123,3 +122,11 @@ class Practice:
             domains=known.domains if known else (),
             now=self.app.now,
         )
+
+
+def _in_profile_order(attempt: Attempt) -> Attempt:
+    """Per-domain scores in the order the exam's profile lists its domains."""
+    known = profiles.load().get(attempt.profile)
+    order = {name: n for n, name in enumerate(known.domains if known else ())}
+    ranked = sorted(attempt.domains, key=lambda d: (order.get(d.domain, len(order)), d.domain))
+    return replace(attempt, domains=tuple(ranked))

@@ -52,6 +52,8 @@ class Progress:
     new: int
     review: int
     extra: int
+    missed: int = 0
+    """Cards missed in a practice exam, shown first (not counted in new/review/extra)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +268,7 @@ class Session:
 
     def progress(self) -> Progress:
         kinds = self.kinds + (self.pages.kinds if self.pages else Counter())
+        kinds -= Counter(sm2.kind_of(self.states[pk]) for pk in self.missed)
         unfetched = self.pages.unfetched if self.pages else 0
         return Progress(
             done=len(self.answered),
@@ -278,6 +281,7 @@ class Session:
             new=kinds[sm2.ReviewKind.NEW],
             review=kinds[sm2.ReviewKind.REVIEW] + kinds[sm2.ReviewKind.RELEARN],
             extra=kinds[sm2.ReviewKind.EXTRA],
+            missed=len(self.missed),
         )
 
     def answer(self, grade: sm2.Grade, duration_ms: int, picked: str | None = None) -> Answered:

@@ -75,7 +75,13 @@ OWNERS = {
     "sqlalchemy": ("srs_crss.storage",),
     "alembic": ("srs_crss.storage",),
     "genanki": ("srs_crss.anki.notetypes", "srs_crss.anki.export"),
-    "rich": ("srs_crss.cli.render.views", "srs_crss.cli.render.screen", "srs_crss.cli.terminal"),
+    "rich": (
+        "srs_crss.cli.render.views",
+        "srs_crss.cli.render.screen",
+        "srs_crss.cli.render.examscreen",
+        "srs_crss.cli.terminal",
+        "srs_crss.cli.mockui",
+    ),
     "typer": ("srs_crss.cli",),
     "click": ("srs_crss.cli",),
 }

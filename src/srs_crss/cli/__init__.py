@@ -3,16 +3,18 @@
     app.py        the typer app, global options, the error boundary, main()
     study.py      review, decks, show, stats
     exam.py       exam set / show / clear
+    mock.py       mock (practice exams); mockui.py its terminal and piped screens
     config.py     config set / show / unset
     authoring.py  sync, check
     anki.py       export-anki
     render/       every text and JSON shape a user sees
     ui.py         the review loop and the piped screen; terminal.py the terminal one
+    keys.py       single key presses in a terminal (review and mock screens)
 
 Each command builds the App, calls one method and prints the result.
 """
 
-from srs_crss.cli import anki, authoring, config, exam, study  # noqa: F401 - registers commands
+from srs_crss.cli import anki, authoring, config, exam, mock, study  # noqa: F401 - registers commands
 from srs_crss.cli.app import app, main
 
 __all__ = ["app", "main"]

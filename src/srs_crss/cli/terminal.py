@@ -9,7 +9,6 @@ back from Ctrl-Z. Keys typed ahead are kept and applied in order.
 from __future__ import annotations
 
 import os
-import select
 import signal
 import termios
 import tty
@@ -21,14 +20,12 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from srs_crss.cli.keys import KeyReader
 from srs_crss.cli.render import screen
 from srs_crss.cli.render.text import nothing_due_line
-from srs_crss.cli.ui import ENTER, SPACE, grades_after
+from srs_crss.cli.ui import grades_after
 from srs_crss.model import Card
 from srs_crss.session import NothingDue, Progress, Summary
-
-POLL_SECONDS = 0.2
-"""How long a wait for a key lasts before checking for signals and redraws again."""
 
 OTHER_KEYS = "u undo · s suspend · f flag · q quit"
 """The keys that act on any card, at the end of every prompt."""
@@ -56,7 +53,7 @@ class TerminalScreen:
         self._note_shown: str | None = None
         self._hint: str | None = None
         self._prompt: str | None = None
-        self._typed = b""
+        self._keys = KeyReader(fd)
         self._redraw = False
 
     # ---- what the review loop calls --------------------------------------------
@@ -97,23 +94,7 @@ class TerminalScreen:
     def ask(self, question: str) -> str | None:
         """A line typed with the terminal's own editing (echo on), then single keys again."""
         self.console.print(f"[bold]{escape(question)}[/bold]")
-        single_keys = termios.tcgetattr(self.fd)
-        lines = termios.tcgetattr(self.fd)
-        lines[3] |= termios.ICANON | termios.ECHO
-        termios.tcsetattr(self.fd, termios.TCSADRAIN, lines)
-        try:
-            data = self._typed
-            self._typed = b""
-            while b"\n" not in data and b"\r" not in data:
-                chunk = os.read(self.fd, 1024)
-                if not chunk:
-                    return None
-                data += chunk
-        finally:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, single_keys)
-        line, _, rest = data.replace(b"\r", b"\n").partition(b"\n")
-        self._typed = rest
-        return line.decode("utf-8", "replace").strip()
+        return self._keys.line()
 
     def finish(self, summary: Summary) -> None:
         self.console.print()
@@ -196,49 +177,12 @@ class TerminalScreen:
     # ---- keys ---------------------------------------------------------------------
 
     def _next_key(self) -> str | None:
-        while True:
-            key = self._take_key()
-            if key is not None:
-                return None if key == "\x04" else key
-            # A timeout, so a Ctrl-C that lands just before select() starts is still
-            # noticed (Python runs signal handlers between calls), and a resize redraws.
-            ready, _, _ = select.select([self.fd], [], [], POLL_SECONDS)
-            if self._redraw:
-                self._draw()
-            if ready:
-                data = os.read(self.fd, 64)
-                if not data:
-                    return None
-                self._typed += data
+        return self._keys.next(idle=self._idle)
 
-    def _take_key(self) -> str | None:
-        """One key from what was typed: a character, ENTER or SPACE; escape sequences
-        (arrow keys and the like) are dropped."""
-        while self._typed:
-            data = self._typed
-            if data[:1] == b"\x1b":
-                end = 1
-                if data[1:2] in (b"[", b"O"):
-                    end = 2
-                    while end < len(data) and not 0x40 <= data[end] <= 0x7E:
-                        end += 1
-                    end += 1
-                self._typed = data[end:]
-                continue
-            for size in (1, 2, 3, 4):  # one UTF-8 character
-                try:
-                    char = data[:size].decode("utf-8")
-                except UnicodeDecodeError:
-                    continue
-                self._typed = data[size:]
-                break
-            else:
-                self._typed = data[1:]
-                continue
-            if char in ("\r", "\n"):
-                return ENTER
-            return SPACE if char == " " else char
-        return None
+    def _idle(self) -> bool:
+        if self._redraw:
+            self._draw()
+        return False
 
 
 @contextmanager

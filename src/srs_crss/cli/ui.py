@@ -21,6 +21,7 @@ import sys
 import time
 from typing import IO, Protocol
 
+from srs_crss.cli.keys import ENTER, SPACE
 from srs_crss.cli.render import text
 from srs_crss.cli.render.text import (
     GRADE_KEYS,
@@ -30,9 +31,6 @@ from srs_crss.cli.render.text import (
 from srs_crss.model import LETTERS, Card, CardType, shuffled_choices
 from srs_crss.session import NothingDue, Progress, Session, Summary
 from srs_crss.sm2 import Grade
-
-ENTER = "enter"
-SPACE = "space"
 
 LEECH_NOTE = (
     "{card} has now been forgotten {lapses} times, so it is suspended (a leech). Drilling "
@@ -208,9 +206,11 @@ class PlainScreen:
         self.out.flush()
 
     def show_front(self, card: Card, progress: Progress, choices: list[str]) -> None:
+        missed = f"{progress.missed} missed in a practice exam, " if progress.missed else ""
         self._print(
             f"--- card {progress.done + 1}: {progress.done} done, {progress.left} left "
-            f"({progress.new} new, {progress.review} review, {progress.extra} again today)"
+            f"({missed}{progress.new} new, {progress.review} review, "
+            f"{progress.extra} again today)"
         )
         for line in text.front_lines(card, choices):
             self._print(line)

@@ -20,6 +20,9 @@ def session_header(progress: Progress) -> Text:
     head = Text()
     head.append(f" {progress.done} done", style="bold")
     head.append(f" · {progress.left} left  ")
+    if progress.missed:
+        head.append(f"missed in practice exam {progress.missed}", style="red")
+        head.append(" · ")
     head.append(f"new {progress.new}", style="cyan")
     head.append(" · ")
     head.append(f"review {progress.review}", style="green")

@@ -1,4 +1,4 @@
-"""The JSON shapes of `--json` (decks, show, stats, exam show): one function each."""
+"""The JSON shapes of `--json` (decks, show, stats, exam show, mock): one function each."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from srs_crss.exam import Plan, warnings
+from srs_crss.mockexam import Attempt, DomainScore, Question, Result
 from srs_crss.model import CardType, CardView, DeckSummary, Flag, HistoryEntry, Info
 from srs_crss.sm2 import CardState
 from srs_crss.stats import Report, readiness
@@ -151,12 +152,93 @@ def report_json(report: Report) -> dict[str, Any]:
         "leeches": list(s.leeches),
         "exams": [plan_json(p) for p in report.plans],
         "readiness": readiness_json(report) if report.plans else [],
+        "mock_exams": mocks_json(report),
     }
 
 
 def exam_reports_json(reports: Sequence[Report]) -> list[dict[str, Any]]:
     """The `exam show --json` shape: one plan per exam, with readiness."""
-    return [plan_json(r.plans[0]) | {"readiness": readiness_json(r)} for r in reports]
+    return [
+        plan_json(r.plans[0]) | {"readiness": readiness_json(r), "mock_exams": mocks_json(r)}
+        for r in reports
+    ]
+
+
+def mocks_json(report: Report) -> dict[str, Any]:
+    """The latest practice-exam scores in stats and exam show, with their trend."""
+    return {
+        "latest": [attempt_json(a) for a in report.mocks],
+        "trend_points": report.mock_trend,
+    }
+
+
+def _domain_json(d: DomainScore) -> dict[str, Any]:
+    return {
+        "domain": d.domain,
+        "correct": d.correct,
+        "asked": d.asked,
+        "percent": round(d.percent, 1),
+    }
+
+
+def attempt_json(a: Attempt) -> dict[str, Any]:
+    """One practice exam in `mock --history --json` (and stats)."""
+    percent = a.percent
+    return {
+        "id": a.id,
+        "profile": a.profile,
+        "decks": list(a.decks),
+        "started_at": a.started_at.isoformat(),
+        "finished_at": a.finished_at.isoformat() if a.finished_at else None,
+        "status": a.status,
+        "correct": a.correct,
+        "asked": a.asked,
+        "percent": None if percent is None else round(percent, 1),
+        "passed": None if percent is None else percent >= a.pass_percent,
+        "pass_percent": a.pass_percent,
+        "pass_is_estimate": a.pass_is_estimate,
+        "seconds_used": round(a.used_ms / 1000, 1),
+        "domains": [_domain_json(d) for d in a.domains],
+    }
+
+
+def mock_result_json(
+    attempt: Attempt, status: str, result: Result, questions: Sequence[Question]
+) -> dict[str, Any]:
+    """The `mock --json` shape: the score, per domain, and every question."""
+    return {
+        "id": attempt.id,
+        "profile": attempt.profile,
+        "seed": attempt.seed,
+        "status": status,
+        "score": {
+            "correct": result.correct,
+            "asked": result.asked,
+            "percent": round(result.percent, 1),
+        },
+        "passed": result.passed,
+        "pass_percent": result.pass_percent,
+        "pass_is_estimate": result.pass_is_estimate,
+        "seconds_used": round(result.seconds_used, 1),
+        "time_limit_seconds": attempt.time_limit_ms // 1000,
+        "weakest_domain": result.weakest,
+        "domains": [_domain_json(d) for d in result.domains],
+        "questions": [
+            {
+                "position": q.position,
+                "card": q.card_id,
+                "domain": q.domain,
+                "choices": list(q.choices),
+                "picked": q.picked,
+                "answer": q.answer,
+                "correct": q.correct,
+                "flagged": q.flagged,
+                "seconds": round(q.seconds, 1),
+            }
+            for q in questions
+        ],
+        "missed_cards_first_in_review": sum(not q.correct for q in questions),
+    }
 
 
 def config_json(rows: Sequence[tuple[str, str | None, str, bool]]) -> list[dict[str, Any]]:

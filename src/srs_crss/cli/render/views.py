@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from srs_crss.cli.render.text import lettered
+from srs_crss.cli.render.text import lettered, recent_mocks
 from srs_crss.exam import SEEN_BY, Plan
 from srs_crss.exam import warnings as exam_warnings
 from srs_crss.model import CardType, CardView, DeckSummary
@@ -233,6 +233,12 @@ def print_stats(out: Console, report: Report) -> None:
     if s.leeches:
         head.append("\nLeeches ", style="bold")
         head.append(", ".join(s.leeches) + " (forgotten too often: read the source, rewrite)")
+    mocks = recent_mocks(report.mocks, report.mock_trend)
+    if mocks:
+        head.append("\nPractice exams ", style="bold")
+        head.append("(oldest to latest) ", style="dim")
+        head.append(mocks)
+        head.append("  (srs-crss mock --history)", style="dim")
     out.print(Panel(head, title="Progress", title_align="left", border_style="blue"))
 
     out.print(_calendar(s.calendar, report.today))

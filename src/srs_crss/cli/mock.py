@@ -1,0 +1,216 @@
+"""`srs-crss mock`: timed practice exams built like the real one."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, TYPE_CHECKING, Annotated
+
+import typer
+
+from srs_crss.cli import render
+from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.mockexam import ABANDONED, OPEN, TIMED_OUT
+from srs_crss.profiles import DEFAULT_PROFILE
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from srs_crss.cli.mockui import Ending
+    from srs_crss.mockrun import MockRun
+    from srs_crss.practice import Practice
+
+MAX_QUESTIONS = 1000
+MAX_MINUTES = 24 * 60
+
+
+@app.command()
+def mock(
+    ctx: typer.Context,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            metavar="ID",
+            help="The exam to practise: crss (Illinois CRSS) or icrc-pr (IC&RC Peer Recovery "
+            "/ Illinois CPRS).",
+        ),
+    ] = DEFAULT_PROFILE,
+    questions: Annotated[
+        int | None,
+        typer.Option(
+            "--questions",
+            min=1,
+            max=MAX_QUESTIONS,
+            metavar="N",
+            help="How many questions (default: as many as the real exam).",
+            show_default=False,
+        ),
+    ] = None,
+    minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--minutes",
+            min=1,
+            max=MAX_MINUTES,
+            metavar="M",
+            help="Time allowed (default: as long as the real exam).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            min=0,
+            max=2**62,
+            metavar="S",
+            help="Draw the same exam again (e.g. one exam for a whole class).",
+            show_default=False,
+        ),
+    ] = None,
+    deck: Annotated[
+        list[str] | None,
+        typer.Option("--deck", metavar="ID", help="Draw from this deck (repeatable)."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Go on with your unfinished exam.")
+    ] = False,
+    history: Annotated[
+        bool, typer.Option("--history", help="List your practice exams and their scores.")
+    ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option("--plain", help="Plain lines, one answer per line (for screen readers)."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """A timed practice exam: questions drawn by the exam's domain weights, scored by domain.
+
+    In a terminal: A-D answer, Enter next, p back, f flag, u next unanswered, r next
+    flagged, g go to a number, s submit, q stop (submit, keep for later, or abandon).
+    Piped or --plain: one line per question (a letter, or empty to skip); the end of
+    input submits. The questions you miss come first in your next review.
+    """
+    application = open_app(ctx)
+    practice = application.practice
+    if history:
+        attempts = practice.history()
+        if as_json:
+            print_json([render.shapes.attempt_json(a) for a in attempts])
+        else:
+            for line in render.text.history_lines(attempts):
+                typer.echo(line)
+        return
+
+    from srs_crss import profiles
+    from srs_crss.cli import mockui, ui  # the exam screens: loaded only to take an exam
+
+    at_terminal = ui.interactive() and not plain and not as_json
+    out: IO[str] = sys.stderr if as_json else sys.stdout  # --json: stdout is the result only
+    if resume:
+        run = practice.resume()
+    else:
+        run = _new_or_unfinished(
+            practice, at_terminal, profile, deck or (), questions, minutes, seed
+        )
+    known = profiles.get(run.attempt.profile)
+    for line in render.text.mock_intro_lines(known, run.attempt, resumed=run.attempt.used_ms > 0):
+        out.write(line + "\n")
+    if at_terminal:
+        ending = _take_at_terminal(run, known.name)
+    else:
+        run.start_clock()
+        ending = mockui.run_plain(run, sys.stdin, out)
+    _finish(run, ending, out, as_json, at_terminal)
+
+
+def _new_or_unfinished(
+    practice: Practice,
+    at_terminal: bool,
+    profile: str,
+    decks: Sequence[str],
+    questions: int | None,
+    minutes: int | None,
+    seed: int | None,
+) -> MockRun:
+    """A new exam; with one left unfinished, a person at a terminal may resume it instead
+    (otherwise it is closed as abandoned, and said so)."""
+    unfinished = practice.unfinished()
+    if unfinished is not None:
+        open_run = practice.resume()
+        answered = unfinished.asked - len(open_run.unanswered())
+        typer.echo(render.text.unfinished_line(unfinished, answered), err=True)
+        if at_terminal:
+            answer = str(typer.prompt("r: resume it · n: abandon it and start a new one", "r"))
+            if answer.strip().lower() != "n":
+                return open_run
+        open_run.abandon()
+        typer.echo("It is closed as abandoned; a new exam starts.", err=True)
+    started = practice.start(profile, decks, questions, minutes, seed)
+    for line in render.text.draw_lines(started.draw, started.asked_for):
+        typer.echo(line, err=True)
+    return started.run
+
+
+def _take_at_terminal(run: MockRun, title: str) -> Ending:
+    from srs_crss.cli import mockui, terminal
+
+    console = render.views.console()
+    console.print("[dim]Press any key to start: the clock starts then.[/dim]")
+    fd = sys.stdin.fileno()
+    exam = mockui.TerminalExam(run, console, fd, title)
+    with terminal.cbreak(fd, redraw=exam.request_redraw):
+        if exam.keys.next() is None:
+            run.pause()
+            return mockui.Ending(OPEN)
+        run.start_clock()
+        ending = exam.take()
+        if ending.result is not None:
+            missed = [q for q in run.questions if not q.correct]
+            summary: list[object] = [
+                *(
+                    ["[bold red]Time is up: the exam was submitted as it stood.[/bold red]"]
+                    if ending.status == TIMED_OUT
+                    else []
+                ),
+                *render.examscreen.result_table(ending.result, run.attempt.time_limit_ms),
+                render.text.follow_up_line(len(missed)),
+            ]
+            console.clear()
+            for part in summary:
+                console.print(part)
+            if missed:
+                console.print(
+                    f"[bold]Enter: go through the {len(missed)} missed questions · q: done[/bold]"
+                )
+                if exam.keys.next() not in (None, "q"):
+                    exam.walk_missed(missed, summary)
+    return ending
+
+
+def _finish(run: MockRun, ending: Ending, out: IO[str], as_json: bool, at_terminal: bool) -> None:
+    if ending.status == OPEN:
+        typer.echo(render.text.kept_line(), err=as_json)
+        return
+    if ending.status == ABANDONED:
+        typer.echo("Abandoned: it stays in your history (mock --history), not scored.", err=True)
+        return
+    result = ending.result
+    assert result is not None
+    if as_json:
+        print_json(
+            render.shapes.mock_result_json(run.attempt, ending.status, result, run.questions)
+        )
+        return
+    if at_terminal:
+        return  # shown on the exam screen
+    timed_out = ending.status == TIMED_OUT
+    for line in render.text.result_lines(result, run.attempt.time_limit_ms, timed_out):
+        out.write(line + "\n")
+    missed = [q for q in run.questions if not q.correct]
+    if missed:
+        out.write(f"Missed questions ({len(missed)}):\n")
+    for question in missed:
+        for line in render.text.missed_question_lines(question):
+            out.write(line + "\n")
+    out.write(render.text.follow_up_line(len(missed)) + "\n")

@@ -1,0 +1,134 @@
+"""rich renderables of the practice-exam screen (srs-crss mock): header, question,
+keys, the result and the walk through missed questions.
+
+Drawn by cli/mockui.py; imported only for a person at a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from srs_crss.cli.render.text import PASS_ESTIMATE, clock, lettered, verdict
+from srs_crss.mockexam import Question, Result
+
+EXAM_KEYS = (
+    "{letters} answer · Enter next · p back · f flag · u unanswered · r flagged · "
+    "g go to · s submit · q stop"
+)
+WALK_KEYS = "Enter next · p back · q done"
+
+
+def exam_header(question: Question, total: int, answered: int, flagged: int, left: float) -> Text:
+    """One line (it is redrawn in place every second): where, how far, the clock."""
+    head = Text()
+    head.append(f" Question {question.position} of {total}", style="bold")
+    head.append(f" · {answered} answered")
+    if flagged:
+        head.append(f" · {flagged} flagged", style="yellow")
+    head.append(" · ")
+    head.append(f"{clock(left)} left", style="bold red" if left < 300 else "bold")
+    return head
+
+
+def question_panel(question: Question, title: str) -> Panel:
+    """The question and its choices, the one picked marked."""
+    body = Text(question.front, style="bold")
+    body.append("\n")
+    for letter, choice in lettered(question.choices):
+        mine = choice == question.picked
+        body.append(f"\n{'▶' if mine else ' '} {letter}  ", style="bold cyan")
+        body.append(choice, style="reverse" if mine else "")
+    flag = " · ⚑ flagged for review" if question.flagged else ""
+    return Panel(
+        body,
+        title=f"{title}{flag}",
+        title_align="left",
+        border_style="yellow" if question.flagged else "blue",
+        padding=(1, 2),
+    )
+
+
+def exam_keys(choices: int) -> Text:
+    letters = "A-" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[max(0, choices - 1)]
+    return Text(EXAM_KEYS.format(letters=letters), style="dim")
+
+
+def result_table(result: Result, time_limit_ms: int) -> Any:
+    """The score, pass or not, time used, and one row per domain."""
+    good = result.passed
+    title = Text()
+    title.append(f"{result.correct} of {result.asked} ({result.percent:.0f}%) ", style="bold")
+    title.append(verdict(result), style="bold green" if good else "bold red")
+    title.append(f"  pass mark {result.pass_percent}%", style="dim")
+    table = Table(title=title, title_justify="left", show_edge=False)
+    table.add_column("Domain")
+    table.add_column("Right", justify="right")
+    table.add_column("Asked", justify="right")
+    table.add_column("%", justify="right")
+    for d in result.domains:
+        weak = d.domain == result.weakest
+        table.add_row(
+            Text(d.domain + (" (weakest)" if weak else ""), style="bold yellow" if weak else ""),
+            str(d.correct),
+            str(d.asked),
+            f"{d.percent:.0f}%",
+        )
+    note = Text(
+        f"Time used: {clock(result.seconds_used)} of {clock(time_limit_ms / 1000)}", style="dim"
+    )
+    parts: list[Any] = [table, note]
+    if result.pass_is_estimate:
+        parts.append(Text(PASS_ESTIMATE, style="dim"))
+    return parts
+
+
+def missed_panel(question: Question, index: int, count: int) -> Panel:
+    """A missed question: the pick struck through, the answer ticked, why, the source."""
+    body = Text(question.front, style="bold")
+    body.append("\n")
+    for letter, choice in lettered(question.choices):
+        style, mark = "", " "
+        if choice == question.answer:
+            style, mark = "bold green", "✓"
+        elif choice == question.picked:
+            style, mark = "red strike", "✗"
+        body.append(f"\n{mark}{letter}  ", style=style or "bold cyan")
+        body.append(choice, style=style)
+    if question.picked is None:
+        body.append("\n\nYou left this one unanswered.", style="yellow")
+    if question.explanation:
+        body.append("\n\n" + question.explanation)
+    if question.source:
+        body.append(f"\n\nSource: {question.source}", style="dim")
+    return Panel(
+        body,
+        title=f"Missed {index} of {count} · question {question.position}",
+        title_align="left",
+        subtitle=Text(question.card_id, style="dim"),
+        subtitle_align="right",
+        border_style="red",
+        padding=(0, 1),
+    )
+
+
+def confirm_lines(unanswered: Sequence[int], flagged: Sequence[int]) -> Text:
+    """What submitting now leaves behind."""
+    text = Text("Submit the exam now?", style="bold")
+    if unanswered:
+        text.append(f"\nUnanswered ({len(unanswered)}): {_numbers(unanswered)}", style="yellow")
+    if flagged:
+        text.append(f"\nFlagged ({len(flagged)}): {_numbers(flagged)}", style="yellow")
+    if not unanswered and not flagged:
+        text.append("\nEvery question has an answer.")
+    text.append("\ny submit · any other key: back to the exam", style="dim")
+    return text
+
+
+def _numbers(positions: Sequence[int], most: int = 20) -> str:
+    shown = ", ".join(map(str, positions[:most]))
+    return shown + (f" and {len(positions) - most} more" if len(positions) > most else "")
