@@ -15,6 +15,7 @@ from srs_crss.errors import NotFound, UsageError
 from srs_crss.mockexam import OPEN, Attempt, Draw
 from srs_crss.mockrun import MockRun
 from srs_crss.profiles import Profile
+from srs_crss.settings import NO_LEARNER
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -53,12 +54,14 @@ class Practice:
         chosen = app.studied(tuple(decks)) or tuple(app.store.decks.slugs())
         total = questions if questions is not None else profile.questions
         limit_minutes = minutes if minutes is not None else profile.minutes
+        store, learner = app.store, app.learner_id
+        # A seed given by hand draws the same exam for anyone with the same decks (a class
+        # sitting one exam), so it leaves out this learner's past exams; a random one
+        # prefers the items not asked lately.
+        last_asked = store.mocks.last_asked(learner) if seed is None else {}
         if seed is None:
             seed = random.SystemRandom().randrange(1, 2**31)
-        store, learner = app.store, app.learner_id
-        drawn = mockexam.draw(
-            store.mocks.bank(chosen), profile.weights, total, seed, store.mocks.last_asked(learner)
-        )
+        drawn = mockexam.draw(store.mocks.bank(chosen), profile.weights, total, seed, last_asked)
         if not drawn.pks:
             raise UsageError(
                 f"The deck{'s' if len(chosen) > 1 else ''} {', '.join(chosen)} "
@@ -89,10 +92,18 @@ class Practice:
         attempt = replace(attempt, id=store.mocks.create(learner, attempt, asked))
         return Started(self._run(attempt), drawn, profile, total)
 
+    def check(self, profile_id: str, decks: Sequence[str]) -> None:
+        """Refuse an unknown profile or deck before anything is written."""
+        profiles.get(profile_id)
+        self.app.ensure_decks()
+        self.app.check_scope(decks)
+
     def unfinished(self) -> Attempt | None:
         """The learner's open exam, if there is one."""
         self.app.ensure_decks()
-        return self.app.store.mocks.latest_open(self.app.learner_id)
+        if self.app.reader_id == NO_LEARNER:
+            return None
+        return self.app.store.mocks.latest_open(self.app.reader_id)
 
     def resume(self) -> MockRun:
         """Take up the open exam where it was left, with the time that was left."""

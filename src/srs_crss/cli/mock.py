@@ -64,7 +64,8 @@ def mock(
             min=0,
             max=2**62,
             metavar="S",
-            help="Draw the same exam again (e.g. one exam for a whole class).",
+            help="Draw the exam numbered S: the same questions for anyone with the same decks "
+            "(e.g. one exam for a whole class).",
             show_default=False,
         ),
     ] = None,
@@ -135,6 +136,7 @@ def _new_or_unfinished(
 ) -> MockRun:
     """A new exam; with one left unfinished, a person at a terminal may resume it instead
     (otherwise it is closed as abandoned, and said so)."""
+    practice.check(profile, decks)
     unfinished = practice.unfinished()
     if unfinished is not None:
         open_run = practice.resume()
@@ -160,8 +162,11 @@ def _take_at_terminal(run: MockRun, title: str) -> Ending:
     fd = sys.stdin.fileno()
     exam = mockui.TerminalExam(run, console, fd, title)
     with terminal.cbreak(fd, redraw=exam.request_redraw):
-        if exam.keys.next() is None:
-            run.pause()
+        try:
+            first = exam.keys.next()
+        except KeyboardInterrupt:
+            first = None
+        if first is None:  # Ctrl-D / Ctrl-C before starting: kept, its clock not started
             return mockui.Ending(OPEN)
         run.start_clock()
         ending = exam.take()

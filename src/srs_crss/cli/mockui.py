@@ -12,6 +12,7 @@ Every answer is saved by MockRun as it is given.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -129,7 +130,7 @@ class TerminalExam:
     def _header(self) -> Text:
         run = self.run
         answered = len(run.questions) - len(run.unanswered())
-        self._shown_clock = text.clock(run.left_seconds())
+        self._shown_clock = text.clock(math.ceil(run.left_seconds()))
         return examscreen.exam_header(
             run.current, len(run.questions), answered, len(run.flagged()), run.left_seconds()
         )
@@ -152,7 +153,7 @@ class TerminalExam:
         run.tick()
         if self._redraw:
             self.draw()
-        elif text.clock(run.left_seconds()) != self._shown_clock:
+        elif text.clock(math.ceil(run.left_seconds())) != self._shown_clock:
             # the first line only, in place: save the cursor, go home, write, restore
             self.console.file.write("\x1b7\x1b[H")
             self.console.print(self._header(), end="", overflow="ellipsis", no_wrap=True)
@@ -164,18 +165,23 @@ class TerminalExam:
 
     def take(self) -> Ending:
         """Run the exam until it is submitted (or time is up), kept or abandoned."""
-        self.draw()
+        key: str | None = None
         while True:
-            try:
+            try:  # Ctrl-C, whenever it comes, is q: it asks before anything is lost
+                if key is None:
+                    self.draw()
                 key = self.keys.next(idle=self._tick)
             except KeyboardInterrupt:
                 key = "q"
             if key == IDLE:
                 return Ending(TIMED_OUT, self.run.submit(timed_out=True))
-            ending = self._act("q" if key is None else key)
+            try:
+                ending = self._act("q" if key is None else key)
+            except KeyboardInterrupt:
+                ending = self._act("q")
             if ending is not None:
                 return ending
-            self.draw()
+            key = None
 
     def _act(self, key: str) -> Ending | None:
         run = self.run

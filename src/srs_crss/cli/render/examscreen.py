@@ -6,9 +6,11 @@ Drawn by cli/mockui.py; imported only for a person at a terminal.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -31,21 +33,30 @@ def exam_header(question: Question, total: int, answered: int, flagged: int, lef
     if flagged:
         head.append(f" · {flagged} flagged", style="yellow")
     head.append(" · ")
-    head.append(f"{clock(left)} left", style="bold red" if left < 300 else "bold")
+    head.append(f"{clock(math.ceil(left))} left", style="bold red" if left < 300 else "bold")
     return head
+
+
+def _choices(rows: Sequence[tuple[str, str, str]]) -> Table:
+    """Lettered choices whose wrapped lines stay under their text: (mark+letter, text, style)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for head, choice, style in rows:
+        grid.add_row(Text(head, style=style or "bold cyan"), Text(choice, style=style))
+    return grid
 
 
 def question_panel(question: Question, title: str) -> Panel:
     """The question and its choices, the one picked marked."""
-    body = Text(question.front, style="bold")
-    body.append("\n")
-    for letter, choice in lettered(question.choices):
-        mine = choice == question.picked
-        body.append(f"\n{'▶' if mine else ' '} {letter}  ", style="bold cyan")
-        body.append(choice, style="reverse" if mine else "")
+    rows = [
+        ("▶ " + letter if choice == question.picked else "  " + letter, choice,
+         "reverse" if choice == question.picked else "")
+        for letter, choice in lettered(question.choices)
+    ]  # fmt: skip
     flag = " · ⚑ flagged for review" if question.flagged else ""
     return Panel(
-        body,
+        Group(Text(question.front, style="bold"), Text(""), _choices(rows)),
         title=f"{title}{flag}",
         title_align="left",
         border_style="yellow" if question.flagged else "blue",
@@ -89,24 +100,23 @@ def result_table(result: Result, time_limit_ms: int) -> Any:
 
 def missed_panel(question: Question, index: int, count: int) -> Panel:
     """A missed question: the pick struck through, the answer ticked, why, the source."""
-    body = Text(question.front, style="bold")
-    body.append("\n")
+    rows = []
     for letter, choice in lettered(question.choices):
         style, mark = "", " "
         if choice == question.answer:
             style, mark = "bold green", "✓"
         elif choice == question.picked:
             style, mark = "red strike", "✗"
-        body.append(f"\n{mark}{letter}  ", style=style or "bold cyan")
-        body.append(choice, style=style)
+        rows.append((f"{mark} {letter}", choice, style))
+    parts: list[Any] = [Text(question.front, style="bold"), Text(""), _choices(rows)]
     if question.picked is None:
-        body.append("\n\nYou left this one unanswered.", style="yellow")
+        parts.append(Text("\nYou left this one unanswered.", style="yellow"))
     if question.explanation:
-        body.append("\n\n" + question.explanation)
+        parts.append(Text("\n" + question.explanation))
     if question.source:
-        body.append(f"\n\nSource: {question.source}", style="dim")
+        parts.append(Text(f"\nSource: {question.source}", style="dim"))
     return Panel(
-        body,
+        Group(*parts),
         title=f"Missed {index} of {count} · question {question.position}",
         title_align="left",
         subtitle=Text(question.card_id, style="dim"),
