@@ -115,8 +115,11 @@ def mock(
             practice, at_terminal, profile, deck or (), questions, minutes, seed
         )
     known = profiles.get(run.attempt.profile)
-    for line in render.text.mock_intro_lines(known, run.attempt, resumed=run.attempt.used_ms > 0):
-        out.write(line + "\n")
+    intro = render.text.mock_intro_lines(known, run.attempt, resumed=run.attempt.used_ms > 0)
+    if at_terminal:  # wrapped at word boundaries to the window's width
+        render.views.console().print("\n".join(intro), markup=False, highlight=False)
+    else:
+        out.write("".join(line + "\n" for line in intro))
     if at_terminal:
         ending = _take_at_terminal(run, known.name)
     else:
