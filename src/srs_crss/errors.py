@@ -51,3 +51,13 @@ class NotFound(SrsError):
     """A deck or card the user named does not exist."""
 
     exit_code = 2
+
+
+class PackageError(SrsError):
+    """An Anki package that cannot be read (it is never modified)."""
+
+    exit_code = 2
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{path}: {message}")

@@ -221,6 +221,21 @@ class Cram:
     """Only cards due within this many days."""
 
 
+class LoggedAnswer(NamedTuple):
+    """One answer already in the review log, as an Anki import merges it."""
+
+    id: int
+    """The review log row."""
+    reviewed_ms: int
+    """When, in milliseconds since the Unix epoch (UTC)."""
+    day: dt.date
+    grade: int
+    duration_ms: int | None
+    picked: str | None
+    after: CardState
+    """The card's state this answer left."""
+
+
 class ExportReview(NamedTuple):
     """One answer as an export needs it (a plain tuple: exports read 100,000s of these)."""
 

@@ -21,6 +21,7 @@ __all__ = [
     "Review",
     "ReviewKind",
     "ef_delta",
+    "repeat",
     "review",
 ]
 
@@ -181,3 +182,14 @@ def review(state: CardState, grade: int, day: dt.date) -> Review:
         after = replace(state, repetitions=0, interval=0, due=day, extra=False, lapses=lapses)
 
     return Review(before=state, after=after, grade=q, day=day, kind=kind)
+
+
+def repeat(state: CardState, grade: int, day: dt.date) -> Review:
+    """An answer to a card already reviewed on `day` and not due again that day.
+
+    srs-crss never shows such a card, but Anki does (its learning steps show a
+    new card several times a day): SM-2 counts only the day's first answer as
+    the review, so a later one is treated as SM-2's step-7 extra review. It
+    never changes ef, n or I; below 4 the card must be repeated that day.
+    """
+    return replace(review(replace(state, extra=True), grade, day), before=state)

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.mockexam": 0,
     "srs_crss.profiles": 0,
     "srs_crss.anki.mapping": 0,
+    "srs_crss.merge": 0,
     # 1: storage and Anki's formats, each on its own
     "srs_crss.storage": 1,
     "srs_crss.anki": 1,
@@ -47,6 +48,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.marks": 3,
     "srs_crss.practice": 3,
     "srs_crss.examdates": 3,
+    "srs_crss.ankiimport": 3,
     "srs_crss.settings": 0,
     # 4: the command line, its output shapes and the review screen
     "srs_crss.cli": 4,
@@ -64,6 +66,7 @@ PURE = {
     "srs_crss.deckspec",
     "srs_crss.policy",
     "srs_crss.anki.mapping",
+    "srs_crss.merge",
 }
 NO_IO = {
     "os", "io", "sqlite3", "subprocess", "shutil", "tempfile", "socket", "select", "termios",

@@ -5,6 +5,8 @@ Both ways of writing the revlog (revlog.py) use these, so they write the same ro
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from srs_crss.model import ExportReview
 from srs_crss.sm2 import ReviewKind
 
@@ -26,6 +28,26 @@ ANKI_BUTTON = (1, 1, 1, 2, 3, 4)
 
 MAX_ANSWER_MS = 60_000
 """Anki caps the time spent on an answer at a minute."""
+
+GRADE_OF_BUTTON = {1: 1, 2: 3, 3: 4, 4: 5}
+"""Anki button -> SM-2 grade, for an import: Again 1, Hard 3, Good 4, Easy 5 (docs/anki.md)."""
+
+
+class RevlogRow(NamedTuple):
+    """One row of Anki's review log (`revlog`), as Anki stores it."""
+
+    id: int
+    """When, in milliseconds since the Unix epoch (unique)."""
+    cid: int
+    ease: int
+    """The button: 1 Again, 2 Hard, 3 Good, 4 Easy; 0 for a row that is not an answer."""
+    ivl: int
+    last_ivl: int
+    factor: int
+    time: int
+    """Milliseconds spent on the answer."""
+    type: int
+    """0 learn, 1 review, 2 relearn, 3 filtered deck, 4 manual, 5 rescheduled."""
 
 
 def revlog_type(review: ExportReview) -> int:

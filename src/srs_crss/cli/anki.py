@@ -1,4 +1,4 @@
-"""Anki commands: export-anki."""
+"""Anki commands: export-anki and import-anki."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import app, open_app
+from srs_crss.cli.app import JsonOption, app, open_app, print_json
 
 
 @app.command("export-anki")
@@ -51,3 +51,34 @@ def export_anki(
             str(result.path), result.notes, result.cards, result.reviews, scheduling
         )
     )
+
+
+@app.command("import-anki")
+def import_anki(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A package exported by Anki: .apkg (with scheduling information) or .colpkg.",
+            show_default=False,
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be imported; write nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Bring reviews done in Anki (desktop, AnkiDroid, AnkiMobile) back into your history.
+
+    Notes are matched by the id export-anki gave them; your own Anki notes are
+    skipped. Reviews already here are recognised, so importing twice changes nothing.
+    """
+    from srs_crss.ankiimport import import_anki as run_import
+
+    result = run_import(open_app(ctx), file, dry_run)
+    if as_json:
+        print_json(render.shapes.import_json(result))
+        return
+    for line in render.text.import_lines(result):
+        typer.echo(line)

@@ -65,7 +65,7 @@ class Reviews:
             review_id = conn.scalar(
                 insert(reviews_t)
                 .values(
-                    _log_values(learner_id, card_pk, reviewed_at, outcome, duration_ms)
+                    log_values(learner_id, card_pk, reviewed_at, outcome, duration_ms)
                     | {"capped_from": outcome.capped_from, "picked": picked}
                 )
                 .returning(reviews_t.c.id)
@@ -156,7 +156,7 @@ class Reviews:
             if not reviews:
                 continue
             for reviewed_at, outcome, duration in reviews:
-                log_rows.append(_log_values(learner_id, card_pk, reviewed_at, outcome, duration))
+                log_rows.append(log_values(learner_id, card_pk, reviewed_at, outcome, duration))
             state_rows.append(
                 {
                     "learner_id": learner_id,
@@ -186,7 +186,7 @@ class Reviews:
         return written
 
 
-def _log_values(
+def log_values(
     learner_id: int,
     card_pk: int,
     reviewed_at: dt.datetime,

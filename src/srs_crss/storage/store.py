@@ -13,6 +13,7 @@ from srs_crss.storage.exams import Exams
 from srs_crss.storage.export import Export
 from srs_crss.storage.flags import Flags
 from srs_crss.storage.learners import Learners
+from srs_crss.storage.merges import Merges
 from srs_crss.storage.mocks import Mocks
 from srs_crss.storage.queue import Queue
 from srs_crss.storage.reviews import Reviews
@@ -38,6 +39,7 @@ class Store:
         self.suspensions = Suspensions(db)
         self.cram = Cram(db)
         self.mocks = Mocks(db)
+        self.merges = Merges(db)
 
     @classmethod
     def open(cls, target: str, *, migrate: bool = True) -> Store:

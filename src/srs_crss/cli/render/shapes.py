@@ -1,16 +1,19 @@
-"""The JSON shapes of `--json` (decks, show, stats, exam show, mock): one function each."""
+"""The JSON shapes of `--json` (decks, show, stats, exam show, mock, import-anki)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from srs_crss.exam import Plan, warnings
 from srs_crss.mockexam import Attempt, DomainScore, Question, Result
 from srs_crss.model import CardType, CardView, DeckSummary, Flag, HistoryEntry, Info
 from srs_crss.sm2 import CardState
 from srs_crss.stats import Report, readiness
+
+if TYPE_CHECKING:
+    from srs_crss.ankiimport import ImportResult
 
 
 def decks_json(summaries: Sequence[DeckSummary]) -> list[dict[str, Any]]:
@@ -238,6 +241,21 @@ def mock_result_json(
             for q in questions
         ],
         "missed_cards_first_in_review": sum(not q.correct for q in questions),
+    }
+
+
+def import_json(result: ImportResult) -> dict[str, Any]:
+    return {
+        "file": str(result.path),
+        "format": result.format,
+        "dry_run": result.dry_run,
+        "reviews_added": result.added,
+        "cards_touched": result.cards,
+        "reviews_already_present": result.already,
+        "notes_matched": result.matched_notes,
+        "notes_skipped": result.skipped_notes,
+        "rows_skipped": [{"reason": reason, "count": n} for reason, n in result.skipped_rows],
+        "answers_recorded_again": result.restated,
     }
 
 

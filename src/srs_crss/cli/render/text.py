@@ -9,6 +9,7 @@ from srs_crss.model import LETTERS, Card, CardType, Flag, Info
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
+    from srs_crss.ankiimport import ImportResult
     from srs_crss.mockexam import Attempt, Draw, Question, Result
     from srs_crss.profiles import Profile
     from srs_crss.session import NothingDue, Summary
@@ -129,6 +130,35 @@ def nothing_due_line(info: NothingDue) -> str:
 def export_line(path: str, notes: int, cards: int, reviews: int, scheduling: bool) -> str:
     carried = f", {reviews} reviews carried" if scheduling else " (all as new cards)"
     return f"Wrote {path}: {notes} notes, {cards} cards{carried}"
+
+
+def import_lines(result: ImportResult) -> list[str]:
+    """What `import-anki` did (or would do, with --dry-run)."""
+    verb = "Would add" if result.dry_run else "Added"
+    source = str(result.path)
+    lines = [
+        f"{verb} {_count(result.added, 'new review')} from {source},"
+        f" on {_count(result.cards, 'card')}."
+        if result.added
+        else f"0 new reviews in {source}: nothing to change.",
+        f"  {_count(result.matched_notes, 'note')} matched srs-crss cards;"
+        f" {result.already} reviews were already here.",
+    ]
+    if result.skipped_notes:
+        lines.append(
+            f"  {_count(result.skipped_notes, 'note')} skipped: not made by srs-crss"
+            " (your own cards stay in Anki)."
+        )
+    for reason, n in result.skipped_rows:
+        lines.append(f"  {_count(n, 'log row')} skipped: {reason}.")
+    if result.restated:
+        lines.append(
+            f"  {_count(result.restated, 'answer')} given here after those Anki reviews"
+            " recorded again in time order."
+        )
+    if result.dry_run:
+        lines.append("Dry run: nothing was written.")
+    return lines
 
 
 def exam_set_line(day: str, deck: str | None, moved: int = 0) -> str:

@@ -1,0 +1,94 @@
+"""`srs-crss import-anki`: answers given in Anki brought into the learner's history.
+
+Reading the package is anki/package.py's; the merge rules are srs_crss.merge's
+(pure); this module matches notes to cards and hands the plan to the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from srs_crss import clock, exam, merge, sm2
+from srs_crss.anki.mapping import RevlogRow
+
+if TYPE_CHECKING:
+    from srs_crss.service import App
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did (or, with dry_run, would do)."""
+
+    path: Path
+    format: str
+    """The collection file inside the package, e.g. "collection.anki21b"."""
+    added: int
+    """Anki answers added to the history."""
+    cards: int
+    """Cards whose history changed."""
+    already: int
+    """Anki answers already in the history (exported by srs-crss, or imported before)."""
+    matched_notes: int
+    skipped_notes: int
+    """Notes srs-crss did not make (the learner's own), left alone."""
+    skipped_rows: tuple[tuple[str, int], ...]
+    """Review log rows that are not answers, by reason."""
+    restated: int
+    """srs-crss answers recorded again after earlier Anki answers (see docs/anki.md)."""
+    dry_run: bool
+
+
+def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
+    """Merge the answers in the Anki package at `path` into this learner's history."""
+    # The package reader is imported here: only an import needs zipfile and zstandard.
+    from srs_crss.anki import notetypes, package
+
+    found = package.read(path)
+    app.ensure_decks()
+    by_guid = {
+        notetypes.note_guid(deck, card): pk for pk, deck, card in app.store.merges.card_keys()
+    }
+    card_of: dict[int, int] = {}
+    matched = 0
+    for guid, cids in found.cards_by_guid.items():
+        pk = by_guid.get(guid)
+        if pk is not None:
+            matched += 1
+            card_of.update((cid, pk) for cid in cids)
+    rows: dict[int, list[RevlogRow]] = defaultdict(list)
+    for row in found.revlog:
+        pk = card_of.get(row.cid)
+        if pk is not None:
+            rows[pk].append(row)
+    learner = app.reader_id if dry_run else app.learner_id
+    logged = app.store.merges.logged(learner, rows) if learner else {}
+    exams = app.store.exams.all(learner) if learner else {}
+    decks = {pk: deck for pk, deck, _ in app.store.merges.card_keys()} if exams else {}
+    zone, rollover = app.now().tzinfo, app.rollover_hour
+
+    def day_of(ms: int) -> dt.date:
+        moment = dt.datetime.fromtimestamp(ms / 1000, dt.UTC).astimezone(zone)
+        return clock.study_day(moment, rollover)
+
+    def cap(pk: int, outcome: sm2.Review) -> sm2.Review:
+        return exam.cap(outcome, exam.exam_for(decks[pk], exams)) if exams else outcome
+
+    planned = merge.plan(rows, logged, day_of, cap)
+    if not dry_run and planned.cards:
+        app.store.merges.write(learner, planned.cards)
+    return ImportResult(
+        path=path,
+        format=found.format,
+        added=planned.added,
+        cards=len(planned.cards),
+        already=planned.already,
+        matched_notes=matched,
+        skipped_notes=len(found.cards_by_guid) - matched,
+        skipped_rows=tuple((str(reason), n) for reason, n in planned.skipped.most_common()),
+        restated=planned.restated,
+        dry_run=dry_run,
+    )
