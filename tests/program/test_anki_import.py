@@ -169,7 +169,7 @@ def test_import_merges_anki_answers_into_an_sm2_history(
                 final.interval,
                 final.lapses,
             )
-            assert state["due"] == final.due.isoformat()
+            assert final.due is not None and state["due"] == final.due.isoformat()
 
 
 def test_a_second_import_changes_nothing(cli: Invoke, world: dict[str, Any], learner: Path) -> None:
