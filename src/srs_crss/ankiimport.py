@@ -7,6 +7,7 @@ Reading the package is anki/package.py's; the merge rules are srs_crss.merge's
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from srs_crss import clock, exam, merge, sm2
 from srs_crss.anki.mapping import RevlogRow
+from srs_crss.model import LoggedAnswer
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -49,9 +51,8 @@ def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
 
     found = package.read(path)
     app.ensure_decks()
-    by_guid = {
-        notetypes.note_guid(deck, card): pk for pk, deck, card in app.store.merges.card_keys()
-    }
+    keys = app.store.merges.card_keys()
+    by_guid = {notetypes.note_guid(deck, card): pk for pk, deck, card in keys}
     card_of: dict[int, int] = {}
     matched = 0
     for guid, cids in found.cards_by_guid.items():
@@ -65,19 +66,27 @@ def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
         if pk is not None:
             rows[pk].append(row)
     learner = app.reader_id if dry_run else app.learner_id
-    logged = app.store.merges.logged(learner, rows) if learner else {}
+    logged = app.store.merges.times(learner, rows) if learner else {}
     exams = app.store.exams.all(learner) if learner else {}
-    decks = {pk: deck for pk, deck, _ in app.store.merges.card_keys()} if exams else {}
+    decks = {pk: deck for pk, deck, _ in keys}
     zone, rollover = app.now().tzinfo, app.rollover_hour
 
-    def day_of(ms: int) -> dt.date:
-        moment = dt.datetime.fromtimestamp(ms / 1000, dt.UTC).astimezone(zone)
+    @functools.cache
+    def quarter_day(quarter: int) -> dt.date:
+        # every time zone offset is a whole number of quarter hours
+        moment = dt.datetime.fromtimestamp(quarter * 900, dt.UTC).astimezone(zone)
         return clock.study_day(moment, rollover)
+
+    def day_of(ms: int) -> dt.date:
+        return quarter_day(ms // 900_000)
 
     def cap(pk: int, outcome: sm2.Review) -> sm2.Review:
         return exam.cap(outcome, exam.exam_for(decks[pk], exams)) if exams else outcome
 
-    planned = merge.plan(rows, logged, day_of, cap)
+    def details(ids: list[int]) -> dict[int, LoggedAnswer]:
+        return app.store.merges.details(learner, ids)
+
+    planned = merge.plan(rows, logged, details, day_of, cap)
     if not dry_run and planned.cards:
         app.store.merges.write(learner, planned.cards)
     return ImportResult(

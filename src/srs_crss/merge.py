@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from srs_crss import sm2
 from srs_crss.anki.mapping import ANKI_BUTTON, GRADE_OF_BUTTON, MAX_ANSWER_MS, RevlogRow
-from srs_crss.model import LoggedAnswer
+from srs_crss.model import LoggedAnswer, LoggedTime
 
 SAME_ANSWER_MS = 1_000
 """An Anki row this close after an answer srs-crss has (same card, same button) is that answer."""
@@ -105,25 +105,42 @@ def skip_reason(row: RevlogRow) -> Skip | None:
 
 def plan(
     revlog: Mapping[int, Sequence[RevlogRow]],
-    logged: Mapping[int, Sequence[LoggedAnswer]],
+    logged: Mapping[int, Sequence[LoggedTime]],
+    details: Callable[[list[int]], Mapping[int, LoggedAnswer]],
     day_of: Callable[[int], dt.date],
     cap: Callable[[int, sm2.Review], sm2.Review] = lambda _pk, review: review,
 ) -> Plan:
-    """The merge for every card: `revlog` holds each card's Anki rows (by card pk),
-    `logged` its srs-crss log in order; `day_of` gives the study day of a time in
-    ms; `cap` applies an exam plan to a card's answer, as a review would."""
+    """The merge for every card.
+
+    `revlog` holds each card's Anki rows (by card pk) and `logged` the times of
+    its srs-crss log, in log order; `details` reads the log rows a merge
+    starts from or records again, by id (a few per card, not the whole log);
+    `day_of` gives the study day of a time in ms; `cap` applies an exam plan
+    to a card's answer, as a review would.
+    """
     result = Plan()
+    pending: list[tuple[int, Sequence[LoggedTime], int, list[Answer]]] = []
     for pk, rows in revlog.items():
         own = logged.get(pk, ())
         new = list(_new_answers(rows, own, day_of, result))
         if new:
-            result.cards.append(_merge(pk, own, new, cap))
+            first = min(answer.reviewed_ms for answer in new)
+            kept = 0
+            while kept < len(own) and own[kept].reviewed_ms <= first:
+                kept += 1
+            pending.append((pk, own, kept, new))
+    wanted = [a.id for _, own, kept, _ in pending for a in own[max(0, kept - 1) :]]
+    known = details(wanted) if wanted else {}
+    for pk, own, kept, new in pending:
+        start = known[own[kept - 1].id] if kept else None
+        tail = [known[a.id] for a in own[kept:]]
+        result.cards.append(_merge(pk, start, tail, new, cap))
     return result
 
 
 def _new_answers(
     rows: Iterable[RevlogRow],
-    own: Sequence[LoggedAnswer],
+    own: Sequence[LoggedTime],
     day_of: Callable[[int], dt.date],
     result: Plan,
 ) -> Iterable[Answer]:
@@ -137,30 +154,30 @@ def _new_answers(
             continue
         start = bisect.bisect_right(times_sorted, row.id - SAME_ANSWER_MS)
         end = bisect.bisect_right(times_sorted, row.id)
-        if any(ANKI_BUTTON[own[order[i]].grade] == row.ease for i in range(start, end)):
-            result.already += 1
-            continue
-        took = min(row.time, MAX_ANSWER_MS) if row.time > 0 else None
-        yield Answer(row.id, day_of(row.id), GRADE_OF_BUTTON[row.ease], took, None, True)
+        for i in range(start, end):
+            if ANKI_BUTTON[own[order[i]].grade] == row.ease:
+                result.already += 1
+                break
+        else:
+            took = min(row.time, MAX_ANSWER_MS) if row.time > 0 else None
+            yield Answer(row.id, day_of(row.id), GRADE_OF_BUTTON[row.ease], took, None, True)
 
 
 def _merge(
     pk: int,
-    own: Sequence[LoggedAnswer],
+    start: LoggedAnswer | None,
+    tail: list[LoggedAnswer],
     new: list[Answer],
     cap: Callable[[int, sm2.Review], sm2.Review],
 ) -> CardMerge:
-    first = min(answer.reviewed_ms for answer in new)
-    kept = 0
-    while kept < len(own) and own[kept].reviewed_ms <= first:
-        kept += 1
-    tail = own[kept:]
-    merged = sorted(
-        [Answer(a.reviewed_ms, a.day, a.grade, a.duration_ms, a.picked, False) for a in tail] + new,
-        key=lambda answer: answer.reviewed_ms,
-    )
-    state = own[kept - 1].after if kept else sm2.CardState()
-    last_day = own[kept - 1].day if kept else None
+    merged = new  # Anki's rows come in time order
+    if tail:
+        restated = [
+            Answer(a.reviewed_ms, a.day, a.grade, a.duration_ms, a.picked, False) for a in tail
+        ]
+        merged = sorted(restated + new, key=lambda answer: answer.reviewed_ms)
+    state = start.after if start else sm2.CardState()
+    last_day = start.day if start else None
     steps = []
     for answer in merged:
         again_today = last_day == answer.day and state.due is not None and state.due > answer.day

@@ -221,8 +221,17 @@ class Cram:
     """Only cards due within this many days."""
 
 
+class LoggedTime(NamedTuple):
+    """When an answer in the review log was given, and its grade: what an Anki import
+    compares every row of the package with."""
+
+    id: int
+    reviewed_ms: int
+    grade: int
+
+
 class LoggedAnswer(NamedTuple):
-    """One answer already in the review log, as an Anki import merges it."""
+    """One answer already in the review log, in full, as an Anki import merges it."""
 
     id: int
     """The review log row."""

@@ -31,6 +31,10 @@ INITIAL_EF = 250
 MIN_EF = 130
 """The E-Factor never drops below 1.3 (in hundredths)."""
 
+MAX_INTERVAL = 36_500
+"""Intervals stop growing at 100 years (Anki's own maximum), so a due day is always a
+date a calendar holds (docs/scheduling.md: SM-2 itself has no limit)."""
+
 
 class Grade(IntEnum):
     """The six SM-2 grades; 3 and above is a successful recall."""
@@ -116,6 +120,9 @@ class Review:
     the due day plain SM-2 gave. Plain SM-2 never sets it."""
 
 
+_GRADES = tuple(Grade)
+
+
 def ef_delta(grade: Grade) -> int:
     """The E-Factor change for a passing grade, in hundredths.
 
@@ -148,38 +155,34 @@ def review(state: CardState, grade: int, day: dt.date) -> Review:
     The new due day always counts from `day`, the day of the review, never
     from the old due day, so a late review does not shorten the next gap.
     """
-    q = Grade(grade)
+    if not 0 <= grade <= 5:
+        raise ValueError(f"{grade!r} is not a valid Grade")
+    q = _GRADES[grade]  # not Grade(grade): an enum call costs as much as the rule
     kind = kind_of(state)
 
+    # States are built directly rather than with dataclasses.replace: imports
+    # replay 100,000s of answers, and replace() costs as much as the rule.
+    n, ef, interval, lapses = state.repetitions, state.ef, state.interval, state.lapses
     if state.extra:
         # SM-2 step 7: repeat until 4 or 5; never changes ef, n or I.
         if q >= Grade.HESITANT:
-            after = replace(state, extra=False, due=day + dt.timedelta(days=state.interval))
+            after = CardState(n, ef, interval, day + dt.timedelta(days=interval), False, lapses)
         else:
-            after = replace(state, due=day)
-    elif q.passed:
-        ef = max(MIN_EF, state.ef + ef_delta(q))
-        if state.repetitions == 0:
+            after = CardState(n, ef, interval, day, True, lapses)
+    elif q >= Grade.HARD:
+        ef = max(MIN_EF, ef + ef_delta(q))
+        if n == 0:
             interval = 1
-        elif state.repetitions == 1:
+        elif n == 1:
             interval = 6
         else:
-            interval = _ceil_mul(state.interval, ef)
+            interval = min(MAX_INTERVAL, _ceil_mul(interval, ef))
         if q >= Grade.HESITANT:
-            due, extra = day + dt.timedelta(days=interval), False
+            after = CardState(n + 1, ef, interval, day + dt.timedelta(days=interval), False, lapses)
         else:
-            due, extra = day, True
-        after = replace(
-            state,
-            repetitions=state.repetitions + 1,
-            ef=ef,
-            interval=interval,
-            due=due,
-            extra=extra,
-        )
+            after = CardState(n + 1, ef, interval, day, True, lapses)
     else:
-        lapses = state.lapses + 1 if state.repetitions >= 1 else state.lapses
-        after = replace(state, repetitions=0, interval=0, due=day, extra=False, lapses=lapses)
+        after = CardState(0, ef, 0, day, False, lapses + 1 if n >= 1 else lapses)
 
     return Review(before=state, after=after, grade=q, day=day, kind=kind)
 

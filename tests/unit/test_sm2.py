@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs_crss.sm2 import MIN_EF, CardState, Grade, ReviewKind, ef_delta, review
+from srs_crss.sm2 import MAX_INTERVAL, MIN_EF, CardState, Grade, ReviewKind, ef_delta, review
 
 D0 = dt.date(2026, 1, 5)
 
@@ -233,6 +233,8 @@ def test_matches_sm2_package_on_time(sequence: list[int]) -> None:
         prior_interval, prior_ef = ours.interval, ours.ef
         theirs, _ = sm2_pkg.Scheduler.review_card(theirs, grade, review_datetime=when)
         ours = review(ours, grade, today).after
+        if ours.interval == MAX_INTERVAL:
+            return  # srs-crss's longest interval (docs/scheduling.md); sm-2 has none
         if theirs.I != ours.interval:
             # The only allowed difference: float drift on a whole-number product.
             assert ours.repetitions >= 3  # only ceil(I * EF) can drift
@@ -254,3 +256,13 @@ def test_cross_check_sees_the_known_drift_case() -> None:
     ours = review(CardState(repetitions=3, ef=270, interval=125, due=D0), 5, D0).after
     assert ours.ef == 280 and ours.interval == 350
     assert theirs.I == 351
+
+
+def test_intervals_stop_at_the_longest_interval() -> None:
+    """Thirty perfect answers in a row: SM-2 alone would pass the year 9999 at the 17th."""
+    state, day = CardState(), D0
+    for _ in range(30):
+        state = review(state, 5, day).after
+        assert state.due is not None
+    assert state.interval == MAX_INTERVAL
+    assert state.due == day + dt.timedelta(days=MAX_INTERVAL)

@@ -94,12 +94,14 @@ def _read_collection(file: Path) -> tuple[dict[str, list[int]], list[RevlogRow]]
             cards.setdefault(guid, []).append(cid)
         for (guid,) in con.execute("SELECT guid FROM notes"):
             cards.setdefault(guid, [])
-        revlog = [
-            RevlogRow(*row)
-            for row in con.execute(
-                "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
+        revlog = list(
+            map(
+                RevlogRow._make,
+                con.execute(
+                    "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
+                ).fetchall(),
             )
-        ]
+        )
         return cards, revlog
     finally:
         con.close()
