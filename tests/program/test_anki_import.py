@@ -223,3 +223,37 @@ def test_a_bad_file_is_refused_and_nothing_is_written(
     assert f"{bad}: {message}" in result.output and "Traceback" not in result.output
     assert digest(learner) == before
     assert digest(world["packages"]["apkg"]) == original
+
+
+def test_import_into_a_postgresql_store(world: dict[str, Any], pg_url: str) -> None:
+    """The same package into a cohort server: every Anki answer (the two srs-crss
+    exported included: this store never had them) lands as the SM-2 replay."""
+    from typer.testing import CliRunner
+
+    from srs_crss.cli import app
+
+    runner = CliRunner()
+    now = _at(real_now() + dt.timedelta(minutes=5))
+
+    def pg(*args: str) -> Any:
+        env = {"SRS_CRSS_DB": pg_url, "SRS_CRSS_NOW": now, "SRS_CRSS_LEARNER": "alex"}
+        result = runner.invoke(app, list(args), env=env | {"NO_COLOR": "1"})
+        assert result.exit_code == 0, result.output
+        return result
+
+    pg("sync", str(world["tmp"] / "many.toml"))
+    report = json.loads(pg("import-anki", str(world["packages"]["apkg"]), "--json").stdout)
+    answers = [r for r in world["revlog"] if r[2] > 0 and r[3] < 4]
+    assert report["reviews_added"] == len(answers) and report["reviews_already_present"] == 0
+    for card in sorted(set(world["card_of"].values())):
+        shown = json.loads(pg("show", card, "--json").stdout)
+        theirs = [
+            (ms, GRADE[ease]) for ms, cid, ease, _ in answers if world["card_of"][cid] == card
+        ]
+        expected = _replay(theirs, world["zone"])
+        assert [(_ms(h["reviewed_at"]), h["grade"], h["kind"]) for h in shown["history"]] == [
+            (ms, int(r.grade), r.kind.value)
+            for (ms, _), r in zip(sorted(theirs), expected, strict=True)
+        ]
+    again = json.loads(pg("import-anki", str(world["packages"]["apkg"]), "--json").stdout)
+    assert again["reviews_added"] == 0 and again["reviews_already_present"] == len(answers)
