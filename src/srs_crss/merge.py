@@ -47,8 +47,10 @@ FILTERED_TYPE = 3
 class Skip(StrEnum):
     """Why a review log row is not an answer to import."""
 
-    MANUAL = "set by hand in Anki (reschedule, forget, set due date)"
-    CRAM = "answered in a filtered deck that did not reschedule"
+    MANUAL = "rescheduled by hand in Anki"
+    """Set due date, forget, reschedule: rows with no answer button (type 4 or 5)."""
+    CRAM = "filtered-deck answer, not rescheduled"
+    """An answer in a filtered deck with rescheduling off (preview, cram)."""
 
 
 class Answer(NamedTuple):

@@ -133,28 +133,23 @@ def export_line(path: str, notes: int, cards: int, reviews: int, scheduling: boo
 
 
 def import_lines(result: ImportResult) -> list[str]:
-    """What `import-anki` did (or would do, with --dry-run)."""
+    """What `import-anki` did (or would do, with --dry-run); short enough for 60 columns."""
     verb = "Would add" if result.dry_run else "Added"
-    source = str(result.path)
     lines = [
-        f"{verb} {_count(result.added, 'new review')} from {source},"
+        f"{verb} {_count(result.added, 'new review')} from {result.path},"
         f" on {_count(result.cards, 'card')}."
         if result.added
-        else f"0 new reviews in {source}: nothing to change.",
-        f"  {_count(result.matched_notes, 'note')} matched srs-crss cards;"
-        f" {result.already} reviews were already here.",
+        else f"0 new reviews in {result.path}: nothing to change.",
+        f"  {_count(result.matched_notes, 'note')} matched;"
+        f" {result.already} of their reviews were already here.",
     ]
     if result.skipped_notes:
-        lines.append(
-            f"  {_count(result.skipped_notes, 'note')} skipped: not made by srs-crss"
-            " (your own cards stay in Anki)."
-        )
+        lines.append(f"  {_count(result.skipped_notes, 'note')} skipped: your own (kept in Anki).")
     for reason, n in result.skipped_rows:
-        lines.append(f"  {_count(n, 'log row')} skipped: {reason}.")
+        lines.append(f"  {_count(n, 'row')} skipped: {reason}.")
     if result.restated:
         lines.append(
-            f"  {_count(result.restated, 'answer')} given here after those Anki reviews"
-            " recorded again in time order."
+            f"  {_count(result.restated, 'answer')} given here recorded again after Anki's."
         )
     if result.dry_run:
         lines.append("Dry run: nothing was written.")
