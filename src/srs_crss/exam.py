@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.sm2 import Review
@@ -37,7 +37,7 @@ def cap(review: Review, exam_day: dt.date | None) -> Review:
     eve = exam_day - dt.timedelta(days=1)
     if review.day >= eve or review.after.due <= eve:
         return review
-    return replace(review, after=replace(review.after, due=eve), capped_from=review.after.due)
+    return review._replace(after=review.after._replace(due=eve), capped_from=review.after.due)
 
 
 def new_cards_per_day(unseen: int, today: dt.date, exam_day: dt.date | None, usual: int) -> int:
