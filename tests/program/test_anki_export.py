@@ -101,7 +101,7 @@ def test_notes_decks_fields_tags_and_schedule(
     assert "Which quality matters most?" in question
     assert question.count("<li>") == 4 and "<ol class=choices>" in question
     letter = "ABCD"[[c.split("</li>")[0] for c in question.split("<li>")[1:]].index("Empathy")]
-    assert f"<div class=answer>{letter}. Empathy</div>" in answer
+    assert f'<div class="answer srs-answer">{letter}. Empathy</div>' in answer
     assert "Empathy builds trust." in answer
 
 

@@ -12,11 +12,14 @@ import re
 
 import genanki
 
+from srs_crss.anki import mcq_template
+
 BASIC_MODEL_ID = 1_607_392_319
 MCQ_MODEL_ID = 1_785_640_221
 """Note type ids: chosen once, never to change (Anki matches note types by id)."""
 
-CSS = """\
+CSS = (
+    """\
 .card {
   font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   font-size: 20px;
@@ -42,6 +45,8 @@ ol.choices li { margin: 0.3em 0; }
 hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 1em 0; }
 .nightMode hr#answer { border-top-color: #3d444d; }
 """
+    + mcq_template.CSS
+)
 
 _EXTRAS = (
     "{{#Explanation}}<div class=explanation>{{Explanation}}</div>{{/Explanation}}"
@@ -81,8 +86,10 @@ MCQ_MODEL = _model(
     MCQ_MODEL_ID,
     "srs-crss Multiple choice",
     ["Question", "Choices", "Answer"],
-    "<div class=question>{{Question}}</div>{{Choices}}",
-    "<div class=answer>{{Answer}}</div>",
+    # choices you can tap (mcq_template): the script is on both sides, and runs once
+    "<div class=question>{{Question}}</div><div class=srs-mcq>{{Choices}}</div>"
+    + mcq_template.SCRIPT,
+    '<div class="answer srs-answer">{{Answer}}</div>' + mcq_template.SCRIPT,
 )
 
 
