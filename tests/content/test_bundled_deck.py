@@ -195,3 +195,71 @@ def test_twins_are_declared_siblings() -> None:
     siblings = [c for c in CARDS if "sibling_of" in c]
     assert len(siblings) >= 40
     assert all(c["sibling_of"] in ids and c["sibling_of"] != c["id"] for c in siblings)
+
+
+# ---- issue 13: the exam outline, domain weights and the practice-exam bank ----------
+
+MIN_MCQ_BANK = 320
+MIN_MCQ_PER_DOMAIN = 70
+MIN_SCENARIO_SHARE = 0.5
+MIN_TEACHING_SHARE = {
+    "Ethical Responsibility": 0.28,
+    "Advocacy": 0.18,
+    "Mentoring and Education": 0.18,
+    "Recovery and Wellness Support": 0.18,
+}
+PA_PATH = DECK_PATH.with_name("pa-crs.toml")
+LEGAL_CITATION = re.compile(r"\b(CFR|ILCS|U\.S\.C\.|Stat\.)", re.I)
+YEAR = re.compile(r"\b(19|20)\d\d\b")
+WEB = re.compile(r"\b[\w-]+\.(org|gov|com|edu|net)\b|\?item=|/")
+
+
+def test_the_bank_is_big_enough_for_practice_exams_that_do_not_repeat() -> None:
+    assert len(MCQS) >= MIN_MCQ_BANK
+    per_domain = Counter(c["domain"] for c in MCQS)
+    for domain in DOMAINS:
+        assert per_domain[domain] >= MIN_MCQ_PER_DOMAIN, f"{domain}: {per_domain[domain]} items"
+
+
+def test_at_least_half_the_items_are_scenarios() -> None:
+    scenarios = [c for c in MCQS if "scenario" in c.get("tags", [])]
+    assert len(scenarios) / len(MCQS) >= MIN_SCENARIO_SHARE
+
+
+def test_teaching_cards_are_balanced_like_the_exam() -> None:
+    """Credential facts (eligibility, fees, renewal) do not count toward a domain's share."""
+    teaching = [c for c in CARDS if "credential" not in c.get("tags", [])]
+    counts = Counter(c["domain"] for c in teaching)
+    for domain, share in MIN_TEACHING_SHARE.items():
+        assert counts[domain] / len(teaching) >= share, f"{domain}: {counts[domain]}"
+
+
+def test_pennsylvania_cards_live_in_their_own_optional_deck() -> None:
+    assert not [c["id"] for c in CARDS if "pa-crs" in c.get("tags", [])]
+    with PA_PATH.open("rb") as f:
+        pa = tomllib.load(f)
+    assert pa["deck"]["id"] == "pa-crs" and pa["deck"]["optional"] is True
+    assert pa["cards"] and all("pa-crs" in c["tags"] for c in pa["cards"])
+
+
+def _specific(source: str) -> bool:
+    """A year, a legal citation, a web address, or "Body, a title of four words or more"."""
+    if YEAR.search(source) or LEGAL_CITATION.search(source) or WEB.search(source):
+        return True
+    _, _, title = source.partition(", ")
+    return len(re.findall(r"[A-Za-z]+", title)) >= 4
+
+
+def test_every_source_names_a_specific_document() -> None:
+    """Never a bare topic ("Stages of change"), a domain page or "X research"."""
+    vague = [(c["id"], c["source"]) for c in CARDS if not _specific(c["source"])]
+    assert not vague
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["Stages of change (Prochaska and DiClemente)", "Corrigan, stigma research",
+     "IC&RC Advocacy domain", "Motivational interviewing: OARS skills"],
+)  # fmt: skip
+def test_the_vague_sources_the_review_found_are_refused(source: str) -> None:
+    assert not _specific(source)

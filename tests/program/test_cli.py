@@ -61,7 +61,15 @@ def test_edit_keeps_history_and_removal_retires(cli: Invoke, mini: Path, db: Pat
     assert "1 retired" in cli("sync", str(mini)).output
     decks = json.loads(cli("decks", "--json").output)
     assert decks == [
-        {"id": "mini", "name": "Mini deck", "cards": 1, "new": 0, "due": 0, "retired": 1}
+        {
+            "id": "mini",
+            "name": "Mini deck",
+            "cards": 1,
+            "new": 0,
+            "due": 0,
+            "retired": 1,
+            "optional": False,
+        }
     ]
     assert json.loads(cli("show", "mini/quality", "--json").output)["retired"] is True
 
@@ -91,7 +99,15 @@ def test_decks_json_counts_due(cli: Invoke, mini: Path, db: Path) -> None:
     add_review(db, "mini/empathy-basics", grade=4)  # due tomorrow
     data = json.loads(cli("decks", "--json").output)
     assert data == [
-        {"id": "mini", "name": "Mini deck", "cards": 2, "new": 1, "due": 0, "retired": 0}
+        {
+            "id": "mini",
+            "name": "Mini deck",
+            "cards": 2,
+            "new": 1,
+            "due": 0,
+            "retired": 0,
+            "optional": False,
+        }
     ]
     later = json.loads(cli("decks", "--json", now="2026-11-23T10:00:00+00:00").output)
     assert later[0]["due"] == 1 and later[0]["new"] == 1
@@ -137,8 +153,10 @@ def test_show_text(cli: Invoke, mini: Path) -> None:
 
 def test_first_command_loads_bundled_decks(cli: Invoke) -> None:
     data = json.loads(cli("decks", "--json").stdout)  # (stderr says the database is new)
-    assert [d["id"] for d in data] == ["crss"]
+    assert [d["id"] for d in data] == ["crss", "pa-crs"]
     assert data[0]["cards"] >= 1 and data[0]["new"] == data[0]["cards"]
+    # the Pennsylvania deck is optional: studied only when named
+    assert [d.get("optional") for d in data] == [False, True]
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from tests.conftest import Invoke
         (("--domain", "Advocay"), "no domain 'Advocay'; did you mean 'Advocacy'?"),
         (("--domain", "Ethical"), "did you mean 'Ethical Responsibility'?"),
         (("--tag", "empthy"), "no tag 'empthy'; did you mean 'empathy'?"),
-        (("--deck", "crs"), "no deck 'crs'; did you mean 'crss'?"),
+        (("--deck", "crs"), "no deck 'crs'; did you mean 'crss' or 'pa-crs'?"),
         (("--deck", "crss", "--tag", "nothing-like-it"), "no tag 'nothing-like-it'"),
     ],
 )

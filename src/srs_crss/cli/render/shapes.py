@@ -25,6 +25,7 @@ def decks_json(summaries: Sequence[DeckSummary]) -> list[dict[str, Any]]:
             "new": s.new,
             "due": s.due,
             "retired": s.retired,
+            "optional": s.optional,
         }
         for s in summaries
     ]
