@@ -80,6 +80,7 @@ def test_commands_and_learners_on_one_server(pg: Invoke, tmp_path: Path) -> None
     assert [h["grade"] for h in sam["history"]] == [4]
     assert json.loads(pg("decks", "--json").output)[0] == {
         "id": "many", "name": "Deck many", "cards": 5, "new": 2, "due": 0, "retired": 0,
+        "optional": False,
     }  # fmt: skip
 
 
