@@ -1,0 +1,202 @@
+"""srs-crss side by side with Anki on the same data (issue 16).
+
+benchmarks/gen.py's 100,000 cards / 1,000,000 reviews are exported with
+`export-anki` and imported, with scheduling, into a fresh collection by Anki's
+own library (the `anki` package, a test dependency). Each figure is the ratio
+srs-crss / Anki of the medians of interleaved runs, both as cold processes
+doing the same job, except the per-answer latency (Anki in process on its own
+queue, srs-crss through its piped review, as benchmarks/bench_review.py).
+Targets are issue 16's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.bench_review import _until
+from benchmarks.common import WORK, Figure, srs, time_command
+from benchmarks.gen import build_database
+
+NOW = "2026-11-22T10:00:00+00:00"
+RUNS = 3
+ANSWERS = 150  # Anki shows at most 200 reviews a deck a day by default
+
+_OPEN = "import sys\nfrom anki.collection import Collection\ncol = Collection(sys.argv[1])\n"
+_STUDY = f"col.decks.select(col.decks.id_for_name({'Benchmark deck bench-00'!r}))\n"
+DECK = "bench-00"
+"""Both study one deck of the ten (Anki's queue is the selected deck's)."""
+ANKI = {
+    "first": _OPEN
+    + _STUDY
+    + "card = col.sched.getCard()\nprint('Q:', card.id, flush=True)\ncol.close()\n",
+    "decks": _OPEN + "col.sched.deck_due_tree()\ncol.close()\n",
+    "stats": _OPEN + "col._backend.graphs(search='', days=365)\ncol.close()\n",
+    "export": _OPEN
+    + "from anki.collection import ExportAnkiPackageOptions\n"
+    + "opts = ExportAnkiPackageOptions(with_scheduling=True, with_media=False, legacy=False)\n"
+    + "col.export_anki_package(out_path=sys.argv[2], options=opts, limit=None)\ncol.close()\n",
+    "answers": _OPEN
+    + _STUDY
+    + "import json, time\nlat = []\n"
+    + f"for _ in range({ANSWERS}):\n"
+    + "    card = col.sched.getCard()\n    start = time.perf_counter()\n"
+    + "    col.sched.answerCard(card, 3)\n    col.sched.getCard()\n"
+    + "    lat.append(time.perf_counter() - start)\n"
+    + "print(json.dumps(lat))\ncol.close()\n",
+}
+
+
+def anki_collection(db: Path) -> Path:
+    """The same data in an Anki collection (cached next to the database it came from)."""
+    folder = WORK / "anki-big"
+    collection = folder / "collection.anki2"
+    stamp = folder / "source"
+    wanted = db.with_suffix(".version").read_text() if db.with_suffix(".version").exists() else ""
+    if collection.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return collection
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    package = folder / "big.apkg"
+    env = {"SRS_CRSS_DB": str(db), "SRS_CRSS_NOW": NOW, "SRS_CRSS_LEARNER": "bench"}
+    time_command(srs("export-anki", "--out", str(package)), env)
+    script = (
+        _OPEN + "from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest\n"
+        "col.import_anki_package(ImportAnkiPackageRequest(package_path=sys.argv[2], "
+        "options=ImportAnkiPackageOptions(with_scheduling=True, merge_notetypes=True)))\n"
+        "col.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(collection), str(package)], check=True)
+    stamp.write_text(wanted)
+    return collection
+
+
+def _srs_first(env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        srs("review", "--deck", DECK), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stdin is not None
+    _until(proc.stdout, "Q:")
+    elapsed = time.perf_counter() - start
+    proc.stdin.close()
+    proc.wait()
+    return elapsed
+
+
+def _srs_answers(env: dict[str, str]) -> list[float]:
+    """Seconds from a grade to the next card, piped, as benchmarks/bench_review.py."""
+    proc = subprocess.Popen(
+        srs("review", "--deck", DECK, "--limit", str(ANSWERS + 1)),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, bufsize=1,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stdin is not None
+    latencies = []
+    _until(proc.stdout, "Q:")
+    for _ in range(ANSWERS):
+        prompt = _until(proc.stdout, "> ")
+        line = "4\n"
+        if prompt.startswith("> Your answer"):  # multiple choice: the letter, then the grade
+            proc.stdin.write("a\n")
+            proc.stdin.flush()
+            _until(proc.stdout, "> Grade")
+            line = "\n"
+        start = time.perf_counter()
+        proc.stdin.write(line)
+        proc.stdin.flush()
+        _until(proc.stdout, "Q:")
+        latencies.append(time.perf_counter() - start)
+    proc.stdin.write("q\n")
+    proc.stdin.close()
+    proc.wait()
+    return latencies
+
+
+def _anki_first(collection: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ANKI["first"], str(collection)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.wait()
+    return elapsed
+
+
+def _pairs(ours: Callable[[], float], theirs: Callable[[], float]) -> tuple[float, float]:
+    mine, anki = [], []
+    for _ in range(RUNS):  # interleaved: both see the same machine load
+        mine.append(ours())
+        anki.append(theirs())
+    return statistics.median(mine), statistics.median(anki)
+
+
+def _ratio(name: str, ours: float, theirs: float, target: float, unit: str = "s") -> Figure:
+    return Figure(
+        f"{name} vs Anki", ours / theirs, "x", target, f"{ours:.3g} {unit} vs {theirs:.3g} {unit}"
+    )
+
+
+def run() -> list[Figure]:
+    WORK.mkdir(parents=True, exist_ok=True)
+    print("  building (or reusing) the 100,000-card / 1,000,000-review database ...", flush=True)
+    db = build_database(WORK / "big.db")
+    print("  building (or reusing) the same data in an Anki collection ...", flush=True)
+    collection = anki_collection(db)
+    scratch_db, scratch_col = WORK / "anki-cmp.db", WORK / "anki-cmp.anki2"
+
+    def fresh() -> None:
+        for path in (scratch_db, scratch_col):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(db, scratch_db)
+        shutil.copyfile(collection, scratch_col)
+
+    fresh()
+    env = {**os.environ, "SRS_CRSS_DB": str(scratch_db), "SRS_CRSS_NOW": NOW}
+    env |= {"SRS_CRSS_LEARNER": "bench", "COLUMNS": "100"}
+
+    def anki(kind: str, *extra: str) -> float:
+        return time_command([sys.executable, "-c", ANKI[kind], str(scratch_col), *extra])
+
+    figures = []
+    first = _pairs(lambda: _srs_first(env), lambda: _anki_first(scratch_col))
+    figures.append(_ratio("time to first card, cold", *first, 1.0))
+    decks = _pairs(lambda: time_command(srs("decks"), env), lambda: anki("decks"))
+    figures.append(_ratio("deck counts, cold", *decks, 1.0))
+    stats = _pairs(lambda: time_command(srs("stats"), env), lambda: anki("stats"))
+    figures.append(_ratio("stats vs Anki's graphs, cold", *stats, 0.5))
+    ours_apkg, anki_apkg = WORK / "cmp-ours.apkg", WORK / "cmp-anki.apkg"
+    export = _pairs(
+        lambda: time_command(srs("export-anki", "--out", str(ours_apkg)), env),
+        lambda: anki("export", str(anki_apkg)),
+    )
+    figures.append(_ratio("export 100k notes + 1M reviews", *export, 0.8))
+    size = ours_apkg.stat().st_size / 1e6, anki_apkg.stat().st_size / 1e6
+    figures.append(_ratio("export package size", *size, 1.0, "MB"))
+    fresh()
+    ours_lat = _srs_answers(env)
+    done = subprocess.run(
+        [sys.executable, "-c", ANKI["answers"], str(scratch_col)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    anki_lat = json.loads(done.stdout)
+    for label, pick in (("p50", 0.5), ("p99", 0.99)):
+        mine = sorted(ours_lat)[int(len(ours_lat) * pick)] * 1000
+        theirs = sorted(anki_lat)[min(len(anki_lat) - 1, int(len(anki_lat) * pick))] * 1000
+        figures.append(_ratio(f"answer to next card, {label}", mine, theirs, 0.8, "ms"))
+    return figures
+
+
+if __name__ == "__main__":
+    for figure in run():
+        print(figure.line())
