@@ -314,3 +314,16 @@ def test_sql_fast_path_and_portable_path_write_the_same_package(
     assert fast_rows == slow_rows
     ids = [row[0] for row in fast_rows[0]]
     assert len(set(ids)) == 12  # unique despite three answers in the same millisecond
+
+
+def test_the_package_is_deflated(cli: Invoke, mini: Path, tmp_path: Path, now: str) -> None:
+    import zipfile
+
+    cli("sync", str(mini))
+    out = tmp_path / "mini.apkg"
+    export(cli, out, now)
+    with zipfile.ZipFile(out) as package:
+        info = package.getinfo("collection.anki2")
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert info.compress_size < info.file_size / 2
+        assert package.testzip() is None
