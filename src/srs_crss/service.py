@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss import clock, config, deckfile, exam, quality
+from srs_crss import clock, config, exam
 from srs_crss.deckspec import DeckSpec, fingerprint
 from srs_crss.errors import NotFound
 from srs_crss.examdates import ExamDates
@@ -30,9 +30,7 @@ from srs_crss.model import (
 )
 from srs_crss.names import split_qualified, unknown_name
 from srs_crss.policy import LEECH_LAPSES
-from srs_crss.practice import Practice
 from srs_crss.preferences import Preferences
-from srs_crss.quality import QualityWarning
 from srs_crss.session import Session, new_limit
 from srs_crss.settings import NO_LEARNER, Settings
 from srs_crss.stats import Report
@@ -40,6 +38,8 @@ from srs_crss.sync import SyncReport, UnchangedFile, plan_sync
 
 if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
+    from srs_crss.practice import Practice
+    from srs_crss.quality import QualityWarning
     from srs_crss.storage import Store
 
 
@@ -147,7 +147,7 @@ class App:
         """Load the bundled decks into an empty database, so first commands just work."""
         if self.store.decks.any():
             return None
-        return self.sync([deckfile.bundled_deck_dir()])
+        return self.sync()
 
     # ---- commands ----------------------------------------------------------------
 
@@ -158,6 +158,8 @@ class App:
 
         Never opens the database.
         """
+        from srs_crss import deckfile, quality  # reading TOML: only when a file is parsed
+
         decks = deckfile.load_decks(paths or [deckfile.bundled_deck_dir()])
         return decks, quality.check_decks(decks)
 
@@ -165,6 +167,8 @@ class App:
         """Validate every file (default: the bundled decks), then apply all of them in
         one transaction. Files byte-identical to their last sync are not parsed at all.
         """
+        from srs_crss import deckfile  # reading TOML: only when decks are synced
+
         files = deckfile.expand_paths(paths or [deckfile.bundled_deck_dir()])
         raw = {path: deckfile.read_deck_bytes(path) for path in files}
         if "store" not in self.__dict__ and not _exists(self.settings.database):
@@ -210,6 +214,8 @@ class App:
     @cached_property
     def practice(self) -> Practice:
         """Practice exams: `srs-crss mock`."""
+        from srs_crss.practice import Practice  # drawing exams: only for `mock` and `stats`
+
         return Practice(self)
 
     @cached_property

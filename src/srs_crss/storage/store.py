@@ -4,22 +4,26 @@ composes its managers). Callers say `store.queue.due_page(...)`,
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from srs_crss.storage.cram import Cram
 from srs_crss.storage.decks import Decks
 from srs_crss.storage.engine import Database, Location
 from srs_crss.storage.exams import Exams
-from srs_crss.storage.export import Export
 from srs_crss.storage.flags import Flags
 from srs_crss.storage.learners import Learners
-from srs_crss.storage.merges import Merges
-from srs_crss.storage.mocks import Mocks
 from srs_crss.storage.queue import Queue
 from srs_crss.storage.reviews import Reviews
 from srs_crss.storage.settings import Settings
 from srs_crss.storage.stats import Stats
 from srs_crss.storage.suspensions import Suspensions
+
+if TYPE_CHECKING:
+    from srs_crss.storage.export import Export
+    from srs_crss.storage.merges import Merges
+    from srs_crss.storage.mocks import Mocks
 
 
 class Store:
@@ -33,13 +37,30 @@ class Store:
         self.reviews = Reviews(db)
         self.exams = Exams(db)
         self.stats = Stats(db, self.queue)
-        self.export = Export(db)
         self.settings = Settings(db)
         self.flags = Flags(db)
         self.suspensions = Suspensions(db)
         self.cram = Cram(db)
-        self.mocks = Mocks(db)
-        self.merges = Merges(db)
+
+    # The areas only some commands use are imported when first used: every
+    # command pays for the modules it loads, and a review needs none of these.
+    @cached_property
+    def export(self) -> Export:
+        from srs_crss.storage.export import Export
+
+        return Export(self.db)
+
+    @cached_property
+    def mocks(self) -> Mocks:
+        from srs_crss.storage.mocks import Mocks
+
+        return Mocks(self.db)
+
+    @cached_property
+    def merges(self) -> Merges:
+        from srs_crss.storage.merges import Merges
+
+        return Merges(self.db)
 
     @classmethod
     def open(cls, target: str, *, migrate: bool = True) -> Store:
