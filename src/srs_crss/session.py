@@ -145,6 +145,8 @@ class Session:
     exams: dict[str | None, dt.date] = field(default_factory=dict)
     answered_notes: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     """(deck, note) -> the cards of that note answered today."""
+    review_counts: dict[int, int] = field(default_factory=dict)
+    """Answers logged per card, for the cards loaded (they seed the order of choices)."""
 
     # ---- building ------------------------------------------------------------
 
@@ -253,6 +255,7 @@ class Session:
                 # content is loaded a batch at a time, from the same line
                 batch = [p for p in islice(line, 0, CONTENT_BATCH) if p not in self.cards]
                 self.cards.update(self.store.decks.cards_by_pk(batch))
+                self.review_counts.update(self.store.queue.review_counts(self.learner_id, batch))
             card = self.cards[pk]
             if self.answered_notes.get((card.deck, card.note), {pk}) <= {pk}:
                 return card
@@ -264,7 +267,10 @@ class Session:
         return self.states[card.pk]
 
     def review_count(self, card: Card) -> int:
-        return self.store.queue.review_count(self.learner_id, card.pk)
+        """How many answers to `card` are logged (kept up to date by answers and undo)."""
+        if card.pk not in self.review_counts:
+            self.review_counts |= self.store.queue.review_counts(self.learner_id, [card.pk])
+        return self.review_counts[card.pk]
 
     def progress(self) -> Progress:
         kinds = self.kinds + (self.pages.kinds if self.pages else Counter())
@@ -306,6 +312,8 @@ class Session:
             duration_ms,
             picked,
         )
+        if pk in self.review_counts:
+            self.review_counts[pk] += 1
         line.popleft()
         self.kinds[sm2.kind_of(outcome.before)] -= 1
         again_today = outcome.after.due is not None and outcome.after.due <= day
@@ -383,6 +391,8 @@ class Session:
             self.store.cram.remove(last.review_id)
         else:
             self.store.reviews.undo(self.learner_id, last.review_id)
+            if last.card.pk in self.review_counts:
+                self.review_counts[last.card.pk] -= 1
         if last.leech:
             self.store.suspensions.remove(self.learner_id, last.card.pk)
         self.answered_notes = self.store.queue.notes_answered(self.learner_id, self.today())

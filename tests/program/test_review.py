@@ -178,6 +178,37 @@ def test_choice_order_is_shuffled_per_review_but_deterministic(cli: Invoke, mini
     assert a == b and sorted(a) == ["Assertiveness", "Charisma", "Empathy", "Expertise"]
 
 
+def test_choice_order_follows_the_answers_logged_within_a_session(
+    cli: Invoke, mini: Path
+) -> None:
+    # A session counts a card's answers as it goes (and takes one back on undo): the
+    # order it shows is the one a fresh session would show with the same log.
+    cli("sync", str(mini))
+
+    def showings(output: str) -> list[list[str]]:
+        found = re.findall(r"^  ([A-D])\) (.+)$", output, flags=re.MULTILINE)
+        return [[text for _, text in found[i : i + 4]] for i in range(0, len(found), 4)]
+
+    def wrong_letter(output: str) -> str:
+        found = re.findall(r"^  ([A-D])\) (.+)$", output, flags=re.MULTILINE)[-4:]
+        return next(letter for letter, text in found if text != "Empathy")
+
+    first = cli("review", "--deck", "mini", "--new", "2", input="4\n").output
+    wrong = wrong_letter(first)
+    # the choice question: a wrong pick, grade 1; it comes back today
+    session = cli("review", "--deck", "mini", "--new", "2", input=f"{wrong}\n1\nq\n")
+    never, once_here = showings(session.output)
+    once_fresh = showings(cli("review", "--deck", "mini", input="q\n").output)[0]
+    assert once_here == once_fresh
+    wrong = wrong_letter(cli("review", "--deck", "mini", input="q\n").output)
+    undone = cli("review", "--deck", "mini", input=f"{wrong}\n1\nu\nq\n")
+    assert "Undid your answer" in undone.output
+    before, twice, again_once = showings(undone.output)
+    assert before == again_once == once_fresh
+    assert len(history(cli, "mini/quality")) == 1
+    assert sorted(never) == sorted(twice) == ["Assertiveness", "Charisma", "Empathy", "Expertise"]
+
+
 def test_nothing_due_on_empty_scope(cli: Invoke, many: Path) -> None:
     # (an unknown tag is an error now, issue 11: the empty scope is a known tag, no new cards)
     result = cli("review", "--tag", "odd", "--new", "0")
