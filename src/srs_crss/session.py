@@ -1,8 +1,7 @@
 """A review session: the queue, its rules, answers and undo.
 
-No terminal code here: srs_crss.ui drives a `Session` and draws it. Every
-answer is written (state and log, one transaction) before `answer` returns,
-so quitting or crashing never loses an answer already given.
+No terminal code here: srs_crss.ui drives a `Session` and draws it. Every answer is
+written (state and log, one transaction) before `answer` returns: never lost.
 
 Queue rules:
 - cards due today or earlier, oldest due first; then new cards, mixed across
@@ -145,8 +144,7 @@ class Session:
     exams: dict[str | None, dt.date] = field(default_factory=dict)
     answered_notes: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     """(deck, note) -> the cards of that note answered today."""
-    review_counts: dict[int, int] = field(default_factory=dict)
-    """Answers logged per card, for the cards loaded (they seed the order of choices)."""
+    review_counts: dict[int, int] = field(default_factory=dict)  # seeds choice order
 
     # ---- building ------------------------------------------------------------
 
@@ -267,7 +265,7 @@ class Session:
         return self.states[card.pk]
 
     def review_count(self, card: Card) -> int:
-        """How many answers to `card` are logged (kept up to date by answers and undo)."""
+        """Answers to `card` logged (kept up to date by answers and undo)."""
         if card.pk not in self.review_counts:
             self.review_counts |= self.store.queue.review_counts(self.learner_id, [card.pk])
         return self.review_counts[card.pk]

@@ -178,9 +178,7 @@ def test_choice_order_is_shuffled_per_review_but_deterministic(cli: Invoke, mini
     assert a == b and sorted(a) == ["Assertiveness", "Charisma", "Empathy", "Expertise"]
 
 
-def test_choice_order_follows_the_answers_logged_within_a_session(
-    cli: Invoke, mini: Path
-) -> None:
+def test_choice_order_follows_the_answers_logged_within_a_session(cli: Invoke, mini: Path) -> None:
     # A session counts a card's answers as it goes (and takes one back on undo): the
     # order it shows is the one a fresh session would show with the same log.
     cli("sync", str(mini))
@@ -191,7 +189,7 @@ def test_choice_order_follows_the_answers_logged_within_a_session(
 
     def wrong_letter(output: str) -> str:
         found = re.findall(r"^  ([A-D])\) (.+)$", output, flags=re.MULTILINE)[-4:]
-        return next(letter for letter, text in found if text != "Empathy")
+        return str(next(letter for letter, text in found if text != "Empathy"))
 
     first = cli("review", "--deck", "mini", "--new", "2", input="4\n").output
     wrong = wrong_letter(first)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from srs_crss.errors import DatabaseError, StorageFailure
 from srs_crss.model import Suspension
 from srs_crss.sm2 import CardState, Review, review
 from srs_crss.storage import Store
+from srs_crss.storage.checkpoint import EVERY_WRITES, WAL_LIMIT
 from srs_crss.storage.engine import Location
 from srs_crss.storage.schema import SCHEMA_HEAD, metadata
 from srs_crss.sync import plan_sync
@@ -75,6 +77,49 @@ def test_sqlite_pragmas(db: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: durable
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+
+
+def _log_generation(wal: Path) -> int:
+    """The log's checkpoint sequence number (WAL header bytes 12-15): SQLite adds one
+    each time it starts the log over, which it does only after a full checkpoint."""
+    return int.from_bytes(wal.read_bytes()[12:16], "big")
+
+
+def test_the_log_is_checkpointed_in_the_background_during_a_pause(db: Path, mini: Path) -> None:
+    # SQLite's own checkpoints are off (each stalled one answer in ~130): after a
+    # hundred answers the background thread copies the log while the learner reads.
+    store = synced(db, mini)
+    learner = store.learners.id_of("alex", NOW)
+    card = store.decks.card_view(learner, "mini", "empathy-basics").card
+    wal = Path(f"{db}-wal")
+    for _ in range(EVERY_WRITES):
+        store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+    generation = _log_generation(wal)
+    deadline = time.monotonic() + 30
+    while _log_generation(wal) == generation and time.monotonic() < deadline:
+        time.sleep(0.05)  # a pause, as between two cards
+        store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+    assert _log_generation(wal) > generation
+    store.close()
+    assert not wal.exists()  # closing checkpoints the rest and removes the log
+
+
+def test_answers_without_pauses_keep_the_log_bounded(db: Path, mini: Path) -> None:
+    # With no pause the background checkpoint never catches up with the writes, so
+    # the writer checkpoints a log past WAL_LIMIT itself.
+    store = synced(db, mini)
+    learner = store.learners.id_of("alex", NOW)
+    card = store.decks.card_view(learner, "mini", "empathy-basics").card
+    wal = Path(f"{db}-wal")
+    largest = 0
+    for _ in range(2_000):  # about 50 MB of log, written back to back
+        store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+        largest = max(largest, wal.stat().st_size)
+    assert len(store.decks.card_view(learner, "mini", "empathy-basics").history) == 2_000
+    assert largest < WAL_LIMIT + 8 * 1024 * 1024  # at most one round of writes past it
+    store.close()
 
 
 def test_reopening_an_up_to_date_database_does_not_write(db: Path) -> None:

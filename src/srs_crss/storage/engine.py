@@ -22,6 +22,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from srs_crss.errors import DatabaseError, StorageFailure
+from srs_crss.storage.checkpoint import Checkpointer
 from srs_crss.storage.schema import KNOWN_REVISIONS, SCHEMA_HEAD, alembic_version_t, metadata
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -71,6 +72,10 @@ class Database:
         self.location = location
         self.created = False
         """Whether opening it created the schema (a new, empty database)."""
+        self.checkpointer = (
+            Checkpointer(engine, location.path) if location.path is not None else None
+        )
+        """Copies an SQLite log into the file off the answer's path (storage/checkpoint.py)."""
 
     @classmethod
     def open(cls, location: Location, *, migrate: bool = True) -> Database:
@@ -107,6 +112,8 @@ class Database:
         return self.engine.dialect.name
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         self.engine.dispose()
 
     def schema_version(self) -> str | None:
@@ -122,6 +129,8 @@ class Database:
                 conn = conn.execution_options(srs_write=True)
                 with conn.begin():
                     yield conn
+            if self.checkpointer is not None:
+                self.checkpointer.after_commit()
         except sa_exc.IntegrityError as exc:
             raise WriteConflict(f"database write conflicted: {self._friendly(exc)}") from None
         except sa_exc.DBAPIError as exc:
@@ -228,6 +237,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # power cut or an OS crash cannot take back an answer confirmed on screen
         # (NORMAL in WAL mode only survives the program being killed).
         cursor.execute("PRAGMA synchronous = FULL")
+        # Checkpoints run in a background thread instead (storage/checkpoint.py).
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
     finally:
         cursor.close()
 
