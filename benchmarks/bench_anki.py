@@ -54,6 +54,38 @@ ANKI = {
 }
 
 
+# In process, after opening: what each engine does beyond importing and opening.
+_OURS_OPEN = (
+    "import sys, time\n"
+    "from srs_crss.service import App\nfrom srs_crss.settings import Settings\n"
+    "app = App(Settings(database=sys.argv[1], learner='bench', rollover_hour=None),"
+    " notify=lambda m: None)\n"
+    "app.reader_id\nstart = time.perf_counter()\n"
+)
+OURS_IN_PROCESS = {
+    "first": _OURS_OPEN + f"app.review_session(decks=[{DECK!r}]).current()\n",
+    "decks": _OURS_OPEN + "app.decks()\n",
+    "stats": _OURS_OPEN + "app.stats(None)\n",
+}
+_ANKI_OPEN = _OPEN + "import time\ncol.sched.deck_due_tree()\nstart = time.perf_counter()\n"
+ANKI_IN_PROCESS = {
+    "first": _ANKI_OPEN + _STUDY + "col.sched.getCard()\n",
+    "decks": _ANKI_OPEN + "col.sched.deck_due_tree()\n",
+    "stats": _ANKI_OPEN + "col._backend.graphs(search='', days=365)\n",
+}
+_DONE = "print(time.perf_counter() - start)\n"
+FLOOR = "import sqlalchemy, typer"
+"""What every srs-crss command imports before any of its own code runs."""
+
+
+def _in_process(script: str, *argv: str, env: dict[str, str] | None = None) -> float:
+    done = subprocess.run(
+        [sys.executable, "-c", script + _DONE, *argv],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def anki_collection(db: Path) -> Path:
     """The same data in an Anki collection (cached next to the database it came from)."""
     folder = WORK / "anki-big"
@@ -171,6 +203,14 @@ def run() -> list[Figure]:
     figures = []
     first = _pairs(lambda: _srs_first(env), lambda: _anki_first(scratch_col))
     figures.append(_ratio("time to first card, cold", *first, 1.0))
+    floor = _pairs(lambda: time_command([sys.executable, "-c", FLOOR]), lambda: first[1])
+    figures.append(_ratio(f"import floor (`{FLOOR}`) vs first card", *floor, 1.0))
+    # The first `stats` on a database counts its whole log once (storage/totals.py).
+    once = time_command(srs("stats"), env)
+    figures.append(
+        Figure("first stats on a database (its 1M answers counted once)", once, "s", 5.0,
+               "later runs read the counts")
+    )  # fmt: skip
     decks = _pairs(lambda: time_command(srs("decks"), env), lambda: anki("decks"))
     figures.append(_ratio("deck counts, cold", *decks, 1.0))
     stats = _pairs(lambda: time_command(srs("stats"), env), lambda: anki("stats"))
@@ -183,6 +223,12 @@ def run() -> list[Figure]:
     figures.append(_ratio("export 100k notes + 1M reviews", *export, 0.8))
     size = ours_apkg.stat().st_size / 1e6, anki_apkg.stat().st_size / 1e6
     figures.append(_ratio("export package size", *size, 1.0, "MB"))
+    for kind, target in (("first", 0.8), ("decks", 1.0), ("stats", 0.5)):
+        inside = _pairs(
+            lambda k=kind: _in_process(OURS_IN_PROCESS[k], str(scratch_db), env=env),  # type: ignore[misc]
+            lambda k=kind: _in_process(ANKI_IN_PROCESS[k], str(scratch_col)),  # type: ignore[misc]
+        )
+        figures.append(_ratio(f"{kind}, in process after opening", *inside, target))
     fresh()
     ours_lat = _srs_answers(env)
     done = subprocess.run(

@@ -12,7 +12,7 @@ import pytest
 
 from srs_crss.deckfile import load_deck
 from srs_crss.errors import DatabaseError, StorageFailure
-from srs_crss.model import Suspension
+from srs_crss.model import Scope, Suspension
 from srs_crss.sm2 import CardState, Review, review
 from srs_crss.storage import Store
 from srs_crss.storage.checkpoint import EVERY_WRITES, WAL_LIMIT
@@ -220,7 +220,7 @@ def test_an_older_schema_is_upgraded_on_open_keeping_its_data(db: Path, mini: Pa
         raw.execute("INSERT INTO learners (name, created_at) VALUES ('old', '2026-01-01 00:00:00')")
     raw.close()
     with open_store(db) as store:
-        assert store.schema_version() == SCHEMA_HEAD == "0010"
+        assert store.schema_version() == SCHEMA_HEAD == "0011"
         assert store.learners.id_of("old", NOW) == 1  # the row written at 0001 is still there
         assert store.exams.all(1) == {}
         assert store.mocks.history(1) == []  # 0010: practice exams
@@ -272,3 +272,5 @@ def test_a_database_from_before_this_release_keeps_its_data(db: Path, mini: Path
         assert store.suspensions.add(1, 1, Suspension.MANUAL, NOW)
         store.flags.add(1, 1, "old card, new flag", NOW)
         assert [f.card for f in store.flags.all()] == ["mini/old-card"]
+        stats = store.stats.figures(1, dt.date(2026, 1, 2), Scope())  # 0011: counted from the log
+        assert stats.reviewed_today == 1 and stats.calendar == ((dt.date(2026, 1, 2), 1),)

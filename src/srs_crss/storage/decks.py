@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, s
 
 from srs_crss import model
 from srs_crss.errors import NotFound
+from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import (
     card_from_row,
@@ -241,6 +242,15 @@ def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
         )
     where_card = and_(cards_t.c.deck_id == deck_id, cards_t.c.slug == bindparam("b_slug"))
     if plan.updated:
+        edited = [card.id for _, card in plan.updated]
+        domains = dict(
+            conn.execute(
+                select(cards_t.c.slug, cards_t.c.domain).where(
+                    cards_t.c.deck_id == deck_id, cards_t.c.slug.in_(edited)
+                )
+            ).all()
+        )
+        moved_domain = any(domains.get(card.id) != card.domain for _, card in plan.updated)
         conn.execute(
             update(cards_t)
             .where(where_card)
@@ -254,6 +264,8 @@ def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
                 for position, card in plan.updated
             ],
         )
+        if moved_domain:  # the per-day counts of `stats` are kept by domain
+            totals.recount_deck(conn, deck_id)
     if plan.moved:
         conn.execute(
             update(cards_t).where(where_card).values(position=bindparam("b_position")),

@@ -19,7 +19,6 @@ from sqlalchemy import (
     BigInteger,
     bindparam,
     cast,
-    delete,
     func,
     insert,
     select,
@@ -28,6 +27,7 @@ from sqlalchemy import (
 
 from srs_crss.merge import CardMerge
 from srs_crss.model import LoggedAnswer, LoggedTime
+from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import STATE_COLUMNS, state_from_row, state_values
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
@@ -126,7 +126,7 @@ class Merges:
         with self.db.write() as conn:
             for start in range(0, len(replaced), _BATCH):
                 chunk = replaced[start : start + _BATCH]
-                conn.execute(delete(reviews_t).where(reviews_t.c.id.in_(chunk)))
+                totals.forget(conn, learner_id, chunk)  # deletes them, keeping the counts true
             self._insert_log(conn, learner_id, cards)
             self._write_states(conn, learner_id, states)
 

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from srs_crss.errors import NotFound, StorageFailure
 from srs_crss.sm2 import CardState, Review
+from srs_crss.storage import totals
 from srs_crss.storage.engine import Database, WriteConflict
 from srs_crss.storage.rows import state_before_from_row, state_for, state_values
 from srs_crss.storage.schema import reviews_t, states_t
@@ -119,7 +120,7 @@ class Reviews:
                         **state_values(state_before_from_row(row)), last_review_id=previous or 0
                     )
                 )
-            conn.execute(delete(reviews_t).where(reviews_t.c.id == review_id))
+            totals.forget(conn, learner_id, [review_id])  # deletes the row
             return int(row.card_id)
 
     def load_history(

@@ -30,11 +30,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0011"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
 KNOWN_REVISIONS = frozenset(
-    {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"}
+    {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"}
 )
 
 
@@ -110,6 +110,8 @@ learners_t = Table(
     Column("id", Id, primary_key=True),
     Column("name", String(200), unique=True, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # The learner's review log is counted in review_days up to this log id (storage/totals.py).
+    Column("totaled_through", Id, nullable=False, server_default="0"),
 )
 
 states_t = Table(
@@ -161,6 +163,22 @@ reviews_t = Table(
     Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
     # covers the per-day counts, retention and hardest cards of `stats` (no table reads)
     Index("ix_reviews_learner_day", "learner_id", "day", "repetitions_before", "grade", "card_id"),
+)
+
+days_t = Table(
+    "review_days",
+    metadata,
+    # The review log counted per learner, day, deck and domain (the card's domain, "" for
+    # none), so `stats` reads a few thousand rows instead of a million: kept in step with
+    # the log by storage/totals.py, up to learners.totaled_through.
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("deck_id", ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True),
+    Column("domain", Text, primary_key=True),
+    Column("answers", Integer, nullable=False),
+    Column("passed", Integer, nullable=False),  # grade 3 or more
+    Column("learned", Integer, nullable=False),  # answers to cards seen before (retention)
+    Column("learned_passed", Integer, nullable=False),
 )
 
 exams_t = Table(

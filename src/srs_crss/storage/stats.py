@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, case, func, select
 
 from srs_crss import model
 from srs_crss.stats import HARD_DAYS, MATURE_DAYS
+from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
 from srs_crss.storage.queue import Queue
 from srs_crss.storage.rows import cards_decks, scope_filters, share
 from srs_crss.storage.schema import (
     cards_t,
     cram_t,
+    days_t,
     decks_t,
+    learners_t,
     reviews_t,
     states_t,
     suspended_t,
@@ -27,46 +30,51 @@ CANDIDATES = 20
 YEAR_WEEKS = 52
 
 
+class LogFigures(NamedTuple):
+    """What `stats` reads from the review log (or from its counts, storage/totals.py)."""
+
+    reviewed: int
+    correct: int
+    recent: tuple[int, int]
+    """Answers to learned cards in the last 30 days, and how many passed."""
+    ever: tuple[int, int]
+    domain_recent: dict[str | None, tuple[int, int]]
+    calendar: tuple[tuple[dt.date, int], ...]
+    study_days: tuple[dt.date, ...]
+    """Days with answers, newest first (a year of them, or all if every day was studied)."""
+
+
 class Stats:
     def __init__(self, db: Database, queue: Queue) -> None:
         self.db = db
         self.queue = queue
 
+    def _catch_up(self, learner_id: int) -> None:
+        """Count the answers logged since the last `stats` (a write only when there are any)."""
+        newest = select(func.max(reviews_t.c.id)).scalar_subquery()
+        behind = select(learners_t.c.totaled_through < newest).where(learners_t.c.id == learner_id)
+        with self.db.read() as conn:
+            if not conn.scalar(behind):
+                return
+        with self.db.write() as conn:
+            totals.catch_up(conn, learner_id)
+
     def figures(
         self, learner_id: int, today: dt.date, scope: model.Scope, hardest: int = 10
     ) -> model.Stats:
         """Every figure of `srs-crss stats` for one learner and scope on `today`."""
-        month_ago = today - dt.timedelta(days=MONTH_DAYS - 1)
-        year_ago = today - dt.timedelta(days=7 * YEAR_WEEKS - 1)
         horizon = today + dt.timedelta(days=MONTH_DAYS - 1)
         active = and_(cards_t.c.retired.is_(False), *scope_filters(scope))
         with_states = cards_decks().outerjoin(
             states_t,
             and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
         )
-        by_card = reviews_t.join(cards_t, cards_t.c.id == reviews_t.c.card_id).join(
-            decks_t, decks_t.c.id == cards_t.c.deck_id
-        )
-        # The log of every deck needs no join: 1,000,000 rows are read from an index alone.
-        log: Any = reviews_t if scope == model.Scope() else by_card
-        in_scope = and_(reviews_t.c.learner_id == learner_id, *scope_filters(scope))
-        learned = reviews_t.c.repetitions_before >= 1
-        passed = func.sum(case((reviews_t.c.grade >= 3, 1), else_=0))
         due = self.queue.due_counts(learner_id, today, scope)[0]
+        if scope.tag is None:  # the counts know decks and domains, not tags
+            self._catch_up(learner_id)
         with self.db.read() as conn:
-            reviewed, correct = conn.execute(
-                select(func.count(), passed)
-                .select_from(log)
-                .where(in_scope, reviews_t.c.day == today)
-            ).one()
-            recent = conn.execute(
-                select(func.count(), passed)
-                .select_from(log)
-                .where(in_scope, learned, reviews_t.c.day >= month_ago)
-            ).one()
-            ever = conn.execute(
-                select(func.count(), passed).select_from(log).where(in_scope, learned)
-            ).one()
+            log_figures = _from_totals if scope.tag is None else _from_log
+            figures = log_figures(conn, learner_id, today, scope)
             domain_cards = conn.execute(
                 select(
                     cards_t.c.domain,
@@ -79,15 +87,6 @@ class Stats:
                 .group_by(cards_t.c.domain)
                 .order_by(cards_t.c.domain)
             ).all()
-            domain_retention = {
-                domain: (total, ok)
-                for domain, total, ok in conn.execute(
-                    select(cards_t.c.domain, func.count(), passed)
-                    .select_from(by_card)
-                    .where(in_scope, learned, reviews_t.c.day >= month_ago)
-                    .group_by(cards_t.c.domain)
-                )
-            }
             forecast: dict[dt.date, int] = {}
             for day, count in conn.execute(
                 select(states_t.c.due, func.count())
@@ -96,24 +95,6 @@ class Stats:
                 .group_by(states_t.c.due)
             ):
                 forecast[day] = int(count)
-            calendar = conn.execute(
-                select(reviews_t.c.day, func.count())
-                .select_from(log)
-                .where(in_scope, reviews_t.c.day >= year_ago, reviews_t.c.day <= today)
-                .group_by(reviews_t.c.day)
-                .order_by(reviews_t.c.day)
-            ).all()
-            # The streak comes from the year of the calendar; only a learner who
-            # studied every day of it needs the older days read too.
-            days = [day for day, _ in reversed(calendar)]
-            if len(days) >= (today - year_ago).days:  # (today may not be studied yet)
-                days += conn.scalars(
-                    select(reviews_t.c.day)
-                    .select_from(log)
-                    .where(in_scope, reviews_t.c.day < year_ago)
-                    .group_by(reviews_t.c.day)
-                    .order_by(reviews_t.c.day.desc())
-                ).all()
             hard = _hardest(conn, learner_id, today, active, hardest, scope == model.Scope())
             crammed = int(
                 conn.scalar(
@@ -133,30 +114,116 @@ class Stats:
         return model.Stats(
             due=due,
             unseen=sum(int(cards) - int(seen) for _, cards, seen, _ in domain_cards),
-            reviewed_today=int(reviewed or 0),
-            correct_today=int(correct or 0),
-            study_days=tuple(days),
-            retention_30=share(*recent),
-            retention_all=share(*ever),
+            reviewed_today=figures.reviewed,
+            correct_today=figures.correct,
+            study_days=figures.study_days,
+            retention_30=share(*figures.recent),
+            retention_all=share(*figures.ever),
             domains=tuple(
                 model.DomainStats(
                     domain=domain or "(no domain)",
                     cards=int(cards),
                     seen=int(seen),
                     mature=int(mature or 0),
-                    retention=share(*domain_retention.get(domain, (0, 0))),
+                    retention=share(*figures.domain_recent.get(domain, (0, 0))),
                 )
                 for domain, cards, seen, mature in domain_cards
             ),
             forecast=tuple(
                 (day, int(due or 0) if day == today else forecast.get(day, 0)) for day in days_ahead
             ),
-            calendar=tuple((day, int(count)) for day, count in calendar),
+            calendar=figures.calendar,
             hardest=hard,
             suspended=len(out),
             crammed_today=crammed,
             leeches=tuple(f"{d}/{c}" for d, c, why in out if why == model.Suspension.LEECH),
         )
+
+
+def _pair(row: Any) -> tuple[int, int]:
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def _one(conn: Connection, query: Any) -> tuple[int, int]:
+    return _pair(conn.execute(query).one())
+
+
+def _from_totals(
+    conn: Connection, learner_id: int, today: dt.date, scope: model.Scope
+) -> LogFigures:
+    """The log figures from the per-day counts (a deck or domain scope, or none)."""
+    where = [days_t.c.learner_id == learner_id]
+    if scope.decks:
+        slugs = list(scope.decks)
+        where.append(days_t.c.deck_id.in_(select(decks_t.c.id).where(decks_t.c.slug.in_(slugs))))
+    if scope.domain:
+        where.append(func.lower(days_t.c.domain) == scope.domain.lower())
+    month_ago = today - dt.timedelta(days=MONTH_DAYS - 1)
+    answers, passed = func.sum(days_t.c.answers), func.sum(days_t.c.passed)
+    learned, kept = func.sum(days_t.c.learned), func.sum(days_t.c.learned_passed)
+    domains = conn.execute(
+        select(days_t.c.domain, learned, kept)
+        .where(*where, days_t.c.day >= month_ago)
+        .group_by(days_t.c.domain)
+        .having(learned > 0)
+    )
+    return LogFigures(
+        *_pair(conn.execute(select(answers, passed).where(*where, days_t.c.day == today)).one()),
+        recent=_pair(
+            conn.execute(select(learned, kept).where(*where, days_t.c.day >= month_ago)).one()
+        ),
+        ever=_pair(conn.execute(select(learned, kept).where(*where)).one()),
+        domain_recent={domain or None: _pair(row) for domain, *row in domains},
+        **_days(conn, days_t.c.day, answers, where, today),
+    )
+
+
+def _from_log(conn: Connection, learner_id: int, today: dt.date, scope: model.Scope) -> LogFigures:
+    """The log figures read from the log itself (a tag scope: the counts know no tags)."""
+    log = reviews_t.join(cards_t, cards_t.c.id == reviews_t.c.card_id).join(
+        decks_t, decks_t.c.id == cards_t.c.deck_id
+    )
+    where = [reviews_t.c.learner_id == learner_id, *scope_filters(scope)]
+    month_ago = today - dt.timedelta(days=MONTH_DAYS - 1)
+    passed = func.sum(case((reviews_t.c.grade >= 3, 1), else_=0))
+    learned = reviews_t.c.repetitions_before >= 1
+    counts = select(func.count(), passed).select_from(log)
+    domains = conn.execute(
+        select(cards_t.c.domain, func.count(), passed)
+        .select_from(log)
+        .where(*where, learned, reviews_t.c.day >= month_ago)
+        .group_by(cards_t.c.domain)
+    )
+    return LogFigures(
+        *_pair(conn.execute(counts.where(*where, reviews_t.c.day == today)).one()),
+        recent=_pair(
+            conn.execute(counts.where(*where, learned, reviews_t.c.day >= month_ago)).one()
+        ),
+        ever=_pair(conn.execute(counts.where(*where, learned)).one()),
+        domain_recent={domain: _pair(row) for domain, *row in domains},
+        **_days(conn, reviews_t.c.day, func.count(), where, today, log),
+    )
+
+
+def _days(
+    conn: Connection, day: Any, answers: Any, where: list[Any], today: dt.date, source: Any = None
+) -> dict[str, Any]:
+    """The year's calendar (answers per day) and the study days, newest first. The
+    streak needs older days only for a learner who studied every day of the year."""
+    year_ago = today - dt.timedelta(days=7 * YEAR_WEEKS - 1)
+    query = select(day, answers).where(*where, day >= year_ago, day <= today)
+    if source is not None:
+        query = query.select_from(source)
+    calendar = tuple(
+        (when, int(count)) for when, count in conn.execute(query.group_by(day).order_by(day))
+    )
+    days = [when for when, _ in reversed(calendar)]
+    if len(days) >= (today - year_ago).days:  # (today may not be studied yet)
+        older = select(day).where(*where, day < year_ago).group_by(day).order_by(day.desc())
+        if source is not None:
+            older = older.select_from(source)
+        days += conn.scalars(older).all()
+    return {"calendar": calendar, "study_days": tuple(days)}
 
 
 def _hardest(

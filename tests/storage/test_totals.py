@@ -1,0 +1,201 @@
+"""The per-day counts behind `stats` (storage/totals.py) always agree with the review log.
+
+Random histories of answers over many days, undos, answers replaced as an Anki
+import replaces them, and deck edits that move cards to another domain; at
+random points, and at the end, `stats` catches up and its figures from the counts
+must equal the same figures read from the log itself, for every deck and domain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from srs_crss import model
+from srs_crss.deckfile import load_deck
+from srs_crss.sm2 import CardState, Review, review
+from srs_crss.storage import Store, totals
+from srs_crss.storage.schema import reviews_t
+from srs_crss.storage.stats import _from_log, _from_totals
+from srs_crss.sync import plan_sync
+
+START = dt.date(2026, 9, 1)
+DOMAINS = ("Advocacy", "Ethical Responsibility", None)
+CARDS = 5
+
+
+def _grade(grade: int, day: dt.date) -> Callable[[CardState], Review]:
+    return lambda state: review(state, grade, day)
+
+
+def _deck(folder: Path, slug: str, domains: list[str | None]) -> Path:
+    lines = [f'[deck]\nid = "{slug}"\nname = "Deck {slug}"\n']
+    for n, domain in enumerate(domains):
+        lines.append(f'[[cards]]\nid = "c{n}"\nfront = "Q{n}?"\nback = "A{n}"\nsource = "test"\n')
+        if domain is not None:
+            lines.append(f'domain = "{domain}"\n')
+    path = folder / f"{slug}.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _sync(store: Store, folder: Path, decks: dict[str, list[str | None]]) -> None:
+    specs = [load_deck(_deck(folder, slug, domains)) for slug, domains in decks.items()]
+    now = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+    store.decks.apply(plan_sync(specs, store.decks.existing(list(decks))).plans, now)
+
+
+def _agree(store: Store, learner: int, today: dt.date) -> None:
+    store.stats.figures(learner, today, model.Scope())  # catches up, as `stats` does
+    scopes = [model.Scope(), model.Scope(decks=("a",)), model.Scope(decks=("b",))]
+    scopes += [model.Scope(domain=d) for d in DOMAINS if d] + [model.Scope(domain="advocacy")]
+    with store.db.read() as conn:
+        for scope in scopes:
+            for day in (today, today - dt.timedelta(days=3), START + dt.timedelta(days=400)):
+                counted = _from_totals(conn, learner, day, scope)
+                logged = _from_log(conn, learner, day, scope)
+                assert counted == logged, (scope, day)
+
+
+ops = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("answer"),
+            st.sampled_from("ab"),
+            st.integers(0, CARDS - 1),
+            st.integers(0, 5),
+            st.integers(0, 60),
+        ),  # fmt: skip
+        st.tuples(st.just("undo"), st.sampled_from("ab"), st.integers(0, CARDS - 1)),
+        st.tuples(st.just("replace"), st.integers(0, 10_000)),
+        st.tuples(
+            st.just("domain"),
+            st.sampled_from("ab"),
+            st.integers(0, CARDS - 1),
+            st.sampled_from(DOMAINS),
+        ),  # fmt: skip
+        st.tuples(st.just("stats"), st.integers(0, 60)),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops)
+def test_the_counts_agree_with_the_log(steps: list[tuple[Any, ...]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store = Store.open(str(folder / "totals.db"))
+        decks: dict[str, list[str | None]] = {
+            "a": [DOMAINS[n % 3] for n in range(CARDS)],
+            "b": [DOMAINS[(n + 1) % 3] for n in range(CARDS)],
+        }
+        _sync(store, folder, decks)
+        at = dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)
+        learner = store.learners.id_of("alex", at)
+        other = store.learners.id_of("sam", at)  # another learner's log shares the ids
+        last_day = START
+        for step in steps:
+            kind = step[0]
+            if kind == "answer":
+                _, deck, n, grade, offset = step
+                day = START + dt.timedelta(days=int(offset))
+                last_day = max(last_day, day)
+                pk = store.decks.card_view(learner, str(deck), f"c{n}").card.pk
+                for who in (learner, other) if grade == 5 else (learner,):
+                    store.reviews.apply(who, pk, _grade(grade, day), at, 900)
+            elif kind == "undo":
+                _, deck, n = step
+                view = store.decks.card_view(learner, str(deck), f"c{n}")
+                if view.history:
+                    store.reviews.undo(learner, view.history[-1].id)
+            elif kind == "replace":  # an Anki import replaces answers it recorded again
+                with store.db.write() as conn:
+                    ids = list(conn.scalars(select(reviews_t.c.id).order_by(reviews_t.c.id)))
+                    mine = list(
+                        conn.scalars(
+                            select(reviews_t.c.id).where(reviews_t.c.learner_id == learner)
+                        )
+                    )
+                    if mine:
+                        gone = mine[int(step[1]) % len(mine) :]  # noqa: E203 - the newest ones
+                        totals.forget(conn, learner, gone)
+                        assert conn.scalar(select(func.count()).select_from(reviews_t)) == len(
+                            ids
+                        ) - len(gone)
+            elif kind == "domain":
+                _, deck, n, domain = step
+                decks[str(deck)][int(n)] = domain
+                _sync(store, folder, decks)
+            else:
+                _agree(store, learner, START + dt.timedelta(days=int(step[1])))
+        _agree(store, learner, last_day)
+        _agree(store, other, last_day)
+        store.close()
+
+
+def _answered(store: Store, folder: Path, decks: dict[str, list[str | None]]) -> int:
+    """Both decks synced, every card answered on two days, `stats` caught up."""
+    _sync(store, folder, decks)
+    at = dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)
+    learner = store.learners.id_of("alex", at)
+    for deck in decks:
+        for n in range(CARDS):
+            pk = store.decks.card_view(learner, deck, f"c{n}").card.pk
+            for offset, grade in ((0, 4), (1, 5), (6, 2)):
+                day = START + dt.timedelta(days=offset)
+                store.reviews.apply(learner, pk, _grade(grade, day), at, 9)
+    _agree(store, learner, START + dt.timedelta(days=6))
+    return learner
+
+
+def test_a_card_moved_to_another_domain_moves_its_counts(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "totals.db"))
+    decks: dict[str, list[str | None]] = {"a": ["Advocacy"] * CARDS, "b": [None] * CARDS}
+    learner = _answered(store, tmp_path, decks)
+    decks["a"][0] = "Ethical Responsibility"
+    decks["b"][1] = "Advocacy"
+    _sync(store, tmp_path, decks)
+    _agree(store, learner, START + dt.timedelta(days=6))
+    ethics = store.stats.figures(
+        learner, START + dt.timedelta(days=6), model.Scope(domain="Ethical Responsibility")
+    )
+    assert ethics.calendar == (
+        (START, 1),
+        (START + dt.timedelta(days=1), 1),
+        (START + dt.timedelta(days=6), 1),
+    )
+    store.close()
+
+
+def test_undo_and_replaced_answers_leave_the_counts(tmp_path: Path) -> None:
+    store = Store.open(str(tmp_path / "totals.db"))
+    learner = _answered(store, tmp_path, {"a": ["Advocacy"] * CARDS, "b": [None] * CARDS})
+    today = START + dt.timedelta(days=6)
+    before = store.stats.figures(learner, today, model.Scope())
+    view = store.decks.card_view(learner, "a", "c0")
+    store.reviews.undo(learner, view.history[-1].id)
+    after = store.stats.figures(learner, today, model.Scope())
+    assert after.reviewed_today == before.reviewed_today - 1
+    _agree(store, learner, today)
+    with store.db.write() as conn:  # the newest ids go: new answers may reuse them
+        newest = list(conn.scalars(select(reviews_t.c.id).order_by(reviews_t.c.id.desc()).limit(4)))
+        totals.forget(conn, learner, newest)
+    _agree(store, learner, today)
+    pk = store.decks.card_view(learner, "b", "c4").card.pk
+    store.reviews.apply(learner, pk, lambda s: review(s, 5, today), dt.datetime.now(dt.UTC), 9)
+    _agree(store, learner, today)
+    with store.db.read() as conn:  # the newest row of each of b/c4 and b/c3 was today's
+        logged = conn.scalar(
+            select(func.count()).where(reviews_t.c.learner_id == learner, reviews_t.c.day == today)
+        )
+    assert logged == after.reviewed_today - 2 + 1
+    assert store.stats.figures(learner, today, model.Scope()).reviewed_today == logged
+    store.close()
