@@ -18,6 +18,7 @@ from srs_crss.storage.rows import (
     cards_decks,
     history_from_row,
     json_tuple,
+    retired_cards,
     state_for,
 )
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
@@ -124,42 +125,60 @@ class Decks:
                     _apply_plan(conn, plan, now)
 
     def summaries(self, learner_id: int, today: dt.date) -> list[model.DeckSummary]:
-        """Per deck: active cards, new, due today (or overdue), retired. One grouped query."""
-        active = cards_t.c.retired.is_(False)
-        seen = and_(active, states_t.c.card_id.is_not(None))
-        due = and_(active, states_t.c.due <= today)
-        query = (
-            select(
-                decks_t.c.slug,
-                decks_t.c.name,
-                decks_t.c.optional,
-                func.count(cards_t.c.id),
-                func.coalesce(func.sum(case((active, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((seen, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((due, 1), else_=0)), 0),
-            )
-            .select_from(
-                decks_t.outerjoin(cards_t, cards_t.c.deck_id == decks_t.c.id).outerjoin(
-                    states_t,
-                    and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
-                )
-            )
-            .group_by(decks_t.c.id, decks_t.c.slug, decks_t.c.name, decks_t.c.optional)
-            .order_by(decks_t.c.slug)
-        )
+        """Per deck: active cards, new, due today (or overdue), retired.
+
+        Three grouped reads of indexes, no card rows: cards per deck and retired
+        flag; the learner's states per deck (seen, due); and, taken off those, the
+        states of retired cards (few, through ix_cards_retired).
+        """
+        due = func.coalesce(func.sum(case((states_t.c.due <= today, 1), else_=0)), 0)
+        mine = states_t.c.learner_id == learner_id
         with self.db.read() as conn:
-            return [
+            decks = conn.execute(
+                select(decks_t.c.id, decks_t.c.slug, decks_t.c.name, decks_t.c.optional)
+                .order_by(decks_t.c.slug)
+            ).all()  # fmt: skip
+            cards: Counter[tuple[int, bool]] = Counter()
+            for deck_id, retired, count in conn.execute(
+                select(cards_t.c.deck_id, cards_t.c.retired, func.count())
+                .group_by(cards_t.c.deck_id, cards_t.c.retired)
+            ):  # fmt: skip
+                cards[(deck_id, bool(retired))] = int(count)
+            states = {
+                deck_id: (int(seen), int(late))
+                for deck_id, seen, late in conn.execute(
+                    select(states_t.c.deck_id, func.count(), due)
+                    .where(mine)
+                    .group_by(states_t.c.deck_id)
+                )
+            }
+            gone = {
+                deck_id: (int(seen), int(late))
+                for deck_id, seen, late in conn.execute(
+                    select(states_t.c.deck_id, func.count(), due)
+                    .where(mine, states_t.c.card_id.in_(retired_cards()))
+                    .group_by(states_t.c.deck_id)
+                )
+            }
+        summaries = []
+        for deck_id, slug, name, optional in decks:
+            live = cards[(deck_id, False)]
+            seen, late = (
+                a - b
+                for a, b in zip(states.get(deck_id, (0, 0)), gone.get(deck_id, (0, 0)), strict=True)
+            )
+            summaries.append(
                 model.DeckSummary(
                     id=slug,
                     name=name,
-                    cards=int(live),
-                    new=int(live) - int(seen),
-                    due=int(due),
-                    retired=int(every) - int(live),
+                    cards=live,
+                    new=live - seen,
+                    due=late,
+                    retired=cards[(deck_id, True)],
                     optional=bool(optional),
                 )
-                for slug, name, optional, every, live, seen, due in conn.execute(query)
-            ]
+            )
+        return summaries
 
     def card_view(self, learner_id: int, deck: str, card: str) -> model.CardView:
         """A card with this learner's state and full history."""

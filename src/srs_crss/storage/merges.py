@@ -20,7 +20,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    insert,
     select,
     update,
 )
@@ -29,7 +28,7 @@ from srs_crss.merge import CardMerge
 from srs_crss.model import LoggedAnswer, LoggedTime
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
-from srs_crss.storage.rows import STATE_COLUMNS, state_from_row, state_values
+from srs_crss.storage.rows import INSERT_STATE, STATE_COLUMNS, state_from_row, state_values
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -175,6 +174,7 @@ class Merges:
             {
                 "learner_id": learner_id,
                 "card_id": pk,
+                "b_card_of": pk,
                 **state_values(states[pk]),
                 "last_review_id": 0,
             }
@@ -182,7 +182,7 @@ class Merges:
             if pk not in have
         ]
         if fresh:
-            conn.execute(insert(states_t), fresh)
+            conn.execute(INSERT_STATE, fresh)
         known = [
             {"b_card": pk, **{f"b_{k}": v for k, v in state_values(states[pk]).items()}}
             for pk in pks

@@ -15,6 +15,7 @@ from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import (
     STATE_COLUMNS,
     cards_decks,
+    retired_cards,
     scope_filters,
     state_from_row,
     states_cards_decks,
@@ -55,39 +56,29 @@ class Queue:
         """The first `limit` (or all) active cards due by `today`, in queue order:
         (how many, how many await an extra review, how many failed last time).
 
-        Without a scope or limit this reads only an index: all due states,
-        less the (few) retired or suspended cards among them.
+        Without a limit, and with no scope but decks, this reads only an index: the
+        due states (of those decks), less the (few) retired or suspended cards among them.
         """
-        if limit is None and scope == model.Scope():
+        if limit is None and not scope.tag and not scope.domain:
+            mine = [states_t.c.learner_id == learner_id, states_t.c.due <= today]
+            if scope.decks:
+                ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
+                mine.append(states_t.c.deck_id.in_(ids))
             every = self._due_kind_counts(
-                select(states_t.c.extra, states_t.c.repetitions).where(
-                    states_t.c.learner_id == learner_id, states_t.c.due <= today
-                )
+                select(states_t.c.extra, states_t.c.repetitions).where(*mine)
             )
             retired = self._due_kind_counts(
-                select(states_t.c.extra, states_t.c.repetitions)
-                .select_from(cards_t.join(states_t, states_t.c.card_id == cards_t.c.id))
-                .where(
-                    cards_t.c.retired.is_(True),  # few: read through ix_cards_retired
-                    states_t.c.learner_id == learner_id,
-                    states_t.c.due <= today,
+                select(states_t.c.extra, states_t.c.repetitions).where(
+                    states_t.c.card_id.in_(retired_cards()), *mine
                 )
             )
-            held = self._due_kind_counts(
-                select(states_t.c.extra, states_t.c.repetitions)
-                .select_from(
-                    suspended_t.join(
-                        states_t,
-                        and_(
-                            states_t.c.card_id == suspended_t.c.card_id,
-                            states_t.c.learner_id == suspended_t.c.learner_id,
-                        ),
-                    ).join(cards_t, cards_t.c.id == suspended_t.c.card_id)
-                )
-                .where(
-                    suspended_t.c.learner_id == learner_id,  # few: the learner's suspended
-                    cards_t.c.retired.is_(False),
-                    states_t.c.due <= today,
+            held = self._due_kind_counts(  # suspended (few), not counted as retired
+                select(states_t.c.extra, states_t.c.repetitions).where(
+                    states_t.c.card_id.in_(
+                        select(suspended_t.c.card_id).where(suspended_t.c.learner_id == learner_id)
+                    ),
+                    states_t.c.card_id.not_in(retired_cards()),
+                    *mine,
                 )
             )
             total, extra, relearn = (

@@ -12,11 +12,10 @@ from srs_crss.errors import NotFound, StorageFailure
 from srs_crss.sm2 import CardState, Review
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database, WriteConflict
-from srs_crss.storage.rows import state_before_from_row, state_for, state_values
+from srs_crss.storage.rows import INSERT_STATE, state_before_from_row, state_for, state_values
 from srs_crss.storage.schema import reviews_t, states_t
 
 _INSERT_LOG = insert(reviews_t).returning(reviews_t.c.id)
-_INSERT_STATE = insert(states_t)
 _UPDATE_STATE = update(states_t).where(
     states_t.c.learner_id == bindparam("b_learner"), states_t.c.card_id == bindparam("b_card")
 )
@@ -77,7 +76,8 @@ class Reviews:
             assert review_id is not None
             state = {**state_values(after), "last_review_id": review_id}
             if before.is_new:
-                conn.execute(_INSERT_STATE, {"learner_id": learner_id, "card_id": card_pk, **state})
+                row = {"learner_id": learner_id, "card_id": card_pk, "b_card_of": card_pk}
+                conn.execute(INSERT_STATE, row | state)
             else:
                 conn.execute(_UPDATE_STATE, {"b_learner": learner_id, "b_card": card_pk, **state})
         return int(review_id), outcome
@@ -146,7 +146,7 @@ class Reviews:
                 return
             with self.db.write() as conn:
                 conn.execute(insert(reviews_t), log_rows)
-                conn.execute(insert(states_t), state_rows)
+                conn.execute(INSERT_STATE, state_rows)
             log_rows.clear()
             state_rows.clear()
 
@@ -159,6 +159,7 @@ class Reviews:
                 {
                     "learner_id": learner_id,
                     "card_id": card_pk,
+                    "b_card_of": card_pk,
                     **state_values(reviews[-1][1].after),
                     "last_review_id": 0,
                 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, select
+from sqlalchemy import Connection, Select, bindparam, func, insert, select
 
 from srs_crss import model
 from srs_crss.errors import NotFound
@@ -22,6 +22,15 @@ STATE_COLUMNS = (
     states_t.c.extra,
     states_t.c.lapses,
 )
+
+
+INSERT_STATE = insert(states_t).values(
+    deck_id=select(cards_t.c.deck_id)
+    .where(cards_t.c.id == bindparam("b_card_of"))
+    .scalar_subquery()
+)
+"""A new card state. Each row gives its card id twice, as "card_id" and "b_card_of":
+the state's deck is read from the card."""
 
 
 def state_values(state: CardState, suffix: str = "") -> dict[str, Any]:
@@ -163,6 +172,12 @@ def scope_filters(scope: model.Scope) -> list[Any]:
     if scope.domain:
         filters.append(func.lower(cards_t.c.domain) == scope.domain.lower())
     return filters
+
+
+def retired_cards() -> Select[Any]:
+    """The ids of retired cards (few), as a subquery: `state.card_id IN (...)` reads the
+    states from one index, where a join to `cards` would read a cards row per state."""
+    return select(cards_t.c.id).where(cards_t.c.retired.is_(True))
 
 
 def share(total: int | None, passed: int | None) -> float | None:

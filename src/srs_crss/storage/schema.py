@@ -120,6 +120,8 @@ states_t = Table(
     # One learner's current SM-2 state of one card; no row means new.
     Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True),
     Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True),
+    # the card's deck (a card never changes deck): deck counts read one index, no cards rows
+    Column("deck_id", ForeignKey("decks.id", ondelete="CASCADE"), nullable=False),
     Column("repetitions", Integer, nullable=False),
     Column("ef", SmallInteger, nullable=False),  # hundredths: 250 = 2.50
     Column("interval", Integer, nullable=False),
@@ -130,6 +132,10 @@ states_t = Table(
     # Covers the due counts (no table lookups for the header of a session).
     Index("ix_card_states_due", "learner_id", "due", "extra", "repetitions", "card_id"),
     Index("ix_card_states_ef", "learner_id", "ef", "lapses"),  # hardest cards first
+    # Covers the per-deck counts of `decks` and of a session on some decks.
+    Index(
+        "ix_card_states_deck_due", "learner_id", "deck_id", "due", "extra", "repetitions", "card_id"
+    ),
 )
 
 reviews_t = Table(
