@@ -1,12 +1,14 @@
 """Anki export: .apkg packages that carry the SM-2 schedule and review history.
 
-genanki writes the notes, note types and decks; it has no API for
-scheduling (every card is new, no revlog), so `_SchedulingPackage` finishes
-the collection it writes before it is zipped: the scheduler-v2 timing
-(creation day, rollover hour, UTC offset), each note's `mod` (when its
-content last changed, so Anki updates edited notes in place), review cards
-with interval, ease, reps, lapses and due day, and one revlog row per
-answer. See docs/anki.md for the mapping and why.
+genanki writes the collection's schema, note types and decks. The notes and
+cards are written here, as the rows genanki would write (the same ids, in the
+same order: `Ids`), with one executemany each rather than genanki's Python
+object and INSERT per note; genanki has no API for scheduling anyway (every
+card is new, no revlog). So the rows carry the scheduler-v2 timing (creation
+day, rollover hour, UTC offset), each note's `mod` (when its content last
+changed, so Anki updates edited notes in place), review cards with interval,
+ease, reps, lapses and due day, and one revlog row per answer. See
+docs/anki.md for the mapping and why.
 
 Identities and note types are in notetypes.py; the review log mapping in
 revlog.py.
@@ -21,8 +23,6 @@ import json
 import os
 import sqlite3
 import tempfile
-import time
-import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -94,18 +94,16 @@ def export(
     With a review `log`, cards carry their schedule and history; without one
     every card is new.
     """
-    builder = _Builder(now, rollover_hour, log)
-    anki_decks = [d for deck in decks for d in builder.add(deck)]
-    package = _SchedulingPackage(anki_decks, builder, progress)
+    builder = _Builder()
+    for deck in decks:
+        builder.add(deck)
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise UsageError(f"cannot write to the folder {path.parent}: {exc.strerror}") from None
     os.close(fd)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # genanki's HTML-tag heuristics; fields are escaped
-            package.write_to_file(temp_name, timestamp=now.timestamp())
+        reviews = _write_package(temp_name, _Collection(builder, now, rollover_hour, log, progress))
         os.replace(temp_name, path)
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
@@ -114,204 +112,239 @@ def export(
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    return ExportResult(
-        path=path, notes=builder.notes, cards=builder.notes, reviews=package.revlog_rows
-    )
+    return ExportResult(path=path, notes=builder.notes, cards=builder.notes, reviews=reviews)
 
 
-class _Note(genanki.Note):  # type: ignore[misc]
-    """A genanki note that reports progress as it is written."""
+@dataclass(frozen=True, slots=True)
+class _Note:
+    """One note as genanki would write it, and the card it comes from."""
 
-    def __init__(self, *args: Any, changed_at: dt.datetime, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.changed_at = changed_at.timestamp()
-        self.progress: Callable[[int], None] | None = None
+    model: genanki.Model
+    fields: list[str]
+    tags: str
+    """As genanki formats them: space-separated, with a space at each end."""
+    guid: str
+    due: int
+    """Its new card's position: the order notes were built in, from 1."""
+    mod: int
+    """When its content last changed (genanki would stamp the export time)."""
+    item: ExportCard
 
-    def write_to_db(self, cursor: Any, timestamp: float, *args: Any) -> None:
-        # genanki stamps notes with the export time; Anki only updates a note
-        # whose incoming `mod` is newer, so use when the content last changed.
-        super().write_to_db(cursor, self.changed_at, *args)
-        if self.progress is not None:
-            self.progress(1)
 
-    def _check_invalid_html_tags_in_fields(self) -> None:
-        """Skipped: every field is built from escaped text (html.escape)."""
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 class _Builder:
-    """Turns export records into genanki decks and notes, remembering what to schedule."""
+    """Turns export records into genanki decks (for the collection's deck list) and notes."""
 
-    def __init__(self, now: dt.datetime, rollover_hour: int, log: ReviewHistory | None) -> None:
-        self.now = now
-        self.rollover_hour = rollover_hour
-        self.log = log
+    def __init__(self) -> None:
         self.notes = 0
-        self.by_guid: dict[str, ExportCard] = {}
+        self.decks: list[tuple[genanki.Deck, list[_Note]]] = []
+        """In the order genanki would write them: each deck, then its domains' subdecks."""
 
-    def add(self, deck: ExportDeck) -> Iterator[genanki.Deck]:
+    def add(self, deck: ExportDeck) -> None:
         parent = genanki.Deck(stable_id(deck.id), deck.name, description=deck.description or "")
-        subdecks: dict[str, genanki.Deck] = {}
+        own: list[_Note] = []
+        subdecks: dict[str, tuple[genanki.Deck, list[_Note]]] = {}
         for item in deck.cards:
-            card = item.card
-            target = parent
-            if card.domain:
-                if card.domain not in subdecks:
-                    subdecks[card.domain] = genanki.Deck(
-                        stable_id(deck.id, card.domain), f"{deck.name}::{card.domain}"
-                    )
-                target = subdecks[card.domain]
-            target.add_note(self.note(deck, item))
-        yield parent
-        yield from subdecks.values()
+            domain = item.card.domain
+            target, notes = parent, own
+            if domain:
+                if domain not in subdecks:
+                    subdeck = genanki.Deck(stable_id(deck.id, domain), f"{deck.name}::{domain}")
+                    subdecks[domain] = (subdeck, [])
+                target, notes = subdecks[domain]
+            note = self.note(deck, item)
+            target.add_model(note.model)  # genanki's Deck adds its notes' models so
+            notes.append(note)
+        self.decks.append((parent, own))
+        self.decks.extend(subdecks.values())
 
     def note(self, deck: ExportDeck, item: ExportCard) -> _Note:
         card = item.card
-
-        def esc(text: str) -> str:
-            return html.escape(text, quote=False)
-
         tags = [tag_for(t) for t in card.tags]
         if card.domain:
             tags.append("domain::" + tag_for(card.domain))
         common = [
-            esc(card.explanation or ""),
-            esc(card.source or ""),
-            esc(card.domain or ""),
-            esc(card.qualified_id),
+            _esc(card.explanation or ""),
+            _esc(card.source or ""),
+            _esc(card.domain or ""),
+            _esc(card.qualified_id),
         ]
         if card.type is CardType.MCQ:
             choices = shuffled_choices(card, 0)
-            items = "".join(f"<li>{esc(choice)}</li>" for choice in choices)
+            items = "".join(f"<li>{_esc(choice)}</li>" for choice in choices)
             letter = LETTERS[choices.index(card.answer or "")]
             fields = [
-                esc(card.front),
+                _esc(card.front),
                 f"<ol class=choices>{items}</ol>",
-                f"{letter}. {esc(card.answer or '')}",
+                f"{letter}. {_esc(card.answer or '')}",
                 *common,
             ]
             model = MCQ_MODEL
         else:
-            fields = [esc(card.front), esc(card.back or ""), *common]
+            fields = [_esc(card.front), _esc(card.back or ""), *common]
             model = BASIC_MODEL
-        guid = note_guid(deck.id, card.id)
-        self.by_guid[guid] = item
         self.notes += 1
         return _Note(
             model=model,
             fields=fields,
-            tags=tags,
-            guid=guid,
+            tags=" " + " ".join(tags) + " ",
+            guid=note_guid(deck.id, card.id),
             due=self.notes,
-            changed_at=item.content_changed_at,
+            mod=int(item.content_changed_at.timestamp()),
+            item=item,
         )
 
 
-class _SchedulingPackage(genanki.Package):  # type: ignore[misc]
-    """genanki's package, finished with scheduling before it is zipped."""
+@dataclass(frozen=True, slots=True)
+class _Collection:
+    """What goes into the package's collection."""
 
-    def __init__(
-        self,
-        decks: list[genanki.Deck],
-        builder: _Builder,
-        progress: Callable[[int], None] | None,
-    ) -> None:
-        super().__init__(decks)
-        self.builder = builder
-        self.progress = progress
-        self.revlog_rows = 0
+    builder: _Builder
+    now: dt.datetime
+    rollover_hour: int
+    log: ReviewHistory | None
+    progress: Callable[[int], None] | None
 
-    def write_to_file(self, file: str, timestamp: float | None = None) -> None:
-        """genanki's write_to_file, but deflated: genanki stores the collection
-        uncompressed (2.6 times the size of Anki's own package); level 1 costs
-        about a second per 100 MB and makes the package smaller than Anki's."""
-        handle, db_name = tempfile.mkstemp(suffix=".anki2")
-        os.close(handle)
+
+def _write_package(file: str, collection: _Collection) -> int:
+    """Write the collection to a scratch file and zip it; the revlog rows written.
+
+    Deflated, unlike genanki's packages (stored: 2.6 times the size of Anki's
+    own): level 1 costs about a second per 100 MB and makes the package smaller
+    than Anki's."""
+    handle, db_name = tempfile.mkstemp(suffix=".anki2")
+    os.close(handle)
+    try:
+        conn = sqlite3.connect(db_name)
         try:
-            conn = sqlite3.connect(db_name)
-            stamp = time.time() if timestamp is None else timestamp
-            self.write_to_db(conn.cursor(), stamp, itertools.count(int(stamp * 1000)))
+            reviews = _write_collection(conn, collection)
             conn.commit()
-            conn.close()
-            with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-                out.write(db_name, "collection.anki2")
-                out.writestr("media", "{}")
         finally:
-            os.unlink(db_name)
-
-    def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
-        # A scratch file until it is zipped and renamed into place: no journal needed.
-        cursor.execute("PRAGMA journal_mode = OFF")
-        cursor.execute("PRAGMA synchronous = OFF")
-        for deck in self.decks:
-            for note in deck.notes:
-                note.progress = self.progress
-        super().write_to_db(cursor, timestamp, id_gen)
-        _finish_collection(cursor, self.builder, self)
+            conn.close()
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            out.write(db_name, "collection.anki2")
+            out.writestr("media", "{}")
+    finally:
+        os.unlink(db_name)
+    return reviews
 
 
-def _finish_collection(cursor: Any, builder: _Builder, package: _SchedulingPackage) -> None:
-    now = builder.now
+_NOTE_ROW = "INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')"
+_CARD_ROW = "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, '')"
+_CardRef = tuple[int, int, int, int, _Note]
+"""A card to write: id, note id, deck id, template ord, its note."""
+
+
+def _write_collection(conn: sqlite3.Connection, collection: _Collection) -> int:
+    """genanki's schema, note types and decks, then the notes, log and cards; the revlog rows."""
+    builder, now, log, progress = (
+        collection.builder,
+        collection.now,
+        collection.log,
+        collection.progress,
+    )
+    stamp = now.timestamp()
+    # A scratch file until it is zipped and renamed into place: no journal needed.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    cursor = conn.cursor()
+    ids = itertools.count(int(stamp * 1000))  # genanki's ids: each note's, then its cards'
+    genanki.Package([deck for deck, _ in builder.decks]).write_to_db(cursor, stamp, ids)
+
+    notes: list[tuple[Any, ...]] = []
+    cards: list[_CardRef] = []
+    for deck, deck_notes in builder.decks:
+        for note in deck_notes:
+            nid = next(ids)
+            fields = note.fields
+            notes.append(
+                (
+                    nid,
+                    note.guid,
+                    note.model.model_id,
+                    note.mod,
+                    note.tags,
+                    "\x1f".join(fields),
+                    fields[0],
+                )
+            )
+            # genanki's cards of a note: a template's whose required fields are filled
+            for ord_, any_or_all, required in note.model._req:
+                test = any if any_or_all == "any" else all
+                if test(fields[i] for i in required):
+                    cards.append((next(ids), nid, deck.deck_id, ord_, note))
+        if progress is not None and deck_notes:
+            progress(len(deck_notes))
+    cursor.executemany(_NOTE_ROW, notes)
+
     offset = now.utcoffset() or dt.timedelta(0)
-    today = (now - dt.timedelta(hours=builder.rollover_hour)).date()
-    items = builder.by_guid
+    today = (now - dt.timedelta(hours=collection.rollover_hour)).date()
     # Day 0 of the package: early enough that no due day is negative. Anki
     # counts days from the creation date in the creation offset, less one
     # before the rollover hour: the same study days as srs-crss.
-    dues = [item.state.due for item in items.values() if item.state.due is not None]
+    dues = [
+        note.item.state.due
+        for _, deck_notes in builder.decks
+        for note in deck_notes
+        if note.item.state.due is not None
+    ]
     day_zero = min([today, *dues]) - dt.timedelta(days=1)
     crt = int(dt.datetime.combine(day_zero, dt.time(12), dt.timezone(offset)).timestamp())
     conf = json.loads(cursor.execute("SELECT conf FROM col").fetchone()[0])
     conf.update(
         {
             "schedVer": 2,
-            "rollover": builder.rollover_hour,
+            "rollover": collection.rollover_hour,
             "creationOffset": -int(offset.total_seconds() // 60),
         }
     )
     cursor.execute("UPDATE col SET crt = ?, conf = ?", (crt, json.dumps(conf)))
 
-    notes = {guid: nid for nid, guid in cursor.execute("SELECT id, guid FROM notes")}
-    if builder.log is None:
-        return
-    card_ids = {nid: cid for cid, nid in cursor.execute("SELECT id, nid FROM cards")}
-    scheduled = {
-        items[guid].card.pk: card_ids[nid]
-        for guid, nid in notes.items()
-        if items[guid].state.due is not None
-    }
-    log = builder.log
-    count = None
-    if log.sqlite_file is not None:
-        count = revlog.copy_sqlite(cursor.connection, log.sqlite_file, log.learner_id, scheduled)
-    if count is None:
-        count = revlog.write_rows(cursor, log.read(scheduled), scheduled)
-    package.revlog_rows = count
-    logged = {
-        cid: (reviews, last_ms)
-        for cid, reviews, last_ms in cursor.execute(
-            "SELECT cid, count(), max(id) FROM revlog GROUP BY cid"
+    count = 0
+    logged: dict[int, tuple[int, int]] = {}
+    if log is not None:
+        scheduled = {
+            note.item.card.pk: cid
+            for cid, _, _, _, note in cards
+            if note.item.state.due is not None
+        }
+        copied = None
+        if log.sqlite_file is not None:
+            copied = revlog.copy_sqlite(conn, log.sqlite_file, log.learner_id, scheduled)
+        count = (
+            revlog.write_rows(cursor, log.read(scheduled), scheduled) if copied is None else copied
         )
-    }
-    updates = []
-    for guid, nid in notes.items():
-        state = items[guid].state
-        if state.due is None:
-            continue
-        cid = card_ids[nid]
-        reviews, last_ms = logged.get(cid, (0, crt * 1000))
-        updates.append(
-            (
-                last_ms // 1000,
-                max(1, state.interval),
-                state.ef * 10,
-                reviews,
-                state.lapses,
-                (state.due - day_zero).days,
-                cid,
+        logged = {
+            cid: (reviews, last_ms)
+            for cid, reviews, last_ms in cursor.execute(
+                "SELECT cid, count(), max(id) FROM revlog GROUP BY cid"
             )
-        )
+        }
     cursor.executemany(
-        "UPDATE cards SET type = 2, queue = 2, mod = ?, ivl = ?, factor = ?, reps = ?,"
-        " lapses = ?, due = ?, left = 0, odue = 0, odid = 0 WHERE id = ?",
-        updates,
+        _CARD_ROW, _card_rows(cards, logged, day_zero, crt, scheduling=log is not None)
     )
+    return count
+
+
+def _card_rows(
+    cards: list[_CardRef],
+    logged: dict[int, tuple[int, int]],
+    day_zero: dt.date,
+    crt: int,
+    *,
+    scheduling: bool,
+) -> Iterator[tuple[Any, ...]]:
+    """The cards table: new as genanki writes them, or in review with their log's counts."""
+    for cid, nid, did, ord_, note in cards:
+        state = note.item.state
+        if not scheduling or state.due is None:
+            yield (cid, nid, did, ord_, note.mod, 0, 0, note.due, 0, 0, 0, 0)
+            continue
+        reviews, last_ms = logged.get(cid, (0, crt * 1000))
+        yield (
+            cid, nid, did, ord_, last_ms // 1000, 2, 2, (state.due - day_zero).days,
+            max(1, state.interval), state.ef * 10, reviews, state.lapses,
+        )  # fmt: skip
