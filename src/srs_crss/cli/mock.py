@@ -198,6 +198,7 @@ def _take_at_terminal(run: MockRun, title: str) -> Ending:
 
 def _finish(run: MockRun, ending: Ending, out: IO[str], as_json: bool, at_terminal: bool) -> None:
     from srs_crss.mockexam import ABANDONED, OPEN, TIMED_OUT  # loaded with the exam it ends
+
     if ending.status == OPEN:
         typer.echo(render.text.kept_line(), err=as_json)
         return
