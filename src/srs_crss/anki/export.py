@@ -16,6 +16,7 @@ revlog.py.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import html
 import itertools
@@ -117,22 +118,17 @@ def export(
 
 @dataclass(frozen=True, slots=True)
 class _Note:
-    """One note as genanki would write it, and the card it comes from."""
+    """One note's fields, and the card it comes from."""
 
     model: genanki.Model
     fields: list[str]
-    tags: str
-    """As genanki formats them: space-separated, with a space at each end."""
-    guid: str
+    deck: str
+    """The srs-crss deck's id (for the guid)."""
     due: int
     """Its new card's position: the order notes were built in, from 1."""
     mod: int
     """When its content last changed (genanki would stamp the export time)."""
     item: ExportCard
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
 
 
 class _Builder:
@@ -163,35 +159,32 @@ class _Builder:
 
     def note(self, deck: ExportDeck, item: ExportCard) -> _Note:
         card = item.card
-        tags = [tag_for(t) for t in card.tags]
-        if card.domain:
-            tags.append("domain::" + tag_for(card.domain))
+        esc = html.escape
         common = [
-            _esc(card.explanation or ""),
-            _esc(card.source or ""),
-            _esc(card.domain or ""),
-            _esc(card.qualified_id),
+            esc(card.explanation or "", False),
+            esc(card.source or "", False),
+            esc(card.domain or "", False),
+            esc(card.qualified_id, False),
         ]
         if card.type is CardType.MCQ:
             choices = shuffled_choices(card, 0)
-            items = "".join(f"<li>{_esc(choice)}</li>" for choice in choices)
+            items = "".join([f"<li>{esc(choice, False)}</li>" for choice in choices])
             letter = LETTERS[choices.index(card.answer or "")]
             fields = [
-                _esc(card.front),
+                esc(card.front, False),
                 f"<ol class=choices>{items}</ol>",
-                f"{letter}. {_esc(card.answer or '')}",
+                f"{letter}. {esc(card.answer or '', False)}",
                 *common,
             ]
             model = MCQ_MODEL
         else:
-            fields = [_esc(card.front), _esc(card.back or ""), *common]
+            fields = [esc(card.front, False), esc(card.back or "", False), *common]
             model = BASIC_MODEL
         self.notes += 1
         return _Note(
             model=model,
             fields=fields,
-            tags=" " + " ".join(tags) + " ",
-            guid=note_guid(deck.id, card.id),
+            deck=deck.id,
             due=self.notes,
             mod=int(item.content_changed_at.timestamp()),
             item=item,
@@ -218,7 +211,7 @@ def _write_package(file: str, collection: _Collection) -> int:
     handle, db_name = tempfile.mkstemp(suffix=".anki2")
     os.close(handle)
     try:
-        conn = sqlite3.connect(db_name)
+        conn = sqlite3.connect(db_name, check_same_thread=False)  # the log is copied on a thread
         try:
             reviews = _write_collection(conn, collection)
             conn.commit()
@@ -239,13 +232,12 @@ _CardRef = tuple[int, int, int, int, _Note]
 
 
 def _write_collection(conn: sqlite3.Connection, collection: _Collection) -> int:
-    """genanki's schema, note types and decks, then the notes, log and cards; the revlog rows."""
-    builder, now, log, progress = (
-        collection.builder,
-        collection.now,
-        collection.log,
-        collection.progress,
-    )
+    """genanki's schema, note types and decks, then the notes, log and cards; the revlog rows.
+
+    The review log is copied in SQL on a second thread while this one builds
+    the note rows (SQLite lets go of the GIL): the copy needs only card ids.
+    """
+    builder, now, log = collection.builder, collection.now, collection.log
     stamp = now.timestamp()
     # A scratch file until it is zipped and renamed into place: no journal needed.
     conn.execute("PRAGMA journal_mode = OFF")
@@ -254,32 +246,56 @@ def _write_collection(conn: sqlite3.Connection, collection: _Collection) -> int:
     ids = itertools.count(int(stamp * 1000))  # genanki's ids: each note's, then its cards'
     genanki.Package([deck for deck, _ in builder.decks]).write_to_db(cursor, stamp, ids)
 
-    notes: list[tuple[Any, ...]] = []
+    notes: list[tuple[int, _Note]] = []
     cards: list[_CardRef] = []
     for deck, deck_notes in builder.decks:
         for note in deck_notes:
             nid = next(ids)
+            notes.append((nid, note))
             fields = note.fields
-            notes.append(
-                (
-                    nid,
-                    note.guid,
-                    note.model.model_id,
-                    note.mod,
-                    note.tags,
-                    "\x1f".join(fields),
-                    fields[0],
-                )
-            )
             # genanki's cards of a note: a template's whose required fields are filled
             for ord_, any_or_all, required in note.model._req:
                 test = any if any_or_all == "any" else all
                 if test(fields[i] for i in required):
                     cards.append((next(ids), nid, deck.deck_id, ord_, note))
-        if progress is not None and deck_notes:
-            progress(len(deck_notes))
-    cursor.executemany(_NOTE_ROW, notes)
+    day_zero, crt = _set_timing(cursor, collection)
+    # Indexes are built once at the end rather than kept up row by row.
+    indexes = _drop_indexes(cursor, ("notes", "cards"))
+    conn.commit()
 
+    scheduled = {
+        note.item.card.pk: cid for cid, _, _, _, note in cards if note.item.state.due is not None
+    }
+    count: int | None = None
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        copying = None
+        if log is not None and log.sqlite_file is not None:
+            revlog.attach(conn, log.sqlite_file, scheduled)
+            copying = pool.submit(revlog.copy_attached, conn, log.learner_id)
+        rows = _note_rows(notes, collection.progress)
+        count = None if copying is None else copying.result()
+    cursor.executemany(_NOTE_ROW, rows)
+    logged: dict[int, tuple[int, int]] = {}
+    if log is not None:
+        if count is None:
+            count = revlog.write_rows(cursor, log.read(scheduled), scheduled)
+        logged = {
+            cid: (reviews, last_ms)
+            for cid, reviews, last_ms in cursor.execute(
+                "SELECT cid, count(), max(id) FROM revlog GROUP BY cid"
+            )
+        }
+    cursor.executemany(
+        _CARD_ROW, _card_rows(cards, logged, day_zero, crt, scheduling=log is not None)
+    )
+    for sql in indexes:
+        cursor.execute(sql)
+    return count or 0
+
+
+def _set_timing(cursor: sqlite3.Cursor, collection: _Collection) -> tuple[dt.date, int]:
+    """The scheduler-v2 timing in `col`; returns day 0 and its creation time (crt)."""
+    now = collection.now
     offset = now.utcoffset() or dt.timedelta(0)
     today = (now - dt.timedelta(hours=collection.rollover_hour)).date()
     # Day 0 of the package: early enough that no due day is negative. Anki
@@ -287,7 +303,7 @@ def _write_collection(conn: sqlite3.Connection, collection: _Collection) -> int:
     # before the rollover hour: the same study days as srs-crss.
     dues = [
         note.item.state.due
-        for _, deck_notes in builder.decks
+        for _, deck_notes in collection.builder.decks
         for note in deck_notes
         if note.item.state.due is not None
     ]
@@ -302,31 +318,48 @@ def _write_collection(conn: sqlite3.Connection, collection: _Collection) -> int:
         }
     )
     cursor.execute("UPDATE col SET crt = ?, conf = ?", (crt, json.dumps(conf)))
+    return day_zero, crt
 
-    count = 0
-    logged: dict[int, tuple[int, int]] = {}
-    if log is not None:
-        scheduled = {
-            note.item.card.pk: cid
-            for cid, _, _, _, note in cards
-            if note.item.state.due is not None
-        }
-        copied = None
-        if log.sqlite_file is not None:
-            copied = revlog.copy_sqlite(conn, log.sqlite_file, log.learner_id, scheduled)
-        count = (
-            revlog.write_rows(cursor, log.read(scheduled), scheduled) if copied is None else copied
-        )
-        logged = {
-            cid: (reviews, last_ms)
-            for cid, reviews, last_ms in cursor.execute(
-                "SELECT cid, count(), max(id) FROM revlog GROUP BY cid"
+
+def _drop_indexes(cursor: sqlite3.Cursor, tables: tuple[str, ...]) -> list[str]:
+    """Drop these tables' indexes; returns the statements that make them again."""
+    found = cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({', '.join('?' * len(tables))})",
+        tables,
+    ).fetchall()
+    for name, _ in found:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in found]
+
+
+def _note_rows(
+    notes: list[tuple[int, _Note]], progress: Callable[[int], None] | None
+) -> list[tuple[Any, ...]]:
+    """The notes table's rows: guid, tags and fields as genanki writes them."""
+    tags_of: dict[tuple[tuple[str, ...], str | None], str] = {}
+    rows = []
+    for done, (nid, note) in enumerate(notes, 1):
+        card = note.item.card
+        key = (card.tags, card.domain)
+        tags = tags_of.get(key)
+        if tags is None:
+            names = [tag_for(t) for t in card.tags]
+            if card.domain:
+                names.append("domain::" + tag_for(card.domain))
+            tags = tags_of[key] = " " + " ".join(names) + " "  # genanki's format
+        fields = note.fields
+        rows.append(
+            (
+                nid, note_guid(note.deck, card.id), note.model.model_id, note.mod, tags,
+                "\x1f".join(fields), fields[0],
             )
-        }
-    cursor.executemany(
-        _CARD_ROW, _card_rows(cards, logged, day_zero, crt, scheduling=log is not None)
-    )
-    return count
+        )  # fmt: skip
+        if progress is not None and done % 10_000 == 0:
+            progress(10_000)
+    if progress is not None and len(notes) % 10_000:
+        progress(len(notes) % 10_000)
+    return rows
 
 
 def _card_rows(
