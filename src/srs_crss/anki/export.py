@@ -35,7 +35,15 @@ import genanki
 from srs_crss.anki import revlog
 from srs_crss.anki.notetypes import BASIC_MODEL, MCQ_MODEL, note_guid, stable_id, tag_for
 from srs_crss.errors import StorageFailure, UsageError
-from srs_crss.model import LETTERS, CardType, ExportCard, ExportDeck, ExportReview, shuffled_choices
+from srs_crss.model import (
+    LETTERS,
+    Card,
+    CardType,
+    ExportCard,
+    ExportDeck,
+    ExportReview,
+    shuffled_choices,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +126,9 @@ def export(
 
 @dataclass(frozen=True, slots=True)
 class _Note:
-    """One note's fields, and the card it comes from."""
+    """One note to write, and the card it comes from."""
 
     model: genanki.Model
-    fields: list[str]
     deck: str
     """The srs-crss deck's id (for the guid)."""
     due: int
@@ -151,44 +158,42 @@ class _Builder:
                     subdeck = genanki.Deck(stable_id(deck.id, domain), f"{deck.name}::{domain}")
                     subdecks[domain] = (subdeck, [])
                 target, notes = subdecks[domain]
-            note = self.note(deck, item)
-            target.add_model(note.model)  # genanki's Deck adds its notes' models so
-            notes.append(note)
+            self.notes += 1
+            model = MCQ_MODEL if item.card.type is CardType.MCQ else BASIC_MODEL
+            target.add_model(model)  # genanki's Deck adds its notes' models so
+            notes.append(
+                _Note(model, deck.id, self.notes, int(item.content_changed_at.timestamp()), item)
+            )
         self.decks.append((parent, own))
         self.decks.extend(subdecks.values())
 
-    def note(self, deck: ExportDeck, item: ExportCard) -> _Note:
-        card = item.card
-        esc = html.escape
-        common = [
-            esc(card.explanation or "", False),
-            esc(card.source or "", False),
-            esc(card.domain or "", False),
-            esc(card.qualified_id, False),
-        ]
-        if card.type is CardType.MCQ:
-            choices = shuffled_choices(card, 0)
-            items = "".join([f"<li>{esc(choice, False)}</li>" for choice in choices])
-            letter = LETTERS[choices.index(card.answer or "")]
-            fields = [
-                esc(card.front, False),
-                f"<ol class=choices>{items}</ol>",
-                f"{letter}. {esc(card.answer or '', False)}",
-                *common,
-            ]
-            model = MCQ_MODEL
-        else:
-            fields = [esc(card.front, False), esc(card.back or "", False), *common]
-            model = BASIC_MODEL
-        self.notes += 1
-        return _Note(
-            model=model,
-            fields=fields,
-            deck=deck.id,
-            due=self.notes,
-            mod=int(item.content_changed_at.timestamp()),
-            item=item,
-        )
+
+def _as_is(text: str, quote: bool) -> str:
+    return text
+
+
+def _fields(card: Card, final: bool = True) -> list[str]:
+    """A note's fields, escaped and formatted; or, not `final`, a cheaper sketch:
+    each empty exactly when the field is (html.escape leaves "" empty, and
+    nothing else), which is all genanki's choice of a note's cards looks at."""
+    esc = html.escape if final else _as_is
+    common = [
+        esc(card.explanation or "", False),
+        esc(card.source or "", False),
+        esc(card.domain or "", False),
+        esc(card.qualified_id, False),
+    ]
+    if card.type is not CardType.MCQ:
+        return [esc(card.front, False), esc(card.back or "", False), *common]
+    choices = shuffled_choices(card, 0) if final else list(card.choices)
+    items = "".join([f"<li>{esc(choice, False)}</li>" for choice in choices])
+    letter = LETTERS[choices.index(card.answer or "")]
+    return [
+        esc(card.front, False),
+        f"<ol class=choices>{items}</ol>",
+        f"{letter}. {esc(card.answer or '', False)}",
+        *common,
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,15 +253,16 @@ def _write_collection(conn: sqlite3.Connection, collection: _Collection) -> int:
 
     notes: list[tuple[int, _Note]] = []
     cards: list[_CardRef] = []
+    needs = {model.model_id: model._req for model in (BASIC_MODEL, MCQ_MODEL)}
     for deck, deck_notes in builder.decks:
         for note in deck_notes:
             nid = next(ids)
             notes.append((nid, note))
-            fields = note.fields
+            sketch = _fields(note.item.card, final=False)
             # genanki's cards of a note: a template's whose required fields are filled
-            for ord_, any_or_all, required in note.model._req:
+            for ord_, any_or_all, required in needs[note.model.model_id]:
                 test = any if any_or_all == "any" else all
-                if test(fields[i] for i in required):
+                if test([sketch[i] for i in required]):
                     cards.append((next(ids), nid, deck.deck_id, ord_, note))
     day_zero, crt = _set_timing(cursor, collection)
     # Indexes are built once at the end rather than kept up row by row.
@@ -348,7 +354,7 @@ def _note_rows(
             if card.domain:
                 names.append("domain::" + tag_for(card.domain))
             tags = tags_of[key] = " " + " ".join(names) + " "  # genanki's format
-        fields = note.fields
+        fields = _fields(card)
         rows.append(
             (
                 nid, note_guid(note.deck, card.id), note.model.model_id, note.mod, tags,
