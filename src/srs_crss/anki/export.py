@@ -24,7 +24,6 @@ import json
 import os
 import sqlite3
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Any
 
 import genanki
 
-from srs_crss.anki import revlog
+from srs_crss.anki import revlog, zipping
 from srs_crss.anki.notetypes import BASIC_MODEL, MCQ_MODEL, note_guid, stable_id, tag_for
 from srs_crss.errors import StorageFailure, UsageError
 from srs_crss.model import (
@@ -222,9 +221,7 @@ def _write_package(file: str, collection: _Collection) -> int:
             conn.commit()
         finally:
             conn.close()
-        with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-            out.write(db_name, "collection.anki2")
-            out.writestr("media", "{}")
+        zipping.write(file, [("collection.anki2", db_name), ("media", b"{}")])
     finally:
         os.unlink(db_name)
     return reviews
