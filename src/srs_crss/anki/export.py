@@ -1,13 +1,14 @@
 """Anki export: .apkg packages that carry the SM-2 schedule and review history.
 
 genanki writes the collection's schema, note types and decks. The notes and
-cards are written here, as the rows genanki would write (the same ids, in the
-same order: `Ids`), with one executemany each rather than genanki's Python
-object and INSERT per note; genanki has no API for scheduling anyway (every
-card is new, no revlog). So the rows carry the scheduler-v2 timing (creation
-day, rollover hour, UTC offset), each note's `mod` (when its content last
-changed, so Anki updates edited notes in place), review cards with interval,
-ease, reps, lapses and due day, and one revlog row per answer. See
+cards are written here, as the rows genanki would write (the same ids, taken
+in the same order, guids and fields), with one executemany each rather than
+genanki's Python object and INSERT per note; genanki has no API for
+scheduling anyway (every card is new, no revlog). So the collection gets the
+scheduler-v2 timing (creation day, rollover hour, UTC offset), each note its
+`mod` (when its content last changed, so Anki updates edited notes in place),
+review cards their interval, ease, reps, lapses and due day, and the revlog a
+row per answer, copied on a second thread while the note rows are built. See
 docs/anki.md for the mapping and why.
 
 Identities and note types are in notetypes.py; the review log mapping in
@@ -210,8 +211,7 @@ def _write_package(file: str, collection: _Collection) -> int:
     """Write the collection to a scratch file and zip it; the revlog rows written.
 
     Deflated, unlike genanki's packages (stored: 2.6 times the size of Anki's
-    own): level 1 costs about a second per 100 MB and makes the package smaller
-    than Anki's."""
+    own): level 1, on two threads (zipping.py), makes it smaller than Anki's."""
     handle, db_name = tempfile.mkstemp(suffix=".anki2")
     os.close(handle)
     try:
