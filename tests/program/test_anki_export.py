@@ -240,6 +240,19 @@ def test_ids_are_fixed() -> None:
     assert note_guid("crss", "a") == note_guid("crss", "a") != note_guid("crss", "b")
 
 
+@pytest.mark.parametrize(
+    ("deck", "card"),
+    [("crss", "a"), ("pa-crs", "ethics-012"), ("", ""), ("dé", "ü x"), ("a__b", "c")],
+)
+def test_note_guid_is_genankis(deck: str, card: str) -> None:
+    """Guids never change: the fast note_guid is genanki's guid_for of the card's identity."""
+    import genanki
+
+    from srs_crss.anki.notetypes import note_guid
+
+    assert note_guid(deck, card) == genanki.guid_for("srs-crss", deck, card)
+
+
 def _collection_inside(apkg: Path, tmp_path: Path) -> Path:
     import zipfile
 

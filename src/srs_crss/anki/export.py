@@ -1,12 +1,15 @@
 """Anki export: .apkg packages that carry the SM-2 schedule and review history.
 
-genanki writes the notes, note types and decks; it has no API for
-scheduling (every card is new, no revlog), so `_SchedulingPackage` finishes
-the collection it writes before it is zipped: the scheduler-v2 timing
-(creation day, rollover hour, UTC offset), each note's `mod` (when its
-content last changed, so Anki updates edited notes in place), review cards
-with interval, ease, reps, lapses and due day, and one revlog row per
-answer. See docs/anki.md for the mapping and why.
+genanki writes the collection's schema, note types and decks. The notes and
+cards are written here, as the rows genanki would write (the same ids, taken
+in the same order, guids and fields), with one executemany each rather than
+genanki's Python object and INSERT per note; genanki has no API for
+scheduling anyway (every card is new, no revlog). So the collection gets the
+scheduler-v2 timing (creation day, rollover hour, UTC offset), each note its
+`mod` (when its content last changed, so Anki updates edited notes in place),
+review cards their interval, ease, reps, lapses and due day, and the revlog a
+row per answer, copied on a second thread while the note rows are built. See
+docs/anki.md for the mapping and why.
 
 Identities and note types are in notetypes.py; the review log mapping in
 revlog.py.
@@ -14,6 +17,7 @@ revlog.py.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import html
 import itertools
@@ -21,9 +25,6 @@ import json
 import os
 import sqlite3
 import tempfile
-import time
-import warnings
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +32,18 @@ from typing import Any
 
 import genanki
 
-from srs_crss.anki import revlog
+from srs_crss.anki import revlog, zipping
 from srs_crss.anki.notetypes import BASIC_MODEL, MCQ_MODEL, note_guid, stable_id, tag_for
 from srs_crss.errors import StorageFailure, UsageError
-from srs_crss.model import LETTERS, CardType, ExportCard, ExportDeck, ExportReview, shuffled_choices
+from srs_crss.model import (
+    LETTERS,
+    Card,
+    CardType,
+    ExportCard,
+    ExportDeck,
+    ExportReview,
+    shuffled_choices,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +103,16 @@ def export(
     With a review `log`, cards carry their schedule and history; without one
     every card is new.
     """
-    builder = _Builder(now, rollover_hour, log)
-    anki_decks = [d for deck in decks for d in builder.add(deck)]
-    package = _SchedulingPackage(anki_decks, builder, progress)
+    builder = _Builder()
+    for deck in decks:
+        builder.add(deck)
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise UsageError(f"cannot write to the folder {path.parent}: {exc.strerror}") from None
     os.close(fd)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # genanki's HTML-tag heuristics; fields are escaped
-            package.write_to_file(temp_name, timestamp=now.timestamp())
+        reviews = _write_package(temp_name, _Collection(builder, now, rollover_hour, log, progress))
         os.replace(temp_name, path)
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
@@ -114,204 +121,266 @@ def export(
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    return ExportResult(
-        path=path, notes=builder.notes, cards=builder.notes, reviews=package.revlog_rows
-    )
+    return ExportResult(path=path, notes=builder.notes, cards=builder.notes, reviews=reviews)
 
 
-class _Note(genanki.Note):  # type: ignore[misc]
-    """A genanki note that reports progress as it is written."""
+@dataclass(frozen=True, slots=True)
+class _Note:
+    """One note to write, and the card it comes from."""
 
-    def __init__(self, *args: Any, changed_at: dt.datetime, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.changed_at = changed_at.timestamp()
-        self.progress: Callable[[int], None] | None = None
-
-    def write_to_db(self, cursor: Any, timestamp: float, *args: Any) -> None:
-        # genanki stamps notes with the export time; Anki only updates a note
-        # whose incoming `mod` is newer, so use when the content last changed.
-        super().write_to_db(cursor, self.changed_at, *args)
-        if self.progress is not None:
-            self.progress(1)
-
-    def _check_invalid_html_tags_in_fields(self) -> None:
-        """Skipped: every field is built from escaped text (html.escape)."""
+    model: genanki.Model
+    deck: str
+    """The srs-crss deck's id (for the guid)."""
+    due: int
+    """Its new card's position: the order notes were built in, from 1."""
+    mod: int
+    """When its content last changed (genanki would stamp the export time)."""
+    item: ExportCard
 
 
 class _Builder:
-    """Turns export records into genanki decks and notes, remembering what to schedule."""
+    """Turns export records into genanki decks (for the collection's deck list) and notes."""
 
-    def __init__(self, now: dt.datetime, rollover_hour: int, log: ReviewHistory | None) -> None:
-        self.now = now
-        self.rollover_hour = rollover_hour
-        self.log = log
+    def __init__(self) -> None:
         self.notes = 0
-        self.by_guid: dict[str, ExportCard] = {}
+        self.decks: list[tuple[genanki.Deck, list[_Note]]] = []
+        """In the order genanki would write them: each deck, then its domains' subdecks."""
 
-    def add(self, deck: ExportDeck) -> Iterator[genanki.Deck]:
+    def add(self, deck: ExportDeck) -> None:
         parent = genanki.Deck(stable_id(deck.id), deck.name, description=deck.description or "")
-        subdecks: dict[str, genanki.Deck] = {}
+        own: list[_Note] = []
+        subdecks: dict[str, tuple[genanki.Deck, list[_Note]]] = {}
         for item in deck.cards:
-            card = item.card
-            target = parent
-            if card.domain:
-                if card.domain not in subdecks:
-                    subdecks[card.domain] = genanki.Deck(
-                        stable_id(deck.id, card.domain), f"{deck.name}::{card.domain}"
-                    )
-                target = subdecks[card.domain]
-            target.add_note(self.note(deck, item))
-        yield parent
-        yield from subdecks.values()
-
-    def note(self, deck: ExportDeck, item: ExportCard) -> _Note:
-        card = item.card
-
-        def esc(text: str) -> str:
-            return html.escape(text, quote=False)
-
-        tags = [tag_for(t) for t in card.tags]
-        if card.domain:
-            tags.append("domain::" + tag_for(card.domain))
-        common = [
-            esc(card.explanation or ""),
-            esc(card.source or ""),
-            esc(card.domain or ""),
-            esc(card.qualified_id),
-        ]
-        if card.type is CardType.MCQ:
-            choices = shuffled_choices(card, 0)
-            items = "".join(f"<li>{esc(choice)}</li>" for choice in choices)
-            letter = LETTERS[choices.index(card.answer or "")]
-            fields = [
-                esc(card.front),
-                f"<ol class=choices>{items}</ol>",
-                f"{letter}. {esc(card.answer or '')}",
-                *common,
-            ]
-            model = MCQ_MODEL
-        else:
-            fields = [esc(card.front), esc(card.back or ""), *common]
-            model = BASIC_MODEL
-        guid = note_guid(deck.id, card.id)
-        self.by_guid[guid] = item
-        self.notes += 1
-        return _Note(
-            model=model,
-            fields=fields,
-            tags=tags,
-            guid=guid,
-            due=self.notes,
-            changed_at=item.content_changed_at,
-        )
+            domain = item.card.domain
+            target, notes = parent, own
+            if domain:
+                if domain not in subdecks:
+                    subdeck = genanki.Deck(stable_id(deck.id, domain), f"{deck.name}::{domain}")
+                    subdecks[domain] = (subdeck, [])
+                target, notes = subdecks[domain]
+            self.notes += 1
+            model = MCQ_MODEL if item.card.type is CardType.MCQ else BASIC_MODEL
+            target.add_model(model)  # genanki's Deck adds its notes' models so
+            notes.append(
+                _Note(model, deck.id, self.notes, int(item.content_changed_at.timestamp()), item)
+            )
+        self.decks.append((parent, own))
+        self.decks.extend(subdecks.values())
 
 
-class _SchedulingPackage(genanki.Package):  # type: ignore[misc]
-    """genanki's package, finished with scheduling before it is zipped."""
+def _as_is(text: str, quote: bool) -> str:
+    return text
 
-    def __init__(
-        self,
-        decks: list[genanki.Deck],
-        builder: _Builder,
-        progress: Callable[[int], None] | None,
-    ) -> None:
-        super().__init__(decks)
-        self.builder = builder
-        self.progress = progress
-        self.revlog_rows = 0
 
-    def write_to_file(self, file: str, timestamp: float | None = None) -> None:
-        """genanki's write_to_file, but deflated: genanki stores the collection
-        uncompressed (2.6 times the size of Anki's own package); level 1 costs
-        about a second per 100 MB and makes the package smaller than Anki's."""
-        handle, db_name = tempfile.mkstemp(suffix=".anki2")
-        os.close(handle)
+def _fields(card: Card, final: bool = True) -> list[str]:
+    """A note's fields, escaped and formatted; or, not `final`, a cheaper sketch:
+    each empty exactly when the field is (html.escape leaves "" empty, and
+    nothing else), which is all genanki's choice of a note's cards looks at."""
+    esc = html.escape if final else _as_is
+    common = [
+        esc(card.explanation or "", False),
+        esc(card.source or "", False),
+        esc(card.domain or "", False),
+        esc(card.qualified_id, False),
+    ]
+    if card.type is not CardType.MCQ:
+        return [esc(card.front, False), esc(card.back or "", False), *common]
+    choices = shuffled_choices(card, 0) if final else list(card.choices)
+    items = "".join([f"<li>{esc(choice, False)}</li>" for choice in choices])
+    letter = LETTERS[choices.index(card.answer or "")]
+    return [
+        esc(card.front, False),
+        f"<ol class=choices>{items}</ol>",
+        f"{letter}. {esc(card.answer or '', False)}",
+        *common,
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Collection:
+    """What goes into the package's collection."""
+
+    builder: _Builder
+    now: dt.datetime
+    rollover_hour: int
+    log: ReviewHistory | None
+    progress: Callable[[int], None] | None
+
+
+def _write_package(file: str, collection: _Collection) -> int:
+    """Write the collection to a scratch file and zip it; the revlog rows written.
+
+    Deflated, unlike genanki's packages (stored: 2.6 times the size of Anki's
+    own): level 1, on two threads (zipping.py), makes it smaller than Anki's."""
+    handle, db_name = tempfile.mkstemp(suffix=".anki2")
+    os.close(handle)
+    try:
+        conn = sqlite3.connect(db_name, check_same_thread=False)  # the log is copied on a thread
         try:
-            conn = sqlite3.connect(db_name)
-            stamp = time.time() if timestamp is None else timestamp
-            self.write_to_db(conn.cursor(), stamp, itertools.count(int(stamp * 1000)))
+            reviews = _write_collection(conn, collection)
             conn.commit()
-            conn.close()
-            with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-                out.write(db_name, "collection.anki2")
-                out.writestr("media", "{}")
         finally:
-            os.unlink(db_name)
-
-    def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
-        # A scratch file until it is zipped and renamed into place: no journal needed.
-        cursor.execute("PRAGMA journal_mode = OFF")
-        cursor.execute("PRAGMA synchronous = OFF")
-        for deck in self.decks:
-            for note in deck.notes:
-                note.progress = self.progress
-        super().write_to_db(cursor, timestamp, id_gen)
-        _finish_collection(cursor, self.builder, self)
+            conn.close()
+        zipping.write(file, [("collection.anki2", db_name), ("media", b"{}")])
+    finally:
+        os.unlink(db_name)
+    return reviews
 
 
-def _finish_collection(cursor: Any, builder: _Builder, package: _SchedulingPackage) -> None:
-    now = builder.now
+_NOTE_ROW = "INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')"
+_CARD_ROW = "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, '')"
+_CardRef = tuple[int, int, int, int, _Note]
+"""A card to write: id, note id, deck id, template ord, its note."""
+
+
+def _write_collection(conn: sqlite3.Connection, collection: _Collection) -> int:
+    """genanki's schema, note types and decks, then the notes, log and cards; the revlog rows.
+
+    The review log is copied in SQL on a second thread while this one builds
+    the note rows (SQLite lets go of the GIL): the copy needs only card ids.
+    """
+    builder, now, log = collection.builder, collection.now, collection.log
+    stamp = now.timestamp()
+    # A scratch file until it is zipped and renamed into place: no journal needed.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    cursor = conn.cursor()
+    ids = itertools.count(int(stamp * 1000))  # genanki's ids: each note's, then its cards'
+    genanki.Package([deck for deck, _ in builder.decks]).write_to_db(cursor, stamp, ids)
+
+    notes: list[tuple[int, _Note]] = []
+    cards: list[_CardRef] = []
+    needs = {model.model_id: model._req for model in (BASIC_MODEL, MCQ_MODEL)}
+    for deck, deck_notes in builder.decks:
+        for note in deck_notes:
+            nid = next(ids)
+            notes.append((nid, note))
+            sketch = _fields(note.item.card, final=False)
+            # genanki's cards of a note: a template's whose required fields are filled
+            for ord_, any_or_all, required in needs[note.model.model_id]:
+                test = any if any_or_all == "any" else all
+                if test([sketch[i] for i in required]):
+                    cards.append((next(ids), nid, deck.deck_id, ord_, note))
+    day_zero, crt = _set_timing(cursor, collection)
+    # Indexes are built once at the end rather than kept up row by row.
+    indexes = _drop_indexes(cursor, ("notes", "cards"))
+    conn.commit()
+
+    scheduled = {
+        note.item.card.pk: cid for cid, _, _, _, note in cards if note.item.state.due is not None
+    }
+    count: int | None = None
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        copying = None
+        if log is not None and log.sqlite_file is not None:
+            revlog.attach(conn, log.sqlite_file, scheduled)
+            copying = pool.submit(revlog.copy_attached, conn, log.learner_id)
+        rows = _note_rows(notes, collection.progress)
+        count = None if copying is None else copying.result()
+    cursor.executemany(_NOTE_ROW, rows)
+    logged: dict[int, tuple[int, int]] = {}
+    if log is not None:
+        if count is None:
+            count = revlog.write_rows(cursor, log.read(scheduled), scheduled)
+        logged = {
+            cid: (reviews, last_ms)
+            for cid, reviews, last_ms in cursor.execute(
+                "SELECT cid, count(), max(id) FROM revlog GROUP BY cid"
+            )
+        }
+    cursor.executemany(
+        _CARD_ROW, _card_rows(cards, logged, day_zero, crt, scheduling=log is not None)
+    )
+    for sql in indexes:
+        cursor.execute(sql)
+    return count or 0
+
+
+def _set_timing(cursor: sqlite3.Cursor, collection: _Collection) -> tuple[dt.date, int]:
+    """The scheduler-v2 timing in `col`; returns day 0 and its creation time (crt)."""
+    now = collection.now
     offset = now.utcoffset() or dt.timedelta(0)
-    today = (now - dt.timedelta(hours=builder.rollover_hour)).date()
-    items = builder.by_guid
+    today = (now - dt.timedelta(hours=collection.rollover_hour)).date()
     # Day 0 of the package: early enough that no due day is negative. Anki
     # counts days from the creation date in the creation offset, less one
     # before the rollover hour: the same study days as srs-crss.
-    dues = [item.state.due for item in items.values() if item.state.due is not None]
+    dues = [
+        note.item.state.due
+        for _, deck_notes in collection.builder.decks
+        for note in deck_notes
+        if note.item.state.due is not None
+    ]
     day_zero = min([today, *dues]) - dt.timedelta(days=1)
     crt = int(dt.datetime.combine(day_zero, dt.time(12), dt.timezone(offset)).timestamp())
     conf = json.loads(cursor.execute("SELECT conf FROM col").fetchone()[0])
     conf.update(
         {
             "schedVer": 2,
-            "rollover": builder.rollover_hour,
+            "rollover": collection.rollover_hour,
             "creationOffset": -int(offset.total_seconds() // 60),
         }
     )
     cursor.execute("UPDATE col SET crt = ?, conf = ?", (crt, json.dumps(conf)))
+    return day_zero, crt
 
-    notes = {guid: nid for nid, guid in cursor.execute("SELECT id, guid FROM notes")}
-    if builder.log is None:
-        return
-    card_ids = {nid: cid for cid, nid in cursor.execute("SELECT id, nid FROM cards")}
-    scheduled = {
-        items[guid].card.pk: card_ids[nid]
-        for guid, nid in notes.items()
-        if items[guid].state.due is not None
-    }
-    log = builder.log
-    count = None
-    if log.sqlite_file is not None:
-        count = revlog.copy_sqlite(cursor.connection, log.sqlite_file, log.learner_id, scheduled)
-    if count is None:
-        count = revlog.write_rows(cursor, log.read(scheduled), scheduled)
-    package.revlog_rows = count
-    logged = {
-        cid: (reviews, last_ms)
-        for cid, reviews, last_ms in cursor.execute(
-            "SELECT cid, count(), max(id) FROM revlog GROUP BY cid"
-        )
-    }
-    updates = []
-    for guid, nid in notes.items():
-        state = items[guid].state
-        if state.due is None:
-            continue
-        cid = card_ids[nid]
-        reviews, last_ms = logged.get(cid, (0, crt * 1000))
-        updates.append(
+
+def _drop_indexes(cursor: sqlite3.Cursor, tables: tuple[str, ...]) -> list[str]:
+    """Drop these tables' indexes; returns the statements that make them again."""
+    found = cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({', '.join('?' * len(tables))})",
+        tables,
+    ).fetchall()
+    for name, _ in found:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in found]
+
+
+def _note_rows(
+    notes: list[tuple[int, _Note]], progress: Callable[[int], None] | None
+) -> list[tuple[Any, ...]]:
+    """The notes table's rows: guid, tags and fields as genanki writes them."""
+    tags_of: dict[tuple[tuple[str, ...], str | None], str] = {}
+    rows = []
+    for done, (nid, note) in enumerate(notes, 1):
+        card = note.item.card
+        key = (card.tags, card.domain)
+        tags = tags_of.get(key)
+        if tags is None:
+            names = [tag_for(t) for t in card.tags]
+            if card.domain:
+                names.append("domain::" + tag_for(card.domain))
+            tags = tags_of[key] = " " + " ".join(names) + " "  # genanki's format
+        fields = _fields(card)
+        rows.append(
             (
-                last_ms // 1000,
-                max(1, state.interval),
-                state.ef * 10,
-                reviews,
-                state.lapses,
-                (state.due - day_zero).days,
-                cid,
+                nid, note_guid(note.deck, card.id), note.model.model_id, note.mod, tags,
+                "\x1f".join(fields), fields[0],
             )
-        )
-    cursor.executemany(
-        "UPDATE cards SET type = 2, queue = 2, mod = ?, ivl = ?, factor = ?, reps = ?,"
-        " lapses = ?, due = ?, left = 0, odue = 0, odid = 0 WHERE id = ?",
-        updates,
-    )
+        )  # fmt: skip
+        if progress is not None and done % 10_000 == 0:
+            progress(10_000)
+    if progress is not None and len(notes) % 10_000:
+        progress(len(notes) % 10_000)
+    return rows
+
+
+def _card_rows(
+    cards: list[_CardRef],
+    logged: dict[int, tuple[int, int]],
+    day_zero: dt.date,
+    crt: int,
+    *,
+    scheduling: bool,
+) -> Iterator[tuple[Any, ...]]:
+    """The cards table: new as genanki writes them, or in review with their log's counts."""
+    for cid, nid, did, ord_, note in cards:
+        state = note.item.state
+        if not scheduling or state.due is None:
+            yield (cid, nid, did, ord_, note.mod, 0, 0, note.due, 0, 0, 0, 0)
+            continue
+        reviews, last_ms = logged.get(cid, (0, crt * 1000))
+        yield (
+            cid, nid, did, ord_, last_ms // 1000, 2, 2, (state.due - day_zero).days,
+            max(1, state.interval), state.ef * 10, reviews, state.lapses,
+        )  # fmt: skip

@@ -99,9 +99,27 @@ def stable_id(*parts: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30)
 
 
+_BASE91 = "".join(genanki.util.BASE91_TABLE)
+_PAIRS = [a + b for a in _BASE91 for b in _BASE91]
+"""Two base-91 digits at a time: 91**2 strings."""
+
+
 def note_guid(deck_id: str, card_id: str) -> str:
-    """The note's guid: from the card's identity, never from its text."""
-    return str(genanki.guid_for("srs-crss", deck_id, card_id))
+    """The note's guid: from the card's identity, never from its text.
+
+    genanki's `guid_for("srs-crss", deck_id, card_id)` (the first 8 bytes of a
+    SHA-256 in base 91, no leading zeros), two digits at a time rather than
+    one (an export computes 100,000s; a test compares the two).
+    """
+    text = f"srs-crss__{deck_id}__{card_id}".encode()
+    number = int.from_bytes(hashlib.sha256(text).digest()[:8], "big")
+    high, low = divmod(number, 91**5)  # 2**64 < 91**10: five digits each
+    high, d4 = divmod(high, 91)
+    high, d23 = divmod(high, 8281)
+    low, l4 = divmod(low, 91)
+    low, l23 = divmod(low, 8281)
+    digits = _PAIRS[high] + _PAIRS[d23] + _BASE91[d4] + _PAIRS[low] + _PAIRS[l23] + _BASE91[l4]
+    return digits.lstrip(_BASE91[0])
 
 
 def tag_for(text: str) -> str:

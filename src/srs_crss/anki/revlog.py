@@ -29,6 +29,28 @@ def copy_sqlite(
     written, or None if two answers share a millisecond (never seen in real
     use): then nothing is kept and the caller writes the rows itself.
     """
+    attach(target, source, card_ids)
+    return copy_attached(target, learner_id)
+
+
+def attach(target: sqlite3.Connection, source: Path, card_ids: Mapping[int, int]) -> None:
+    """The first part of `copy_sqlite`: attach the srs-crss file and map the card ids.
+
+    Python binds a row per card here; `copy_attached` is SQL alone, so it can
+    run on another thread while this one works.
+    """
+    target.commit()
+    target.execute("ATTACH DATABASE ? AS srs", (str(source),))
+    try:
+        target.execute("CREATE TEMP TABLE srs_cards (pk INTEGER PRIMARY KEY, cid INTEGER)")
+        target.executemany("INSERT INTO temp.srs_cards VALUES (?, ?)", card_ids.items())
+    except BaseException:
+        target.execute("DETACH DATABASE srs")
+        raise
+
+
+def copy_attached(target: sqlite3.Connection, learner_id: int) -> int | None:
+    """The rest of `copy_sqlite`, after `attach`: the copy itself, then detach."""
     buttons = " ".join(f"WHEN {g} THEN {b}" for g, b in enumerate(ANKI_BUTTON))
     types = " ".join(
         f"WHEN r.kind = '{kind}' AND (r.repetitions_before <= 1) = {int(learning)} THEN {t}"
@@ -49,11 +71,7 @@ def copy_sqlite(
         "FROM srs.reviews AS r JOIN temp.srs_cards AS m ON m.pk = r.card_id "
         "WHERE r.learner_id = ? ORDER BY 1, r.id"  # by time: appends to the id B-tree
     )
-    target.commit()
-    target.execute("ATTACH DATABASE ? AS srs", (str(source),))
     try:
-        target.execute("CREATE TEMP TABLE srs_cards (pk INTEGER PRIMARY KEY, cid INTEGER)")
-        target.executemany("INSERT INTO temp.srs_cards VALUES (?, ?)", card_ids.items())
         # Indexes are rebuilt once at the end rather than kept up row by row.
         indexes = target.execute(
             "SELECT name, sql FROM main.sqlite_master WHERE type = 'index'"
