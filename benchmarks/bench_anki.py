@@ -124,8 +124,16 @@ def _srs_first(env: dict[str, str]) -> float:
     return elapsed
 
 
-def _srs_answers(env: dict[str, str]) -> list[float]:
-    """Seconds from a grade to the next card, piped, as benchmarks/bench_review.py."""
+def _peak_mb(proc: subprocess.Popen[str]) -> float:
+    """Wait for `proc` and return its peak resident memory (Linux: ru_maxrss in kB)."""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_maxrss / 1024
+
+
+def _srs_answers(env: dict[str, str]) -> tuple[list[float], float]:
+    """Seconds from a grade to the next card, piped, as benchmarks/bench_review.py,
+    and the session's peak memory in MB."""
     proc = subprocess.Popen(
         srs("review", "--deck", DECK, "--limit", str(ANSWERS + 1)),
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, bufsize=1,
@@ -148,8 +156,7 @@ def _srs_answers(env: dict[str, str]) -> list[float]:
         latencies.append(time.perf_counter() - start)
     proc.stdin.write("q\n")
     proc.stdin.close()
-    proc.wait()
-    return latencies
+    return latencies, _peak_mb(proc)
 
 
 def _anki_first(collection: Path) -> float:
@@ -230,16 +237,18 @@ def run() -> list[Figure]:
         )
         figures.append(_ratio(f"{kind}, in process after opening", *inside, target))
     fresh()
-    ours_lat = _srs_answers(env)
-    done = subprocess.run(
-        [sys.executable, "-c", ANKI["answers"], str(scratch_col)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    anki_lat = json.loads(done.stdout)
+    ours_lat, ours_mb = _srs_answers(env)
+    anki_proc = subprocess.Popen(
+        [sys.executable, "-c", ANKI["answers"], str(scratch_col)], stdout=subprocess.PIPE, text=True
+    )
+    out = anki_proc.stdout.read() if anki_proc.stdout else ""
+    anki_mb = _peak_mb(anki_proc)
+    anki_lat = json.loads(out)
     for label, pick in (("p50", 0.5), ("p99", 0.99)):
         mine = sorted(ours_lat)[int(len(ours_lat) * pick)] * 1000
         theirs = sorted(anki_lat)[min(len(anki_lat) - 1, int(len(anki_lat) * pick))] * 1000
         figures.append(_ratio(f"answer to next card, {label}", mine, theirs, 0.8, "ms"))
+    figures.append(_ratio(f"peak memory, {ANSWERS} answers", ours_mb, anki_mb, 0.5, "MB"))
     return figures
 
 

@@ -18,7 +18,6 @@ from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -38,6 +37,8 @@ def export_progress(
     out: Console,
 ) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
     """A progress bar for large exports: yields (on_start(total), advance(n))."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # exports only
+
     bar = Progress(
         TextColumn("Writing notes"), BarColumn(), MofNCompleteColumn(), console=out, transient=True
     )
