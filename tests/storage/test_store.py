@@ -274,3 +274,5 @@ def test_a_database_from_before_this_release_keeps_its_data(db: Path, mini: Path
         assert [f.card for f in store.flags.all()] == ["mini/old-card"]
         stats = store.stats.figures(1, dt.date(2026, 1, 2), Scope())  # 0011: counted from the log
         assert stats.reviewed_today == 1 and stats.calendar == ((dt.date(2026, 1, 2), 1),)
+        (deck,) = store.decks.summaries(1, dt.date(2026, 1, 3))  # 0011: the state's deck
+        assert (deck.cards, deck.new, deck.due) == (1, 0, 1)

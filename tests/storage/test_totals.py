@@ -1,4 +1,6 @@
-"""The per-day counts behind `stats` (storage/totals.py) always agree with the review log.
+"""Counts kept beside the data always agree with the data: the per-day counts behind
+`stats` (storage/totals.py) with the review log, and the deck counts read from
+card_states.deck_id with the same counts joined through the cards.
 
 Random histories of answers over many days, undos, answers replaced as an Anki
 import replaces them, and deck edits that move cards to another domain; at
@@ -16,13 +18,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from srs_crss import model
 from srs_crss.deckfile import load_deck
 from srs_crss.sm2 import CardState, Review, review
 from srs_crss.storage import Store, totals
-from srs_crss.storage.schema import reviews_t
+from srs_crss.storage.schema import cards_t, reviews_t
 from srs_crss.storage.stats import _from_log, _from_totals
 from srs_crss.sync import plan_sync
 
@@ -199,3 +201,59 @@ def test_undo_and_replaced_answers_leave_the_counts(tmp_path: Path) -> None:
     assert logged == after.reviewed_today - 2 + 1
     assert store.stats.figures(learner, today, model.Scope()).reviewed_today == logged
     store.close()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("ab"), st.integers(0, CARDS - 1), st.integers(0, 5), st.integers(0, 20)
+        ),
+        max_size=25,
+    ),  # fmt: skip
+    st.sets(st.tuples(st.sampled_from("ab"), st.integers(0, CARDS - 1)), max_size=4),
+    st.sets(st.tuples(st.sampled_from("ab"), st.integers(0, CARDS - 1)), max_size=4),
+)
+def test_deck_counts_from_the_states_index_agree_with_the_cards(
+    answers: list[tuple[str, int, int, int]],
+    suspended: set[tuple[str, int]],
+    retired: set[tuple[str, int]],
+) -> None:
+    # `decks` and sessions on some decks count from card_states.deck_id, taking retired
+    # and suspended cards off by id; the queue's general path joins the cards instead.
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store = Store.open(str(folder / "decks.db"))
+        decks: dict[str, list[str | None]] = {"a": ["Advocacy"] * CARDS, "b": [None] * CARDS}
+        _sync(store, folder, decks)
+        at = dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)
+        learner = store.learners.id_of("alex", at)
+        pk = {
+            (deck, n): store.decks.card_view(learner, deck, f"c{n}").card.pk
+            for deck in "ab"
+            for n in range(CARDS)
+        }
+        for deck, n, grade, offset in answers:
+            day = START + dt.timedelta(days=offset)
+            store.reviews.apply(learner, pk[(deck, n)], _grade(grade, day), at, 9)
+        for deck, n in suspended:
+            store.suspensions.add(learner, pk[(deck, n)], model.Suspension.MANUAL, at)
+        with store.db.write() as conn:  # retired as a sync retires a card left out of its file
+            conn.execute(
+                update(cards_t)
+                .where(cards_t.c.id.in_([pk[key] for key in retired]))
+                .values(retired=True)
+            )
+        today = START + dt.timedelta(days=25)
+        for scope in [(), ("a",), ("b",), ("a", "b")]:
+            fast = store.queue.due_counts(learner, today, model.Scope(decks=scope))
+            joined = store.queue.due_counts(learner, today, model.Scope(decks=scope), 10**6)
+            assert fast == joined, scope
+        summaries = {s.id: s for s in store.decks.summaries(learner, today)}
+        for deck in "ab":
+            live = [n for n in range(CARDS) if (deck, n) not in retired]
+            seen = {n for d, n, _, _ in answers if d == deck and n in live}
+            assert summaries[deck].cards == len(live)
+            assert summaries[deck].retired == CARDS - len(live)
+            assert summaries[deck].new == len(live) - len(seen)
+        store.close()
