@@ -283,7 +283,16 @@ def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
                 for position, card in plan.updated
             ],
         )
-        if moved_domain:  # the per-day counts of `stats` are kept by domain
+        if moved_domain:  # the states and the per-day counts of `stats` know domains
+            conn.execute(
+                update(states_t)
+                .where(states_t.c.deck_id == deck_id)
+                .values(
+                    domain=select(cards_t.c.domain)
+                    .where(cards_t.c.id == states_t.c.card_id)
+                    .scalar_subquery()
+                )
+            )
             totals.recount_deck(conn, deck_id)
     if plan.moved:
         conn.execute(

@@ -25,13 +25,13 @@ STATE_COLUMNS = (
 )
 
 
+_OF_CARD = cards_t.c.id == bindparam("b_card_of")
 INSERT_STATE = insert(states_t).values(
-    deck_id=select(cards_t.c.deck_id)
-    .where(cards_t.c.id == bindparam("b_card_of"))
-    .scalar_subquery()
+    deck_id=select(cards_t.c.deck_id).where(_OF_CARD).scalar_subquery(),
+    domain=select(cards_t.c.domain).where(_OF_CARD).scalar_subquery(),
 )
 """A new card state. Each row gives its card id twice, as "card_id" and "b_card_of":
-the state's deck is read from the card."""
+the state's deck and domain are read from the card."""
 
 
 def state_values(state: CardState, suffix: str = "") -> dict[str, Any]:

@@ -101,7 +101,8 @@ cards_t = Table(
     Column("content_changed_at", UTCDateTime, nullable=False),
     UniqueConstraint("deck_id", "slug", name="uq_cards_deck_slug"),
     Index("ix_cards_deck_position", "deck_id", "retired", "position"),
-    Index("ix_cards_retired", "retired"),
+    # retired cards (few) by id; active cards counted by deck and domain from the index
+    Index("ix_cards_retired", "retired", "deck_id", "domain"),
 )
 
 learners_t = Table(
@@ -120,8 +121,10 @@ states_t = Table(
     # One learner's current SM-2 state of one card; no row means new.
     Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True),
     Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True),
-    # the card's deck (a card never changes deck): deck counts read one index, no cards rows
+    # the card's deck (a card never changes deck) and exam domain (kept in step by sync):
+    # deck and domain counts read one index, no cards rows
     Column("deck_id", ForeignKey("decks.id", ondelete="CASCADE"), nullable=False),
+    Column("domain", Text),
     Column("repetitions", Integer, nullable=False),
     Column("ef", SmallInteger, nullable=False),  # hundredths: 250 = 2.50
     Column("interval", Integer, nullable=False),
@@ -136,6 +139,8 @@ states_t = Table(
     Index(
         "ix_card_states_deck_due", "learner_id", "deck_id", "due", "extra", "repetitions", "card_id"
     ),
+    # Covers the per-domain figures of `stats` (seen, mature).
+    Index("ix_card_states_domain", "learner_id", "domain", "interval", "deck_id", "card_id"),
 )
 
 reviews_t = Table(

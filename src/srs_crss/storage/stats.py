@@ -12,7 +12,7 @@ from srs_crss.stats import HARD_DAYS, MATURE_DAYS
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
 from srs_crss.storage.queue import Queue
-from srs_crss.storage.rows import cards_decks, scope_filters, share
+from srs_crss.storage.rows import cards_decks, retired_cards, scope_filters, share
 from srs_crss.storage.schema import (
     cards_t,
     cram_t,
@@ -75,18 +75,10 @@ class Stats:
         with self.db.read() as conn:
             log_figures = _from_totals if scope.tag is None else _from_log
             figures = log_figures(conn, learner_id, today, scope)
-            domain_cards = conn.execute(
-                select(
-                    cards_t.c.domain,
-                    func.count(),
-                    func.count(states_t.c.card_id),
-                    func.sum(case((states_t.c.interval >= MATURE_DAYS, 1), else_=0)),
-                )
-                .select_from(with_states)
-                .where(active)
-                .group_by(cards_t.c.domain)
-                .order_by(cards_t.c.domain)
-            ).all()
+            if scope.tag is None:  # states know their deck and domain: no cards rows
+                domain_cards = _domain_cards(conn, learner_id, scope)
+            else:
+                domain_cards = _domain_cards_joined(conn, with_states, active)
             forecast: dict[dt.date, int] = {}
             for day, count in conn.execute(
                 select(states_t.c.due, func.count())
@@ -138,6 +130,62 @@ class Stats:
             crammed_today=crammed,
             leeches=tuple(f"{d}/{c}" for d, c, why in out if why == model.Suspension.LEECH),
         )
+
+
+DomainCards = list[tuple[str | None, int, int, int]]
+"""Per exam domain: active cards, seen ones, mature ones (None first, then by name)."""
+
+
+def _by_domain(rows: Any) -> DomainCards:
+    counted = [
+        (domain, int(cards), int(seen), int(mature or 0)) for domain, cards, seen, mature in rows
+    ]
+    return sorted(counted, key=lambda row: (row[0] is not None, row[0] or ""))
+
+
+def _domain_cards(conn: Connection, learner_id: int, scope: model.Scope) -> DomainCards:
+    """Per-domain card figures from two indexes: active cards by deck and domain, and
+    the learner's states by domain (less retired cards, few, by id)."""
+    active: list[Any] = [cards_t.c.retired.is_(False)]
+    mine: list[Any] = [
+        states_t.c.learner_id == learner_id,
+        states_t.c.card_id.not_in(retired_cards()),
+    ]
+    if scope.decks:
+        ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
+        active.append(cards_t.c.deck_id.in_(ids))
+        mine.append(states_t.c.deck_id.in_(ids))
+    if scope.domain:
+        active.append(func.lower(cards_t.c.domain) == scope.domain.lower())
+        mine.append(func.lower(states_t.c.domain) == scope.domain.lower())
+    mature = func.sum(case((states_t.c.interval >= MATURE_DAYS, 1), else_=0))
+    seen = {
+        domain: (count, grown)
+        for domain, count, grown in conn.execute(
+            select(states_t.c.domain, func.count(), mature).where(*mine).group_by(states_t.c.domain)
+        )
+    }
+    cards = conn.execute(
+        select(cards_t.c.domain, func.count()).where(*active).group_by(cards_t.c.domain)
+    )
+    return _by_domain((domain, count, *seen.get(domain, (0, 0))) for domain, count in cards)
+
+
+def _domain_cards_joined(conn: Connection, with_states: Any, active: Any) -> DomainCards:
+    """The same figures through cards joined with states (a tag scope: states know no tags)."""
+    return _by_domain(
+        conn.execute(
+            select(
+                cards_t.c.domain,
+                func.count(),
+                func.count(states_t.c.card_id),
+                func.sum(case((states_t.c.interval >= MATURE_DAYS, 1), else_=0)),
+            )
+            .select_from(with_states)
+            .where(active)
+            .group_by(cards_t.c.domain)
+        )
+    )
 
 
 def _pair(row: Any) -> tuple[int, int]:

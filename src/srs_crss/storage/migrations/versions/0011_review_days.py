@@ -3,7 +3,8 @@ domain for `stats`, and each card state's deck for `decks` and sessions (issue 1
 
 The counts start empty with every learner at log id 0: the first `stats` counts
 the whole log once (storage/totals.py), later ones only what was added since.
-A card state's deck is copied from its card (a card never changes deck).
+A card state's deck and domain are copied from its card (a card never changes
+deck; sync keeps the domain in step).
 
 Revision ID: 0011
 Revises: 0010
@@ -34,9 +35,11 @@ def upgrade() -> None:
     else:
         deck = sa.ForeignKey("decks.id", ondelete="CASCADE")
         op.add_column("card_states", sa.Column("deck_id", Id, deck, nullable=True))
+    op.add_column("card_states", sa.Column("domain", sa.Text(), nullable=True))
     op.execute(
-        "UPDATE card_states SET deck_id = "
-        "(SELECT cards.deck_id FROM cards WHERE cards.id = card_states.card_id)"
+        "UPDATE card_states SET "
+        "deck_id = (SELECT cards.deck_id FROM cards WHERE cards.id = card_states.card_id), "
+        "domain = (SELECT cards.domain FROM cards WHERE cards.id = card_states.card_id)"
     )
     # (the column given again: SQLite's reflection drops its ON DELETE CASCADE)
     deck_id = sa.Column("deck_id", Id, sa.ForeignKey("decks.id", ondelete="CASCADE"))
@@ -47,6 +50,13 @@ def upgrade() -> None:
         "card_states",
         ["learner_id", "deck_id", "due", "extra", "repetitions", "card_id"],
     )
+    op.create_index(
+        "ix_card_states_domain",
+        "card_states",
+        ["learner_id", "domain", "interval", "deck_id", "card_id"],
+    )
+    op.drop_index("ix_cards_retired", table_name="cards")
+    op.create_index("ix_cards_retired", "cards", ["retired", "deck_id", "domain"])
     op.add_column("learners", sa.Column("totaled_through", Id, nullable=False, server_default="0"))
     op.create_table(
         "review_days",
@@ -64,8 +74,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cards_retired", table_name="cards")
+    op.create_index("ix_cards_retired", "cards", ["retired"])
+    op.drop_index("ix_card_states_domain", table_name="card_states")
     op.drop_index("ix_card_states_deck_due", table_name="card_states")
     with op.batch_alter_table("card_states") as batch:
+        batch.drop_column("domain")
         batch.drop_column("deck_id")
     op.drop_table("review_days")
     with op.batch_alter_table("learners") as batch:
