@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import string
 
 import pytest
@@ -72,3 +73,19 @@ def test_card_json_shape() -> None:
     assert data["type"] == "mcq" and data["choices"] == ["One", "Two", "Three"]
     assert "back" not in data and data["state"]["ef"] == 2.5
     assert data["state"]["due"] == "2026-11-23" and data["history"] == []
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_the_forecast_chart_fits_the_window(width: int) -> None:
+    from rich.console import Console
+
+    from srs_crss.cli.render import views
+
+    today = dt.date(2026, 12, 4)
+    days = [(today + dt.timedelta(days=n), n % 5) for n in range(30)]
+    out = Console(width=width, record=True, color_system=None, file=io.StringIO())
+    out.print(views._columns(days, today, out.width))
+    lines = out.export_text().rstrip("\n").splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    assert len(lines) == 8  # title, six rows of columns, the dates: nothing wrapped
+    assert lines[-1].split() == ["today", "11", "Dec", "18", "Dec", "25", "Dec", "01", "Jan"]

@@ -271,7 +271,7 @@ def print_stats(out: Console, report: Report) -> None:
         )
     out.print(domains)
 
-    out.print(_columns(s.forecast, report.today))
+    out.print(_columns(s.forecast, report.today, out.width))
 
     if s.hardest:
         hard = Table(
@@ -313,9 +313,13 @@ def _calendar(days: Sequence[tuple[dt.date, int]], today: dt.date) -> Any:
     return text
 
 
-def _columns(days: Sequence[tuple[dt.date, int]], today: dt.date, height: int = 6) -> Any:
-    """A column chart of cards due per day: one column a day, today first."""
+def _columns(
+    days: Sequence[tuple[dt.date, int]], today: dt.date, width: int = 80, height: int = 6
+) -> Any:
+    """A column chart of cards due per day: one column a day, today first; two characters
+    a day where the terminal is wide enough, one where it is not (a label a week)."""
     peak = max((n for _, n in days), default=0)
+    step = 2 if 6 + 2 * len(days) <= width else 1
     text = Text()
     text.append(
         f"Due in the next {len(days)} days (today includes overdue; peak {peak})\n", style="bold"
@@ -325,13 +329,16 @@ def _columns(days: Sequence[tuple[dt.date, int]], today: dt.date, height: int = 
         for _, n in days:
             level = n * height * 8 // peak if peak else 0
             cell = min(8, max(0, level - (row - 1) * 8))
-            text.append(VBLOCKS[cell] * 2, style="cyan")
+            text.append(VBLOCKS[cell] * step, style="cyan")
         text.append("\n")
     text.append("      ")
+    week = 7 * step
     for index, (day, _) in enumerate(days):
-        label = "today" if day == today else day.strftime("%d %b")
         if index % 7 == 0:
-            text.append(label.ljust(14)[:14], style="dim")
+            label = "today" if day == today else day.strftime("%d %b")
+            last = index + 7 >= len(days)  # may run past the chart, not past the window
+            room = min(len(label) if last else week, width - (6 + step * index))
+            text.append(label.ljust(week)[: max(0, room)], style="dim")
     text.append("\n")
     return text
 
