@@ -134,3 +134,44 @@ def test_export_from_postgres_imports_into_anki(pg: Invoke, tmp_path: Path) -> N
         assert col.db.list("select ease from revlog order by id") == [1, 3]
     finally:
         col.close()
+
+
+def test_stats_for_a_reader_who_may_not_write(pg: Invoke, pg_url: str, tmp_path: Path) -> None:
+    # An instructor's read-only role: `stats` cannot keep its per-day counts up to
+    # date, so it reads the log itself and gives the same figures.
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    deck = write_basic_deck(tmp_path / "deck.toml", 6)
+    assert pg("sync", str(deck)).exit_code == 0
+    assert pg("review", "--new", "6", input="4\n1\n5\n3\n4\n4\n").exit_code == 0
+    role = f"srs_ro_{uuid.uuid4().hex[:8]}"
+    database = make_url(pg_url).database
+    engine = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'ro'"))
+        conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO {role}'))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
+    reader = make_url(pg_url).set(username=role, password="ro")
+    try:
+        url = reader.render_as_string(hide_password=False)
+        counted = text("SELECT count(*) FROM review_days")
+        read_only = pg("stats", "--json", env={"SRS_CRSS_DB": url})
+        assert read_only.exit_code == 0, read_only.output
+        with engine.connect() as conn:
+            assert conn.scalar(counted) == 0  # it could not write the counts
+        owner = pg("stats", "--json")  # counts the log, then reads the counts
+        with engine.connect() as conn:
+            assert conn.scalar(counted) > 0
+        assert json.loads(read_only.output) == json.loads(owner.output)
+        assert json.loads(owner.output)["today"]["reviewed"] == 6
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}"))
+            conn.execute(text(f"REVOKE ALL ON SCHEMA public FROM {role}"))
+            conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM {role}'))
+            conn.execute(text(f"DROP ROLE {role}"))
+        engine.dispose()

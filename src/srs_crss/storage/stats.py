@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, and_, case, func, select
 
 from srs_crss import model
+from srs_crss.errors import StorageFailure
 from srs_crss.stats import HARD_DAYS, MATURE_DAYS
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
@@ -49,15 +50,20 @@ class Stats:
         self.db = db
         self.queue = queue
 
-    def _catch_up(self, learner_id: int) -> None:
-        """Count the answers logged since the last `stats` (a write only when there are any)."""
+    def _catch_up(self, learner_id: int) -> bool:
+        """Count the answers logged since the last `stats` (a write only when there are
+        any). False if they could not be written: the counts are then behind the log."""
         newest = select(func.max(reviews_t.c.id)).scalar_subquery()
         behind = select(learners_t.c.totaled_through < newest).where(learners_t.c.id == learner_id)
         with self.db.read() as conn:
             if not conn.scalar(behind):
-                return
-        with self.db.write() as conn:
-            totals.catch_up(conn, learner_id)
+                return True
+        try:
+            with self.db.write() as conn:
+                totals.catch_up(conn, learner_id)
+        except StorageFailure:
+            return False
+        return True
 
     def figures(
         self, learner_id: int, today: dt.date, scope: model.Scope, hardest: int = 10
@@ -70,10 +76,11 @@ class Stats:
             and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
         )
         due = self.queue.due_counts(learner_id, today, scope)[0]
-        if scope.tag is None:  # the counts know decks and domains, not tags
-            self._catch_up(learner_id)
+        # The counts know decks and domains, not tags; and a reader who may not write
+        # (a read-only role on a cohort's server) reads the log itself.
+        counted = scope.tag is None and self._catch_up(learner_id)
         with self.db.read() as conn:
-            log_figures = _from_totals if scope.tag is None else _from_log
+            log_figures = _from_totals if counted else _from_log
             figures = log_figures(conn, learner_id, today, scope)
             if scope.tag is None:  # states know their deck and domain: no cards rows
                 domain_cards = _domain_cards(conn, learner_id, scope)
