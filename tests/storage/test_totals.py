@@ -60,8 +60,22 @@ def _sync(store: Store, folder: Path, decks: dict[str, list[str | None]]) -> Non
     store.decks.apply(plan_sync(specs, store.decks.existing(list(decks))).plans, now)
 
 
+def _study_days(store: Store, learner: int, until: dt.date) -> list[dt.date]:
+    with store.db.read() as conn:
+        days = conn.scalars(
+            select(reviews_t.c.day)
+            .where(reviews_t.c.learner_id == learner, reviews_t.c.day <= until)
+            .distinct()
+        )
+        return sorted(days, reverse=True)
+
+
 def _agree(store: Store, learner: int, today: dt.date) -> None:
+    # the study days (streaks) from the counts and the newer log rows, before and after
+    # the counts catch up
+    assert store.queue.study_days(learner, today) == _study_days(store, learner, today)
     store.stats.figures(learner, today, model.Scope())  # catches up, as `stats` does
+    assert store.queue.study_days(learner, today) == _study_days(store, learner, today)
     scopes = [model.Scope(), model.Scope(decks=("a",)), model.Scope(decks=("b",))]
     scopes += [model.Scope(domain=d) for d in DOMAINS if d] + [model.Scope(domain="advocacy")]
     with store.db.read() as conn:
