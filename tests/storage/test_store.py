@@ -15,7 +15,7 @@ from srs_crss.errors import DatabaseError, StorageFailure
 from srs_crss.model import Scope, Suspension
 from srs_crss.sm2 import CardState, Review, review
 from srs_crss.storage import Store
-from srs_crss.storage.checkpoint import EVERY_WRITES, WAL_LIMIT
+from srs_crss.storage.checkpoint import EVERY_WRITES, QUIET_SECONDS, WAL_LIMIT
 from srs_crss.storage.engine import Location
 from srs_crss.storage.schema import SCHEMA_HEAD, metadata
 from srs_crss.sync import plan_sync
@@ -99,7 +99,7 @@ def test_the_log_is_checkpointed_in_the_background_during_a_pause(db: Path, mini
     generation = _log_generation(wal)
     deadline = time.monotonic() + 30
     while _log_generation(wal) == generation and time.monotonic() < deadline:
-        time.sleep(0.05)  # a pause, as between two cards
+        time.sleep(2 * QUIET_SECONDS)  # a pause, as between two cards
         store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
     assert _log_generation(wal) > generation
     store.close()

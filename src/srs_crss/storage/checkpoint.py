@@ -7,7 +7,9 @@ instead of one: a stall every ~130 answers of a review session (issue 16).
 
 Here SQLite's own checkpoints are off (`wal_autocheckpoint = 0`, set on every
 connection in engine.py) and a background thread runs a PASSIVE checkpoint on
-its own connection every `EVERY_WRITES` commits. A passive
+its own connection every `EVERY_WRITES` commits, once no commit has come for
+`QUIET_SECONDS`: while the learner reads the next card, so its disk writes do not
+hold up the next answer's. A passive
 checkpoint never blocks a writer or a reader, and it releases the GIL while
 SQLite copies pages, so the next answer is not kept waiting. Durability is
 unchanged: a commit is durable once its log record is synced (synchronous =
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -33,6 +36,9 @@ EVERY_WRITES = 100
 """Commits between checkpoints: an answer adds about 8 pages to the log, so the log
 stays under SQLite's own default of 1,000 pages. (The log file's size cannot tell:
 SQLite reuses the file from its start after a checkpoint, without shrinking it.)"""
+
+QUIET_SECONDS = 0.1
+"""A checkpoint waits for this long without a commit (a learner takes seconds a card)."""
 
 WAL_LIMIT = 16 * 1024 * 1024
 """A log file this large was not started over: checkpointed in the writer."""
@@ -45,12 +51,15 @@ class Checkpointer:
         self.engine = engine
         self.wal = Path(f"{path}-wal")
         self._writes = 0
+        self._last_commit = time.monotonic()
         self._wake = threading.Event()
+        self._stop = threading.Event()
         self._stopping = False
         self._thread: threading.Thread | None = None
 
     def after_commit(self) -> None:
         """Called after each committed write: every EVERY_WRITES, wakes the thread."""
+        self._last_commit = time.monotonic()
         self._writes += 1
         if self._writes < EVERY_WRITES or self._stopping:
             return
@@ -73,6 +82,11 @@ class Checkpointer:
         while True:
             self._wake.wait()
             self._wake.clear()
+            while not self._stopping:  # until the writes pause
+                quiet = time.monotonic() - self._last_commit
+                if quiet >= QUIET_SECONDS:
+                    break
+                self._stop.wait(QUIET_SECONDS - quiet)
             if self._stopping:
                 return
             self._checkpoint("PASSIVE")
@@ -91,6 +105,7 @@ class Checkpointer:
     def close(self) -> None:
         """Stop the thread (before the engine closes: closing checkpoints the rest)."""
         self._stopping = True
+        self._stop.set()
         if self._thread is not None:
             self._wake.set()
             self._thread.join()
