@@ -36,10 +36,8 @@ from srs_crss.stats import streak
 if TYPE_CHECKING:
     from srs_crss.storage import Store
 
-CONTENT_BATCH = 64
-"""Cards whose content is loaded in one query, a batch ahead of the one shown."""
-STREAK_DAYS = 4000
-"""Study days read for the summary's streak (over ten years)."""
+CONTENT_BATCH = 64  # cards whose content is loaded in one query, a batch ahead
+STREAK_DAYS = 4000  # study days read for the summary's streak (over ten years)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +307,7 @@ class Session:
             moment,
             duration_ms,
             picked,
+            known=self.states.get(pk),
         )
         if pk in self.review_counts:
             self.review_counts[pk] += 1

@@ -276,3 +276,23 @@ def test_a_database_from_before_this_release_keeps_its_data(db: Path, mini: Path
         assert stats.reviewed_today == 1 and stats.calendar == ((dt.date(2026, 1, 2), 1),)
         (deck,) = store.decks.summaries(1, dt.date(2026, 1, 3))  # 0011: the state's deck
         assert (deck.cards, deck.new, deck.due) == (1, 0, 1)
+
+
+def test_an_answer_to_a_state_that_moved_is_applied_to_the_state_as_it_is(
+    db: Path, mini: Path
+) -> None:
+    # A session that saw a card's state answers without reading it again; if another
+    # session answered the card meanwhile, the answer builds on that one instead.
+    store = synced(db, mini)
+    learner = store.learners.id_of("alex", NOW)
+    card = store.decks.card_view(learner, "mini", "empathy-basics").card
+    _, first = store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+    seen = first.after  # what both sessions now hold
+    _, other = store.reviews.apply(learner, card.pk, answer(5), NOW, 900, known=seen)
+    assert other.before == seen  # the state was as known: no read needed
+    _, mine = store.reviews.apply(learner, card.pk, answer(1), NOW, 900, known=seen)
+    assert mine.before == other.after != seen  # applied to the state as it is now
+    view = store.decks.card_view(learner, "mini", "empathy-basics")
+    assert [h.grade for h in view.history] == [4, 5, 1]
+    assert view.state == mine.after
+    store.close()

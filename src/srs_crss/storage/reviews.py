@@ -12,15 +12,29 @@ from srs_crss.errors import NotFound, StorageFailure
 from srs_crss.sm2 import CardState, Review
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database, WriteConflict
-from srs_crss.storage.rows import INSERT_STATE, state_before_from_row, state_for, state_values
+from srs_crss.storage.rows import (
+    INSERT_STATE,
+    STATE_COLUMNS,
+    state_before_from_row,
+    state_for,
+    state_values,
+)
 from srs_crss.storage.schema import reviews_t, states_t
 
 _INSERT_LOG = insert(reviews_t).returning(reviews_t.c.id)
 _UPDATE_STATE = update(states_t).where(
     states_t.c.learner_id == bindparam("b_learner"), states_t.c.card_id == bindparam("b_card")
 )
+_UPDATE_STATE_IF = _UPDATE_STATE.where(
+    *(column == bindparam(f"was_{column.name}") for column in STATE_COLUMNS)
+)
 """Statements built once, values bound per answer: building them per answer cost more than
-running them (issue 16)."""
+running them (issue 16). The last writes a state only if it is still the one expected."""
+
+
+class _Moved(Exception):
+    """The card's state changed since the session read it (another session answered it)."""
+
 
 _ATTEMPTS = 3
 """Tries for one answer on a server, where two first answers to a new card can race."""
@@ -38,9 +52,15 @@ class Reviews:
         reviewed_at: dt.datetime,
         duration_ms: int | None,
         picked: str | None = None,
+        known: CardState | None = None,
     ) -> tuple[int, Review]:
         """Read the card's current state, apply `decide`, write state and log
         (with the choice `picked` on a multiple-choice card).
+
+        `known`, the state the caller last saw of a card already reviewed, saves
+        the read: the state is written only if it is still that one (checked by the
+        UPDATE itself); if another session answered the card since, nothing is
+        written and the answer is applied to the state read afresh.
 
         All in one write transaction, so an answer is never applied to stale
         state and state and log always agree. Returns the log row id. SQLite
@@ -48,6 +68,13 @@ class Reviews:
         locked (SELECT ... FOR UPDATE), and two first answers to the same new
         card racing to insert its state are settled by retrying the loser.
         """
+        if known is not None and not known.is_new:
+            try:
+                return self._apply_known(
+                    learner_id, card_pk, known, decide, reviewed_at, duration_ms, picked
+                )
+            except _Moved:
+                pass  # rolled back: read the state as it is now
         for attempt in range(_ATTEMPTS):
             try:
                 return self._apply(learner_id, card_pk, decide, reviewed_at, duration_ms, picked)
@@ -55,6 +82,31 @@ class Reviews:
                 if attempt == _ATTEMPTS - 1 or self.db.dialect == "sqlite":
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _apply_known(
+        self,
+        learner_id: int,
+        card_pk: int,
+        known: CardState,
+        decide: Callable[[CardState], Review],
+        reviewed_at: dt.datetime,
+        duration_ms: int | None,
+        picked: str | None,
+    ) -> tuple[int, Review]:
+        """An answer to a card whose state the caller knows: two statements, no read."""
+        outcome = decide(known)
+        with self.db.write() as conn:
+            review_id = self._log(
+                conn, learner_id, card_pk, outcome, reviewed_at, duration_ms, picked
+            )
+            state = {**state_values(outcome.after), "last_review_id": review_id}
+            expected = {f"was_{k}": v for k, v in state_values(known).items()}
+            done = conn.execute(
+                _UPDATE_STATE_IF, {"b_learner": learner_id, "b_card": card_pk, **state, **expected}
+            )
+            if done.rowcount != 1:
+                raise _Moved
+        return review_id, outcome
 
     def _apply(
         self,
@@ -70,10 +122,9 @@ class Reviews:
             outcome = decide(before)
             after = outcome.after
             assert after.due is not None
-            values = log_values(learner_id, card_pk, reviewed_at, outcome, duration_ms)
-            values |= {"capped_from": outcome.capped_from, "picked": picked}
-            review_id = conn.scalar(_INSERT_LOG, values)
-            assert review_id is not None
+            review_id = self._log(
+                conn, learner_id, card_pk, outcome, reviewed_at, duration_ms, picked
+            )
             state = {**state_values(after), "last_review_id": review_id}
             if before.is_new:
                 row = {"learner_id": learner_id, "card_id": card_pk, "b_card_of": card_pk}
@@ -81,6 +132,23 @@ class Reviews:
             else:
                 conn.execute(_UPDATE_STATE, {"b_learner": learner_id, "b_card": card_pk, **state})
         return int(review_id), outcome
+
+    @staticmethod
+    def _log(
+        conn: Any,
+        learner_id: int,
+        card_pk: int,
+        outcome: Review,
+        reviewed_at: dt.datetime,
+        duration_ms: int | None,
+        picked: str | None,
+    ) -> int:
+        """Append the answer to the log; its id."""
+        values = log_values(learner_id, card_pk, reviewed_at, outcome, duration_ms)
+        values |= {"capped_from": outcome.capped_from, "picked": picked}
+        review_id = conn.scalar(_INSERT_LOG, values)
+        assert review_id is not None
+        return int(review_id)
 
     def undo(self, learner_id: int, review_id: int) -> int:
         """Remove log row `review_id` and restore the state before it.
