@@ -64,9 +64,9 @@ class Reviews:
 
         All in one write transaction, so an answer is never applied to stale
         state and state and log always agree. Returns the log row id. SQLite
-        serialises writers (BEGIN IMMEDIATE); on a server the state row is
-        locked (SELECT ... FOR UPDATE), and two first answers to the same new
-        card racing to insert its state are settled by retrying the loser.
+        serialises writers (BEGIN IMMEDIATE); on a server the state row is locked
+        (SELECT ... FOR UPDATE, or the checking UPDATE), and two first answers to
+        a new card racing to insert its state are settled by retrying the loser.
         """
         if known is not None and not known.is_new:
             try:
