@@ -54,14 +54,13 @@ class Checkpointer:
         self._last_commit = time.monotonic()
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._stopping = False
         self._thread: threading.Thread | None = None
 
     def after_commit(self) -> None:
         """Called after each committed write: every EVERY_WRITES, wakes the thread."""
         self._last_commit = time.monotonic()
         self._writes += 1
-        if self._writes < EVERY_WRITES or self._stopping:
+        if self._writes < EVERY_WRITES or self._stop.is_set():
             return
         self._writes = 0
         try:
@@ -82,12 +81,12 @@ class Checkpointer:
         while True:
             self._wake.wait()
             self._wake.clear()
-            while not self._stopping:  # until the writes pause
+            while not self._stop.is_set():  # until the writes pause
                 quiet = time.monotonic() - self._last_commit
                 if quiet >= QUIET_SECONDS:
                     break
                 self._stop.wait(QUIET_SECONDS - quiet)
-            if self._stopping:
+            if self._stop.is_set():
                 return
             self._checkpoint("PASSIVE")
 
@@ -104,7 +103,6 @@ class Checkpointer:
 
     def close(self) -> None:
         """Stop the thread (before the engine closes: closing checkpoints the rest)."""
-        self._stopping = True
         self._stop.set()
         if self._thread is not None:
             self._wake.set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, select, update
 
@@ -144,22 +145,14 @@ class Decks:
                 .group_by(cards_t.c.deck_id, cards_t.c.retired)
             ):  # fmt: skip
                 cards[(deck_id, bool(retired))] = int(count)
-            states = {
-                deck_id: (int(seen), int(late))
-                for deck_id, seen, late in conn.execute(
-                    select(states_t.c.deck_id, func.count(), due)
-                    .where(mine)
-                    .group_by(states_t.c.deck_id)
-                )
-            }
-            gone = {
-                deck_id: (int(seen), int(late))
-                for deck_id, seen, late in conn.execute(
-                    select(states_t.c.deck_id, func.count(), due)
-                    .where(mine, states_t.c.card_id.in_(retired_cards()))
-                    .group_by(states_t.c.deck_id)
-                )
-            }
+            per_deck = select(states_t.c.deck_id, func.count(), due).group_by(states_t.c.deck_id)
+
+            def counted(*where: Any) -> dict[int, tuple[int, int]]:
+                rows = conn.execute(per_deck.where(mine, *where))
+                return {deck_id: (int(seen), int(late)) for deck_id, seen, late in rows}
+
+            states = counted()
+            gone = counted(states_t.c.card_id.in_(retired_cards()))
         summaries = []
         for deck_id, slug, name, optional in decks:
             live = cards[(deck_id, False)]

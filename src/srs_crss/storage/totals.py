@@ -76,19 +76,22 @@ def _counted(*where: Any) -> Any:
     )
 
 
-_COLUMNS = ("learner_id", "day", "deck_id", "domain", "answers", "passed", "learned")
+_COLUMNS = [column.name for column in days_t.columns]
+"""review_days' columns, in the order `_counted` selects them."""
 
 
-def _recount(conn: Connection, learner_id: int, days: Collection[dt.date] | None) -> None:
-    """Rebuild the counts of these days (None: all) from the log, up to the learner's mark."""
-    through = conn.scalar(select(learners_t.c.totaled_through).where(learners_t.c.id == learner_id))
+def _recount(
+    conn: Connection, learner_id: int, days: Collection[dt.date] | None, through: int
+) -> None:
+    """Rebuild the counts of these days (None: all) from the log, up to `through` (the
+    learner's mark)."""
     mine = days_t.c.learner_id == learner_id
-    log = [reviews_t.c.learner_id == learner_id, reviews_t.c.id <= (through or 0)]
+    log = [reviews_t.c.learner_id == learner_id, reviews_t.c.id <= through]
     if days is not None:
         mine = and_(mine, days_t.c.day.in_(list(days)))
         log.append(reviews_t.c.day.in_(list(days)))
     conn.execute(delete(days_t).where(mine))
-    conn.execute(insert(days_t).from_select([*_COLUMNS, "learned_passed"], _counted(*log)))
+    conn.execute(insert(days_t).from_select(_COLUMNS, _counted(*log)))
 
 
 def catch_up(conn: Connection, learner_id: int) -> None:
@@ -110,7 +113,7 @@ def catch_up(conn: Connection, learner_id: int) -> None:
         )
     _mark(conn, learner_id, newest)
     if days != []:
-        _recount(conn, learner_id, days)
+        _recount(conn, learner_id, days, newest)
 
 
 def forget(conn: Connection, learner_id: int, review_ids: Collection[int]) -> None:
@@ -129,9 +132,10 @@ def forget(conn: Connection, learner_id: int, review_ids: Collection[int]) -> No
     # rows could get ids at or below the mark, and would never be counted.
     newest = conn.scalar(select(func.max(reviews_t.c.id))) or 0
     if through is not None and newest < through:
-        _mark(conn, learner_id, newest)
+        through = newest
+        _mark(conn, learner_id, through)
     if days:
-        _recount(conn, learner_id, days)
+        _recount(conn, learner_id, days, through or 0)
 
 
 def recount_deck(conn: Connection, deck_id: int) -> None:
@@ -144,7 +148,7 @@ def recount_deck(conn: Connection, deck_id: int) -> None:
         .where(learners_t.c.id == reviews_t.c.learner_id)
         .scalar_subquery(),
     )
-    conn.execute(insert(days_t).from_select([*_COLUMNS, "learned_passed"], counted))
+    conn.execute(insert(days_t).from_select(_COLUMNS, counted))
 
 
 def _mark(conn: Connection, learner_id: int, through: int) -> None:
