@@ -18,13 +18,6 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-SUBMITTED = "submitted"
-TIMED_OUT = "timeout"
-ABANDONED = "abandoned"
-OPEN = "open"
-FINISHED = (SUBMITTED, TIMED_OUT)
-"""Statuses of an exam that was scored (submitted by the learner, or by the clock)."""
-
 
 @dataclass(frozen=True, slots=True)
 class BankItem:

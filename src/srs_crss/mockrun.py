@@ -14,16 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from srs_crss.mockexam import (
-    ABANDONED,
-    OPEN,
-    SUBMITTED,
-    TIMED_OUT,
-    Attempt,
-    Question,
-    Result,
-    score,
-)
+from srs_crss.mockexam import Attempt, Question, Result, score
+from srs_crss.model import ABANDONED, OPEN, SUBMITTED, TIMED_OUT
 
 if TYPE_CHECKING:
     from srs_crss.storage import Store

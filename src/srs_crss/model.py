@@ -18,6 +18,16 @@ from srs_crss.sm2 import CardState, Grade, ReviewKind
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 """Choice letters, everywhere choices are shown (a deck allows at most 26 choices)."""
 
+# A practice exam's status, as stored (mock_exams.status). Here rather than in
+# srs_crss.mockexam so that a review session, which starts with the cards missed
+# in finished exams, does not load the exam-drawing code.
+SUBMITTED = "submitted"
+TIMED_OUT = "timeout"
+ABANDONED = "abandoned"
+OPEN = "open"
+FINISHED = (SUBMITTED, TIMED_OUT)
+"""Statuses of an exam that was scored (submitted by the learner, or by the clock)."""
+
 
 class Suspension(StrEnum):
     """Why a learner's card is out of review."""

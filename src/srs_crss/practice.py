@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from srs_crss import mockexam, profiles
 from srs_crss.errors import NotFound, UsageError
-from srs_crss.mockexam import OPEN, Attempt, Draw
+from srs_crss.mockexam import Attempt, Draw
 from srs_crss.mockrun import MockRun
+from srs_crss.model import OPEN
 from srs_crss.profiles import Profile
 from srs_crss.settings import NO_LEARNER
 

@@ -180,7 +180,7 @@ class Session:
             for pk, state in chosen[:limit]:
                 self._push(self.due, pk, state)
             return
-        missed = self.store.mocks.follow_ups(self.learner_id, self.options.scope)
+        missed = self.store.queue.follow_ups(self.learner_id, self.options.scope)
         for pk, seen in missed[:limit]:
             self._push(self.missed, pk, seen or sm2.CardState())
         if limit is not None:

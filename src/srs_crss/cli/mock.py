@@ -9,6 +9,7 @@ import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.model import ABANDONED, OPEN, TIMED_OUT
 from srs_crss.profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
@@ -158,7 +159,6 @@ def _new_or_unfinished(
 
 def _take_at_terminal(run: MockRun, title: str) -> Ending:
     from srs_crss.cli import mockui, terminal
-    from srs_crss.mockexam import OPEN, TIMED_OUT
 
     console = render.views.console()
     console.print("[dim]Press any key to start: the clock starts then.[/dim]")
@@ -197,8 +197,6 @@ def _take_at_terminal(run: MockRun, title: str) -> Ending:
 
 
 def _finish(run: MockRun, ending: Ending, out: IO[str], as_json: bool, at_terminal: bool) -> None:
-    from srs_crss.mockexam import ABANDONED, OPEN, TIMED_OUT  # loaded with the exam it ends
-
     if ending.status == OPEN:
         typer.echo(render.text.kept_line(), err=as_json)
         return

@@ -1,5 +1,6 @@
-"""Practice exams: the item bank, attempts and their answers (saved as given),
-and the missed questions waiting to come back in review.
+"""Practice exams: the item bank, attempts and their answers (saved as given).
+The missed questions that come back in review are the review queue's to read
+(storage/queue.py `follow_ups`).
 
 A practice exam never touches the SM-2 state or the review log.
 """
@@ -12,27 +13,19 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 
-from srs_crss.mockexam import FINISHED, OPEN, Attempt, BankItem, DomainScore, Question
-from srs_crss.model import Scope
-from srs_crss.sm2 import CardState
+from srs_crss.mockexam import Attempt, BankItem, DomainScore, Question
+from srs_crss.model import FINISHED, OPEN
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import (
-    STATE_COLUMNS,
     json_tuple,
-    scope_filters,
-    state_from_row,
-    suspended,
 )
 from srs_crss.storage.schema import (
     cards_t,
-    cram_t,
     decks_t,
     mock_exams_t,
     mock_questions_t,
-    reviews_t,
-    states_t,
 )
 
 _ATTEMPT = (
@@ -255,57 +248,6 @@ class Mocks:
                     DomainScore(row.domain or "", int(row.correct or 0), int(row.asked))
                 )
         return [replace(a, domains=tuple(domains.get(a.id, ()))) for a in attempts]
-
-    def follow_ups(self, learner_id: int, scope: Scope) -> list[tuple[int, CardState | None]]:
-        """Cards missed in finished practice exams and not answered since (in review or
-        cram), oldest exam first: what the next review session starts with."""
-        later_review = (
-            select(reviews_t.c.id)
-            .where(
-                reviews_t.c.learner_id == learner_id,
-                reviews_t.c.card_id == mock_questions_t.c.card_id,
-                reviews_t.c.reviewed_at >= mock_exams_t.c.finished_at,
-            )
-            .exists()
-        )
-        later_cram = (
-            select(cram_t.c.id)
-            .where(
-                cram_t.c.learner_id == learner_id,
-                cram_t.c.card_id == mock_questions_t.c.card_id,
-                cram_t.c.answered_at >= mock_exams_t.c.finished_at,
-            )
-            .exists()
-        )
-        missed = and_(
-            mock_exams_t.c.learner_id == learner_id,
-            mock_exams_t.c.status.in_(FINISHED),
-            (mock_questions_t.c.picked.is_(None)) | (mock_questions_t.c.picked != cards_t.c.answer),
-            cards_t.c.retired.is_(False),
-            ~suspended(learner_id),
-            ~later_review,
-            ~later_cram,
-        )
-        query = (
-            select(mock_questions_t.c.card_id, states_t.c.card_id.label("seen"), *STATE_COLUMNS)
-            .select_from(
-                mock_questions_t.join(mock_exams_t)
-                .join(cards_t, cards_t.c.id == mock_questions_t.c.card_id)
-                .join(decks_t, decks_t.c.id == cards_t.c.deck_id)
-                .outerjoin(
-                    states_t,
-                    and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
-                )
-            )
-            .where(missed, *scope_filters(scope))
-            .order_by(mock_exams_t.c.id, mock_questions_t.c.position)
-        )
-        found: dict[int, CardState | None] = {}
-        with self.db.read() as conn:
-            for row in conn.execute(query):
-                if row.card_id not in found:
-                    found[row.card_id] = None if row.seen is None else state_from_row(row)
-        return list(found.items())
 
 
 def _attempt(row: Any) -> Attempt:

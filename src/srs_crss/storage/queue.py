@@ -1,5 +1,6 @@
 """The review queue's reads: due counts and pages, new cards, and the log figures
-a session needs (new cards introduced today, study days, the newest day)."""
+a session needs (new cards introduced today, study days, the newest day), and the
+questions missed in finished practice exams that a session starts with."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select, tuple_, union
 
 from srs_crss import model
+from srs_crss.model import FINISHED
 from srs_crss.sm2 import CardState, ReviewKind
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
@@ -24,9 +26,12 @@ from srs_crss.storage.rows import (
 )
 from srs_crss.storage.schema import (
     cards_t,
+    cram_t,
     days_t,
     decks_t,
     learners_t,
+    mock_exams_t,
+    mock_questions_t,
     reviews_t,
     states_t,
     suspended_t,
@@ -142,6 +147,57 @@ class Queue:
                 (row.card_id, state_from_row(row), (row.due, row.slug, row.position, row.card_id))
                 for row in conn.execute(query)
             ]
+
+    def follow_ups(self, learner_id: int, scope: model.Scope) -> list[tuple[int, CardState | None]]:
+        """Cards missed in finished practice exams and not answered since (in review or
+        cram), oldest exam first: what the next review session starts with."""
+        later_review = (
+            select(reviews_t.c.id)
+            .where(
+                reviews_t.c.learner_id == learner_id,
+                reviews_t.c.card_id == mock_questions_t.c.card_id,
+                reviews_t.c.reviewed_at >= mock_exams_t.c.finished_at,
+            )
+            .exists()
+        )
+        later_cram = (
+            select(cram_t.c.id)
+            .where(
+                cram_t.c.learner_id == learner_id,
+                cram_t.c.card_id == mock_questions_t.c.card_id,
+                cram_t.c.answered_at >= mock_exams_t.c.finished_at,
+            )
+            .exists()
+        )
+        missed = and_(
+            mock_exams_t.c.learner_id == learner_id,
+            mock_exams_t.c.status.in_(FINISHED),
+            (mock_questions_t.c.picked.is_(None)) | (mock_questions_t.c.picked != cards_t.c.answer),
+            cards_t.c.retired.is_(False),
+            ~suspended(learner_id),
+            ~later_review,
+            ~later_cram,
+        )
+        query = (
+            select(mock_questions_t.c.card_id, states_t.c.card_id.label("seen"), *STATE_COLUMNS)
+            .select_from(
+                mock_questions_t.join(mock_exams_t)
+                .join(cards_t, cards_t.c.id == mock_questions_t.c.card_id)
+                .join(decks_t, decks_t.c.id == cards_t.c.deck_id)
+                .outerjoin(
+                    states_t,
+                    and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
+                )
+            )
+            .where(missed, *scope_filters(scope))
+            .order_by(mock_exams_t.c.id, mock_questions_t.c.position)
+        )
+        found: dict[int, CardState | None] = {}
+        with self.db.read() as conn:
+            for row in conn.execute(query):
+                if row.card_id not in found:
+                    found[row.card_id] = None if row.seen is None else state_from_row(row)
+        return list(found.items())
 
     def new_card_ids(self, learner_id: int, scope: model.Scope, limit: int) -> list[int]:
         """Active cards this learner has never reviewed, in deck-file order."""
