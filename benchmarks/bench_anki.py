@@ -7,6 +7,12 @@ srs-crss / Anki of the medians of interleaved runs, both as cold processes
 doing the same job, except the per-answer latency (Anki in process on its own
 queue, srs-crss through its piped review, as benchmarks/bench_review.py).
 Targets are issue 16's.
+
+Two floors are printed beside the figures they bound, measured in the same run:
+what srs-crss must import before its own code runs (SQLAlchemy with its SQLite
+dialect, and typer), against Anki's whole first card; and a durable commit of
+one update and one insert through the bare sqlite3 driver (WAL,
+synchronous=FULL, as srs-crss and Anki), against Anki's whole answer.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -67,6 +74,21 @@ OURS_IN_PROCESS = {
     "decks": _OURS_OPEN + "app.decks()\n",
     "stats": _OURS_OPEN + "app.stats(None)\n",
 }
+OURS_ANSWERS = (
+    "import json, sys, time\n"
+    "from srs_crss.service import App\nfrom srs_crss.settings import Settings\n"
+    "from srs_crss.sm2 import Grade\n"
+    "app = App(Settings(database=sys.argv[1], learner='bench', rollover_hour=None),"
+    " notify=lambda m: None)\n"
+    f"session = app.review_session(decks=[{DECK!r}], limit={ANSWERS + 1})\n"
+    "session.current()\nlat = []\n"
+    f"for _ in range({ANSWERS}):\n"
+    "    start = time.perf_counter()\n"
+    "    session.answer(Grade(4), 1000)\n    session.current()\n"
+    "    lat.append(time.perf_counter() - start)\n"
+    "print(json.dumps(lat))\n"
+)
+"""The same answers as the piped session, in process: what Anki's figure measures."""
 _ANKI_OPEN = _OPEN + "import time\ncol.sched.deck_due_tree()\nstart = time.perf_counter()\n"
 ANKI_IN_PROCESS = {
     "first": _ANKI_OPEN + _STUDY + "col.sched.getCard()\n",
@@ -74,8 +96,9 @@ ANKI_IN_PROCESS = {
     "stats": _ANKI_OPEN + "col._backend.graphs(search='', days=365)\n",
 }
 _DONE = "print(time.perf_counter() - start)\n"
-FLOOR = "import sqlalchemy, typer"
-"""What every srs-crss command imports before any of its own code runs."""
+FLOOR = "import sqlalchemy, sqlalchemy.dialects.sqlite, typer"
+"""What every srs-crss command imports before any of its own code runs (an SQLite
+engine loads SQLAlchemy's sqlite dialect package, and with it asyncio)."""
 
 
 def _in_process(script: str, *argv: str, env: dict[str, str] | None = None) -> float:
@@ -159,6 +182,38 @@ def _srs_answers(env: dict[str, str]) -> tuple[list[float], float]:
     return latencies, _peak_mb(proc)
 
 
+def _commit_floor() -> list[float]:
+    """Seconds per durable commit of one update and one insert through the bare
+    sqlite3 driver, in WAL mode with synchronous=FULL (srs-crss's settings; Anki's
+    too): what an answer costs before any Python above the driver."""
+    path = WORK / "commit-floor.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE state (card INTEGER PRIMARY KEY, reps INTEGER, due TEXT)")
+    conn.execute("CREATE TABLE log (id INTEGER PRIMARY KEY, card INTEGER, grade INTEGER, at TEXT)")
+    cards = [(card,) for card in range(ANSWERS)]
+    conn.executemany("INSERT INTO state VALUES (?, 0, '2026-11-22')", cards)
+    latencies = []
+    for card in range(ANSWERS):
+        start = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE state SET reps = reps + 1, due = '2026-11-28' WHERE card = ?", (card,))
+        conn.execute("INSERT INTO log (card, grade, at) VALUES (?, 4, '2026-11-22')", (card,))
+        conn.execute("COMMIT")
+        latencies.append(time.perf_counter() - start)
+    conn.close()
+    return latencies
+
+
+def _pick(latencies: list[float], share: float) -> float:
+    """The latency at `share` (0.5: the median) in milliseconds."""
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
+
+
 def _anki_first(collection: Path) -> float:
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -210,8 +265,8 @@ def run() -> list[Figure]:
     figures = []
     first = _pairs(lambda: _srs_first(env), lambda: _anki_first(scratch_col))
     figures.append(_ratio("time to first card, cold", *first, 1.0))
-    floor = _pairs(lambda: time_command([sys.executable, "-c", FLOOR]), lambda: first[1])
-    figures.append(_ratio(f"import floor (`{FLOOR}`) vs first card", *floor, 1.0))
+    imports = _pairs(lambda: time_command([sys.executable, "-c", FLOOR]), lambda: first[1])
+    figures.append(_ratio(f"import floor (`{FLOOR}`) vs first card", *imports, 1.0))
     # The first `stats` on a database counts its whole log once (storage/totals.py).
     once = time_command(srs("stats"), env)
     figures.append(
@@ -244,10 +299,18 @@ def run() -> list[Figure]:
     out = anki_proc.stdout.read() if anki_proc.stdout else ""
     anki_mb = _peak_mb(anki_proc)
     anki_lat = json.loads(out)
-    for label, pick in (("p50", 0.5), ("p99", 0.99)):
-        mine = sorted(ours_lat)[int(len(ours_lat) * pick)] * 1000
-        theirs = sorted(anki_lat)[min(len(anki_lat) - 1, int(len(anki_lat) * pick))] * 1000
-        figures.append(_ratio(f"answer to next card, {label}", mine, theirs, 0.8, "ms"))
+    fresh()
+    answering = [sys.executable, "-c", OURS_ANSWERS, str(scratch_db)]
+    inside_lat = json.loads(
+        subprocess.run(answering, capture_output=True, text=True, check=True, env=env).stdout
+    )
+    for label, share in (("p50", 0.5), ("p99", 0.99)):
+        theirs = _pick(anki_lat, share)
+        for how, latencies in (("piped", ours_lat), ("in process", inside_lat)):
+            mine = _pick(latencies, share)
+            figures.append(_ratio(f"answer to next card, {how}, {label}", mine, theirs, 0.8, "ms"))
+    floor = _pick(_commit_floor(), 0.5), _pick(anki_lat, 0.5)
+    figures.append(_ratio("durable commit floor (bare sqlite3) vs answer p50", *floor, 0.8, "ms"))
     figures.append(_ratio(f"peak memory, {ANSWERS} answers", ours_mb, anki_mb, 0.5, "MB"))
     return figures
 
