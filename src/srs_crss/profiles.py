@@ -7,7 +7,6 @@ error naming the file, not a wrong exam.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -41,6 +40,8 @@ class Profile:
 @cache
 def load(path: Path = PROFILES_FILE) -> dict[str, Profile]:
     """Every profile in the file, by id."""
+    import tomllib  # only when a profile is used: cli/mock.py imports this module for its default
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
