@@ -29,9 +29,10 @@ from srs_crss.model import (
     Topics,
 )
 from srs_crss.names import split_qualified, unknown_name
+from srs_crss.newlimit import new_left_today
 from srs_crss.policy import LEECH_LAPSES
 from srs_crss.preferences import Preferences
-from srs_crss.session import Session, new_limit
+from srs_crss.session import Session
 from srs_crss.settings import NO_LEARNER, Settings
 from srs_crss.stats import Report
 from srs_crss.sync import SyncReport, UnchangedFile, plan_sync
@@ -313,10 +314,9 @@ class App:
         today = self.today()
         data = self.store.stats.figures(self.reader_id, today, scope)
         exams = self.store.exams.all(self.reader_id)
-        limit = new_limit(
+        left = new_left_today(
             self.store, self.reader_id, today, scope, exams, self.new_per_day(scope.decks)
         )
-        left = max(0, limit - self.store.queue.new_introduced(self.reader_id, today, scope.decks))
         plans = tuple(
             self.plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
             if deck is None or d in (None, deck)

@@ -26,17 +26,16 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from srs_crss import clock, exam, sm2
+from srs_crss import clock, exam, newlimit, sm2
 from srs_crss.duepages import DuePages
-from srs_crss.model import Card, QueueOptions, Scope, Suspension
+from srs_crss.model import Card, CardType, QueueOptions, Suspension
 from srs_crss.newcards import interleave
-from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.stats import streak
 
 if TYPE_CHECKING:
     from srs_crss.storage import Store
 
-CONTENT_BATCH = 64  # cards whose content is loaded in one query, a batch ahead
+CONTENT_BATCH = 16  # cards whose content is loaded in one query, a batch ahead
 STREAK_DAYS = 4000  # study days read for the summary's streak (over ten years)
 
 
@@ -97,22 +96,6 @@ class NothingDue:
     """A cram session found no seen card to go over."""
 
 
-def new_limit(
-    store: Store,
-    learner_id: int,
-    today: dt.date,
-    scope: Scope,
-    exams: dict[str | None, dt.date],
-    usual: int = DEFAULT_NEW_PER_DAY,
-) -> int:
-    """The day's new-card limit for a scope, raised by the earliest exam that applies to it."""
-    decks = scope.decks or tuple(store.decks.slugs())
-    if not any(exam.exam_for(deck, exams) for deck in decks):
-        return usual  # (no exam: no need to count the unseen cards)
-    unseen = store.queue.count_new_available(learner_id, scope)
-    return exam.daily_new_limit(decks, exams, unseen, today, usual)
-
-
 @dataclass
 class Session:
     """One sitting: builds the queue, records answers, undoes them.
@@ -153,18 +136,11 @@ class Session:
             return self.floor_day
         return day
 
-    def new_limit(self) -> int:
-        """Today's new-card limit: the usual one, raised to meet an exam date if one is set."""
-        return new_limit(
+    def new_left_today(self) -> int:
+        return newlimit.new_left_today(
             self.store, self.learner_id, self.today(), self.options.scope, self.exams,
             self.options.new_per_day,
         )  # fmt: skip
-
-    def new_left_today(self) -> int:
-        introduced = self.store.queue.new_introduced(
-            self.learner_id, self.today(), self.options.scope.decks
-        )
-        return max(0, self.new_limit() - introduced)
 
     def build(self) -> None:
         """Set up the queue: due cards first (lazily), then new ones."""
@@ -250,8 +226,11 @@ class Session:
             if pk not in self.cards:
                 # content is loaded a batch at a time, from the same line
                 batch = [p for p in islice(line, 0, CONTENT_BATCH) if p not in self.cards]
-                self.cards.update(self.store.decks.cards_by_pk(batch))
-                self.review_counts.update(self.store.queue.review_counts(self.learner_id, batch))
+                loaded = self.store.decks.cards_by_pk(batch)
+                self.cards.update(loaded)
+                # only multiple choice needs its count (it seeds the order of the choices)
+                choice = [p for p, c in loaded.items() if c.type is CardType.MCQ]
+                self.review_counts.update(self.store.queue.review_counts(self.learner_id, choice))
             card = self.cards[pk]
             if self.answered_notes.get((card.deck, card.note), {pk}) <= {pk}:
                 return card

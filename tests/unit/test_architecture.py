@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     # 2: the review session (a queue over the store)
     "srs_crss.session": 2,
     "srs_crss.duepages": 2,
+    "srs_crss.newlimit": 2,
     "srs_crss.mockrun": 2,
     # 3: one App per command run
     "srs_crss.service": 3,

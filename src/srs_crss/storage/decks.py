@@ -31,6 +31,10 @@ _CONTENT_COLUMNS = (
 )  # fmt: skip
 
 
+_CARDS_BY_PK = card_select().where(cards_t.c.id.in_(bindparam("pks", expanding=True)))
+"""Built once: a review session reads a batch of cards' content with it every few answers."""
+
+
 class Decks:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -217,7 +221,7 @@ class Decks:
         if not pks:
             return {}
         with self.db.read() as conn:
-            rows = conn.execute(card_select().where(cards_t.c.id.in_(list(pks))))
+            rows = conn.execute(_CARDS_BY_PK, {"pks": list(pks)})
             return {row.id: card_from_row(row) for row in rows}
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, tuple_, union
+from sqlalchemy import and_, bindparam, case, func, select, tuple_, union
 
 from srs_crss import model
 from srs_crss.model import FINISHED
@@ -58,6 +58,17 @@ def _unseen(learner_id: int) -> Any:
         states_t.c.learner_id == learner_id, states_t.c.card_id == cards_t.c.id
     )
     return and_(~seen.exists(), ~suspended(learner_id))
+
+
+_REVIEW_COUNTS = (
+    select(reviews_t.c.card_id, func.count())
+    .where(
+        reviews_t.c.learner_id == bindparam("learner"),
+        reviews_t.c.card_id.in_(bindparam("pks", expanding=True)),
+    )
+    .group_by(reviews_t.c.card_id)
+)
+"""Built once, like storage/decks.py's content batch: read with each batch of a session."""
 
 
 class Queue:
@@ -347,11 +358,9 @@ class Queue:
 
     def review_counts(self, learner_id: int, card_pks: Sequence[int]) -> dict[int, int]:
         """How many answers this learner has given to each of these cards (one query)."""
-        query = (
-            select(reviews_t.c.card_id, func.count())
-            .where(reviews_t.c.learner_id == learner_id, reviews_t.c.card_id.in_(card_pks))
-            .group_by(reviews_t.c.card_id)
-        )
+        if not card_pks:
+            return {}
         with self.db.read() as conn:
-            counts = {int(pk): int(n) for pk, n in conn.execute(query)}
+            found = conn.execute(_REVIEW_COUNTS, {"learner": learner_id, "pks": list(card_pks)})
+            counts = {int(pk): int(n) for pk, n in found}
         return {pk: counts.get(pk, 0) for pk in card_pks}
