@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_review import _until
-from benchmarks.common import WORK, Figure, srs, time_command
+from benchmarks.common import WORK, Figure, peak_rss_kib, srs, time_command
 from benchmarks.gen import build_database
 
 NOW = "2026-11-22T10:00:00+00:00"
@@ -59,8 +59,11 @@ ANKI = {
     + "    card = col.sched.getCard()\n    start = time.perf_counter()\n"
     + "    col.sched.answerCard(card, 3)\n    col.sched.getCard()\n"
     + "    lat.append(time.perf_counter() - start)\n"
-    + "print(json.dumps(lat))\ncol.close()\n",
+    + "status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+    + "print(json.dumps({'latencies': lat, 'peak_kib': int(status.split()[0])}))\ncol.close()\n",
 }
+"""Anki's answers print their own peak memory (VmHWM), as srs-crss's is read while its
+session runs (see benchmarks.common.peak_rss_kib)."""
 
 
 # In process, after opening: what each engine does beyond importing and opening.
@@ -149,13 +152,6 @@ def _srs_first(env: dict[str, str]) -> float:
     return elapsed
 
 
-def _peak_mb(proc: subprocess.Popen[str]) -> float:
-    """Wait for `proc` and return its peak resident memory (Linux: ru_maxrss in kB)."""
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss / 1024
-
-
 def _srs_answers(env: dict[str, str]) -> tuple[list[float], float]:
     """Seconds from a grade to the next card, piped, as benchmarks/bench_review.py,
     and the session's peak memory in MB."""
@@ -179,9 +175,11 @@ def _srs_answers(env: dict[str, str]) -> tuple[list[float], float]:
         proc.stdin.flush()
         _until(proc.stdout, "Q:")
         latencies.append(time.perf_counter() - start)
+    peak_mb = peak_rss_kib(proc.pid) / 1024
     proc.stdin.write("q\n")
     proc.stdin.close()
-    return latencies, _peak_mb(proc)
+    proc.wait()
+    return latencies, peak_mb
 
 
 def _answer_sql(db: Path, env: dict[str, str]) -> list[list[tuple[str, Any]]]:
@@ -317,12 +315,13 @@ def run() -> list[Figure]:
         figures.append(_ratio(f"{kind}, in process after opening", *inside, target))
     fresh()
     ours_lat, ours_mb = _srs_answers(env)
-    anki_proc = subprocess.Popen(
-        [sys.executable, "-c", ANKI["answers"], str(scratch_col)], stdout=subprocess.PIPE, text=True
-    )
-    out = anki_proc.stdout.read() if anki_proc.stdout else ""
-    anki_mb = _peak_mb(anki_proc)
-    anki_lat = json.loads(out)
+    anki_out = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", ANKI["answers"], str(scratch_col)],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    )  # fmt: skip
+    anki_lat, anki_mb = anki_out["latencies"], anki_out["peak_kib"] / 1024
     fresh()
     answering = [sys.executable, "-c", OURS_ANSWERS, str(scratch_db)]
     inside_lat = json.loads(

@@ -17,10 +17,9 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import IO
 
-from benchmarks.common import WORK, Figure, median_time, srs
+from benchmarks.common import WORK, Figure, median_time, peak_rss_kib, srs
 from benchmarks.gen import build_database
 
 NOW = "2026-11-22T10:00:00+00:00"
@@ -80,20 +79,11 @@ def answer_latencies(db: str) -> tuple[list[float], int]:
         proc.stdin.flush()
         _until(proc.stdout, "Q:")
         latencies.append(time.perf_counter() - start)
-    # VmHWM is the peak RSS of the program itself. (wait4's ru_maxrss is not:
-    # it keeps the high-water mark of the forked parent's memory before exec.)
-    peak_kib = _peak_rss_kib(proc.pid)
+    peak_kib = peak_rss_kib(proc.pid)  # read while it runs: VmHWM goes with the process
     proc.stdin.write("q\n")
     proc.stdin.close()
     proc.wait()
     return latencies, peak_kib
-
-
-def _peak_rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    raise SystemExit("cannot read the peak memory of the review process")
 
 
 def run() -> list[Figure]:

@@ -92,6 +92,18 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{mem}, {python}, {platform.system()}"
 
 
+def peak_rss_kib(pid: int) -> int:
+    """Peak resident memory of running process `pid`, in KiB (Linux VmHWM).
+
+    Not wait4's ru_maxrss: that keeps the high-water mark of the parent's memory
+    at fork, so a child of a benchmark that has grown reports the benchmark's size.
+    """
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise SystemExit(f"cannot read the peak memory of process {pid}")
+
+
 def srs(*args: str) -> list[str]:
     """argv for the installed srs-crss command."""
     return [str(BIN / "srs-crss"), *args]
