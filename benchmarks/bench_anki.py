@@ -69,7 +69,7 @@ session runs (see benchmarks.common.peak_rss_kib)."""
 # In process, after opening: what each engine does beyond importing and opening.
 _OURS_OPEN = (
     "import sys, time\n"
-    "from srs_crss.service import App\nfrom srs_crss.settings import Settings\n"
+    "from srs_crss.service import App\nfrom srs_crss.settings.run import Settings\n"
     "app = App(Settings(database=sys.argv[1], learner='bench', rollover_hour=None),"
     " notify=lambda m: None)\n"
     "app.reader_id\nstart = time.perf_counter()\n"
@@ -81,7 +81,7 @@ OURS_IN_PROCESS = {
 }
 OURS_ANSWERS = (
     "import json, sys, time\n"
-    "from srs_crss.service import App\nfrom srs_crss.settings import Settings\n"
+    "from srs_crss.service import App\nfrom srs_crss.settings.run import Settings\n"
     "from srs_crss.sm2 import Grade\n"
     "app = App(Settings(database=sys.argv[1], learner='bench', rollover_hour=None),"
     " notify=lambda m: None)\n"
@@ -188,7 +188,7 @@ def _answer_sql(db: Path, env: dict[str, str]) -> list[list[tuple[str, Any]]]:
     from sqlalchemy import event
 
     from srs_crss.service import App
-    from srs_crss.settings import Settings
+    from srs_crss.settings.run import Settings
     from srs_crss.sm2 import Grade
 
     app = App(Settings(database=str(db), learner="bench", environ=env), notify=lambda m: None)

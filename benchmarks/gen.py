@@ -10,7 +10,7 @@ from pathlib import Path
 from srs_crss import clock, sm2
 from srs_crss.model import Scope
 from srs_crss.service import App
-from srs_crss.settings import Settings
+from srs_crss.settings.run import Settings
 from srs_crss.storage.schema import SCHEMA_HEAD
 
 DOMAINS = ("Advocacy", "Mentoring and Education", "Recovery and Wellness Support",

@@ -20,7 +20,7 @@ import genanki
 
 from srs_crss.anki.export import _Builder, _fields
 from srs_crss.anki.notetypes import note_guid, tag_for
-from srs_crss.deckfile import load_deck
+from srs_crss.decks.deckfile import load_deck
 from srs_crss.model import Card, ExportCard, ExportDeck
 from srs_crss.sm2 import CardState
 

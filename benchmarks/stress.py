@@ -63,7 +63,7 @@ def crash_runs() -> tuple[int, int]:
 def fuzz_runs() -> int:
     from srs_crss.errors import DeckError
     from srs_crss.service import App
-    from srs_crss.settings import Settings
+    from srs_crss.settings.run import Settings
 
     clean = 0
     with tempfile.TemporaryDirectory() as folder:

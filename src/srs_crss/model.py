@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
-from srs_crss.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
 from srs_crss.sm2 import CardState, Grade, ReviewKind
+from srs_crss.study.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 """Choice letters, everywhere choices are shown (a deck allows at most 26 choices)."""
 
 # A practice exam's status, as stored (mock_exams.status). Here rather than in
-# srs_crss.mockexam so that a review session, which starts with the cards missed
+# srs_crss.exams.mock so that a review session, which starts with the cards missed
 # in finished exams, does not load the exam-drawing code.
 SUBMITTED = "submitted"
 TIMED_OUT = "timeout"

@@ -117,7 +117,7 @@ class Review(NamedTuple):
     day: dt.date
     kind: ReviewKind
     capped_from: dt.date | None = None
-    """Set only by an exam plan (srs_crss.exam) that moved `after.due` earlier:
+    """Set only by an exam plan (srs_crss.exams.planning) that moved `after.due` earlier:
     the due day plain SM-2 gave. Plain SM-2 never sets it."""
 
 

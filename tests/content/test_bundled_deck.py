@@ -149,7 +149,7 @@ def test_only_allowed_keys(card: Card) -> None:
 
 
 def test_project_loader_reads_the_same_deck() -> None:
-    from srs_crss.deckfile import load_deck
+    from srs_crss.decks.deckfile import load_deck
 
     deck = load_deck(DECK_PATH)
     assert deck.id == "crss"

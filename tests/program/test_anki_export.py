@@ -286,7 +286,7 @@ def test_sql_fast_path_and_portable_path_write_the_same_package(
     from srs_crss.anki import export as anki_export
     from srs_crss.model import Scope
     from srs_crss.service import App
-    from srs_crss.settings import Settings
+    from srs_crss.settings.run import Settings
     from srs_crss.sm2 import CardState, review
 
     deck = tmp_path / "d.toml"

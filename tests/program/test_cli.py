@@ -215,7 +215,7 @@ def add_review(db: Path, qualified: str, grade: int = 4) -> None:
     import datetime as dt
 
     from srs_crss.service import App
-    from srs_crss.settings import Settings
+    from srs_crss.settings.run import Settings
     from srs_crss.sm2 import review
 
     settings = Settings(database=str(db), learner="alex", environ={"SRS_CRSS_NOW": NOW})

@@ -30,11 +30,11 @@ DEFERRED = (
     "zstandard",
     "rich.progress",
     "tomllib",
-    "srs_crss.deckfile",
-    "srs_crss.quality",
-    "srs_crss.practice",
-    "srs_crss.mockexam",
-    "srs_crss.mockrun",
+    "srs_crss.decks.deckfile",
+    "srs_crss.decks.quality",
+    "srs_crss.service.practice",
+    "srs_crss.exams.mock",
+    "srs_crss.exams.run",
     "srs_crss.storage.export",
     "srs_crss.storage.mocks",
     "srs_crss.storage.merges",
@@ -61,11 +61,11 @@ def studied(db: Path, mini: Path) -> Path:
 
 def test_a_piped_review_session_leaves_the_deferred_modules_alone(studied: Path) -> None:
     loaded = _modules(studied, "review", stdin="\n4\nb\n\nq\n")
-    assert "srs_crss.session" in loaded and "sqlalchemy" in loaded  # it did run a session
+    assert "srs_crss.study.session" in loaded and "sqlalchemy" in loaded  # it did run a session
     assert sorted(loaded & set(DEFERRED)) == []
 
 
 def test_a_practice_exam_loads_what_the_review_did_not(studied: Path) -> None:
     """The other side: the same check would see these modules when they are used."""
     loaded = _modules(studied, "mock", "--json", "--seed", "1", stdin="")
-    assert {"srs_crss.mockexam", "srs_crss.storage.mocks", "tomllib"} <= loaded
+    assert {"srs_crss.exams.mock", "srs_crss.storage.mocks", "tomllib"} <= loaded

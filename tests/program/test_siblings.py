@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from srs_crss.deckfile import parse_deck
+from srs_crss.decks.deckfile import parse_deck
 from srs_crss.errors import DeckError
 from tests.conftest import Invoke
 

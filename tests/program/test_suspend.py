@@ -8,10 +8,10 @@ import re
 from functools import partial
 from pathlib import Path
 
-from srs_crss.policy import LEECH_LAPSES
 from srs_crss.service import App
-from srs_crss.settings import Settings
+from srs_crss.settings.run import Settings
 from srs_crss.sm2 import CardState, Review, review
+from srs_crss.study.policy import LEECH_LAPSES
 from tests.conftest import NOW, Invoke
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from srs_crss.model import QueueOptions, Scope
 from srs_crss.service import App
-from srs_crss.settings import Settings
+from srs_crss.settings.run import Settings
 from srs_crss.sm2 import CardState, Grade, review
 from tests.conftest import write_basic_deck
 

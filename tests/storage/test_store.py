@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from srs_crss.deckfile import load_deck
+from srs_crss.decks.deckfile import load_deck
+from srs_crss.decks.sync import plan_sync
 from srs_crss.errors import DatabaseError, StorageFailure
 from srs_crss.model import Scope, Suspension
 from srs_crss.sm2 import CardState, Review, review
@@ -18,7 +19,6 @@ from srs_crss.storage import Store
 from srs_crss.storage.checkpoint import EVERY_WRITES, QUIET_SECONDS, WAL_LIMIT
 from srs_crss.storage.engine import Location
 from srs_crss.storage.schema import SCHEMA_HEAD, metadata
-from srs_crss.sync import plan_sync
 from tests.conftest import digest
 
 NOW = dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC)

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from sqlalchemy import and_, func, select, update
 
 from srs_crss import model
-from srs_crss.deckfile import load_deck
+from srs_crss.decks.deckfile import load_deck
+from srs_crss.decks.sync import plan_sync
 from srs_crss.sm2 import CardState, Review, review
 from srs_crss.storage import Store, totals
 from srs_crss.storage.rows import cards_decks, scope_filters
@@ -32,7 +33,6 @@ from srs_crss.storage.stats import (
     _from_log,
     _from_totals,
 )
-from srs_crss.sync import plan_sync
 
 START = dt.date(2026, 9, 1)
 DOMAINS = ("Advocacy", "Ethical Responsibility", None)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from srs_crss.deckfile import load_deck, load_decks, parse_deck
+from srs_crss.decks.deckfile import load_deck, load_decks, parse_deck
 from srs_crss.errors import DeckError
 from tests.conftest import MINI_DECK
 

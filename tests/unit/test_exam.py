@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from srs_crss.exam import (
+from srs_crss.exams.planning import (
     cap,
     daily_new_limit,
     new_cards_per_day,
     plan,
     warnings,
 )
-from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.sm2 import CardState, review
+from srs_crss.study.policy import DEFAULT_NEW_PER_DAY
 
 
 def test_cap_rule_is_pure() -> None:

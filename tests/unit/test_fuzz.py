@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from srs_crss.deckfile import parse_deck
+from srs_crss.decks.deckfile import parse_deck
 from srs_crss.errors import DeckError
 from tests.conftest import MINI_DECK
 

@@ -1,4 +1,4 @@
-"""Merging Anki answers into the SM-2 history (srs_crss.merge): the rules of docs/anki.md."""
+"""Merging Anki answers into the SM-2 history (srs_crss.anki.merge): the rules of docs/anki.md."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs_crss import merge, sm2
+from srs_crss import sm2
+from srs_crss.anki import merge
 from srs_crss.anki.mapping import RevlogRow
 from srs_crss.model import LoggedAnswer, LoggedTime
 
@@ -134,9 +135,9 @@ def test_the_cap_of_an_exam_plan_is_applied_to_each_answer() -> None:
     eve = DAY0 + dt.timedelta(days=3)
 
     def cap(_pk: int, review: sm2.Review) -> sm2.Review:
-        from srs_crss import exam
+        from srs_crss.exams import planning
 
-        return exam.cap(review, eve + dt.timedelta(days=1))
+        return planning.cap(review, eve + dt.timedelta(days=1))
 
     plan = plan_([row(MS0, 3), row(MS0 + DAY, 3)], cap=cap)
     last = plan.cards[0].steps[-1][1]

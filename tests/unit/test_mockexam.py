@@ -1,4 +1,4 @@
-"""Drawing and scoring practice exams (srs_crss.mockexam): pure rules."""
+"""Drawing and scoring practice exams (srs_crss.exams.mock): pure rules."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srs_crss import profiles
-from srs_crss.mockexam import (
+from srs_crss.exams import profiles
+from srs_crss.exams.mock import (
     BankItem,
     Question,
     allocate,

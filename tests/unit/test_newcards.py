@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from srs_crss.newcards import interleave
+from srs_crss.study.newcards import interleave
 
 
 def test_domains_take_turns_in_proportion_to_their_share() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from srs_crss.deckfile import load_deck
-from srs_crss.quality import check_decks
+from srs_crss.decks.deckfile import load_deck
+from srs_crss.decks.quality import check_decks
 
 WEAK = """\
 [deck]

@@ -10,8 +10,8 @@ import pytest
 
 from srs_crss.cli.render import shapes, text
 from srs_crss.model import Card, CardType, CardView
-from srs_crss.session import Summary
 from srs_crss.sm2 import CardState
+from srs_crss.study.session import Summary
 
 MCQ = Card(
     pk=1,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from srs_crss.model import DomainStats
-from srs_crss.stats import Readiness, readiness, streak, weakest
+from srs_crss.study.stats import Readiness, readiness, streak, weakest
 
 
 def test_streak_counts_consecutive_study_days() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from srs_crss.deckfile import parse_deck
-from srs_crss.deckspec import CardSpec
+from srs_crss.decks.deckfile import parse_deck
+from srs_crss.decks.spec import CardSpec
+from srs_crss.decks.sync import UnchangedFile, plan_sync
 from srs_crss.model import ExistingCard, ExistingDeck, UnchangedDeck
-from srs_crss.sync import UnchangedFile, plan_sync
 from tests.conftest import MINI_DECK
 
 PATH = Path("mini.toml")

@@ -83,7 +83,7 @@ def import_anki(
     Notes are matched by the id export-anki gave them; your own Anki notes are
     skipped. Reviews already here are recognised, so importing twice changes nothing.
     """
-    from srs_crss.ankiimport import import_anki as run_import
+    from srs_crss.service.anki_import import import_anki as run_import
 
     result = run_import(open_app(ctx), file, dry_run)
     if as_json:

@@ -159,7 +159,7 @@ def open_app(ctx: typer.Context) -> App:
     `--help` (the way pip's create_command imports a command only to run it).
     """
     from srs_crss.service import App
-    from srs_crss.settings import Settings, default_database, default_learner
+    from srs_crss.settings.run import Settings, default_database, default_learner
 
     options: Options = ctx.obj
     settings = Settings(

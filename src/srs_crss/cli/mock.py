@@ -9,15 +9,15 @@ import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.exams.profiles import DEFAULT_PROFILE
 from srs_crss.model import ABANDONED, OPEN, TIMED_OUT
-from srs_crss.profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from srs_crss.cli.mockui import Ending
-    from srs_crss.mockrun import MockRun
-    from srs_crss.practice import Practice
+    from srs_crss.exams.run import MockRun
+    from srs_crss.service.practice import Practice
 
 MAX_QUESTIONS = 1000
 MAX_MINUTES = 24 * 60
@@ -103,8 +103,8 @@ def mock(
                 typer.echo(line)
         return
 
-    from srs_crss import profiles
     from srs_crss.cli import mockui, ui  # the exam screens: loaded only to take an exam
+    from srs_crss.exams import profiles
 
     at_terminal = ui.interactive() and not plain and not as_json
     out: IO[str] = sys.stderr if as_json else sys.stdout  # --json: stdout is the result only

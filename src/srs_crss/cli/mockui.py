@@ -22,8 +22,8 @@ from rich.text import Text
 
 from srs_crss.cli.keys import ENTER, IDLE, LEFT, RIGHT, SPACE, KeyReader
 from srs_crss.cli.render import examscreen, text
-from srs_crss.mockexam import Question, Result
-from srs_crss.mockrun import MockRun
+from srs_crss.exams.mock import Question, Result
+from srs_crss.exams.run import MockRun
 from srs_crss.model import ABANDONED, LETTERS, OPEN, SUBMITTED, TIMED_OUT
 
 

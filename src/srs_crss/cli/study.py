@@ -9,7 +9,7 @@ import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
-from srs_crss.policy import DEFAULT_NEW_PER_DAY
+from srs_crss.study.policy import DEFAULT_NEW_PER_DAY
 
 MAX_CARDS = 100_000
 """The most cards --new and --limit accept (far more than a day's study)."""

@@ -29,8 +29,8 @@ from srs_crss.cli.render.text import (
     summary_lines,
 )
 from srs_crss.model import LETTERS, Card, CardType, shuffled_choices
-from srs_crss.session import NothingDue, Progress, Session, Summary
 from srs_crss.sm2 import Grade
+from srs_crss.study.session import NothingDue, Progress, Session, Summary
 
 LEECH_NOTE = (
     "{card} has now been forgotten {lapses} times, so it is suspended (a leech). Drilling "

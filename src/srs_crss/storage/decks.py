@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, select, update
 
 from srs_crss import model
+from srs_crss.decks.sync import DeckPlan
 from srs_crss.errors import NotFound
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
@@ -23,7 +24,6 @@ from srs_crss.storage.rows import (
     state_for,
 )
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
-from srs_crss.sync import DeckPlan
 
 _CONTENT_COLUMNS = (
     "type", "front", "back", "choices", "answer", "explanation", "domain", "tags", "source",

@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from srs_crss.merge import CardMerge
+from srs_crss.anki.merge import CardMerge
 from srs_crss.model import LoggedAnswer, LoggedTime
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database

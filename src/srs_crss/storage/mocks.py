@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import case, func, insert, select, update
 
-from srs_crss.mockexam import Attempt, BankItem, DomainScore, Question
+from srs_crss.exams.mock import Attempt, BankItem, DomainScore, Question
 from srs_crss.model import FINISHED, OPEN
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import (

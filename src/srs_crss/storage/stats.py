@@ -9,7 +9,6 @@ from sqlalchemy import Connection, and_, case, func, select
 
 from srs_crss import model
 from srs_crss.errors import StorageFailure
-from srs_crss.stats import HARD_DAYS, MATURE_DAYS
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
 from srs_crss.storage.queue import Queue
@@ -24,6 +23,7 @@ from srs_crss.storage.schema import (
     states_t,
     suspended_t,
 )
+from srs_crss.study.stats import HARD_DAYS, MATURE_DAYS
 
 MONTH_DAYS = 30
 CANDIDATES = 20

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from srs_crss.cli.render.text import PASS_ESTIMATE, clock, lettered, verdict
-from srs_crss.mockexam import Question, Result
+from srs_crss.exams.mock import Question, Result
 
 EXAM_KEYS = (
     "{letters} answer · Enter next · p back · f flag · u unanswered · r flagged · "

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from srs_crss.cli.render.text import grade_legend, letter_of, lettered, summary_lines
 from srs_crss.model import Card, CardType
-from srs_crss.session import Progress, Summary
+from srs_crss.study.session import Progress, Summary
 
 
 def session_header(progress: Progress) -> Text:

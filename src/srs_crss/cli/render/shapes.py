@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from srs_crss.exam import Plan, warnings
-from srs_crss.mockexam import Attempt, DomainScore, Question, Result
+from srs_crss.exams.mock import Attempt, DomainScore, Question, Result
+from srs_crss.exams.planning import Plan, warnings
 from srs_crss.model import CardType, CardView, DeckSummary, Flag, HistoryEntry, Info
 from srs_crss.sm2 import CardState
-from srs_crss.stats import Report, readiness
+from srs_crss.study.stats import Report, readiness
 
 if TYPE_CHECKING:
-    from srs_crss.ankiimport import ImportResult
+    from srs_crss.service.anki_import import ImportResult
 
 
 def decks_json(summaries: Sequence[DeckSummary]) -> list[dict[str, Any]]:

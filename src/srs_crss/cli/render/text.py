@@ -9,11 +9,11 @@ from srs_crss.model import LETTERS, Card, CardType, Flag, Info
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
-    from srs_crss.ankiimport import ImportResult
-    from srs_crss.mockexam import Attempt, Draw, Question, Result
-    from srs_crss.profiles import Profile
-    from srs_crss.session import NothingDue, Summary
-    from srs_crss.sync import SyncReport
+    from srs_crss.decks.sync import SyncReport
+    from srs_crss.exams.mock import Attempt, Draw, Question, Result
+    from srs_crss.exams.profiles import Profile
+    from srs_crss.service.anki_import import ImportResult
+    from srs_crss.study.session import NothingDue, Summary
 
 GRADE_KEYS = "012345"
 

@@ -22,11 +22,11 @@ from rich.table import Table
 from rich.text import Text
 
 from srs_crss.cli.render.text import lettered, recent_mocks
-from srs_crss.exam import SEEN_BY, Plan
-from srs_crss.exam import warnings as exam_warnings
+from srs_crss.exams.planning import SEEN_BY, Plan
+from srs_crss.exams.planning import warnings as exam_warnings
 from srs_crss.model import CardType, CardView, DeckSummary
 from srs_crss.sm2 import ReviewKind
-from srs_crss.stats import HARD_DAYS, MATURE_DAYS, Report, readiness
+from srs_crss.study.stats import HARD_DAYS, MATURE_DAYS, Report, readiness
 
 PROGRESS_FROM = 2000
 """Exports of at least this many notes show a progress bar (in a terminal)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from srs_crss.mockexam import Attempt, Question, Result, score
+from srs_crss.exams.mock import Attempt, Question, Result, score
 from srs_crss.model import ABANDONED, OPEN, SUBMITTED, TIMED_OUT
 
 if TYPE_CHECKING:

@@ -14,11 +14,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss import clock, config, exam
-from srs_crss.deckspec import DeckSpec, fingerprint
+from srs_crss import clock
+from srs_crss.decks.spec import DeckSpec, fingerprint
+from srs_crss.decks.sync import SyncReport, UnchangedFile, plan_sync
 from srs_crss.errors import NotFound
-from srs_crss.examdates import ExamDates
-from srs_crss.marks import Marks
+from srs_crss.exams import planning
 from srs_crss.model import (
     CardView,
     Cram,
@@ -29,18 +29,20 @@ from srs_crss.model import (
     Topics,
 )
 from srs_crss.names import split_qualified, unknown_name
-from srs_crss.newlimit import new_left_today
-from srs_crss.policy import LEECH_LAPSES
-from srs_crss.preferences import Preferences
-from srs_crss.session import Session
-from srs_crss.settings import NO_LEARNER, Settings
-from srs_crss.stats import Report
-from srs_crss.sync import SyncReport, UnchangedFile, plan_sync
+from srs_crss.service.exam_dates import ExamDates
+from srs_crss.service.marks import Marks
+from srs_crss.service.preferences import Preferences
+from srs_crss.settings import keys
+from srs_crss.settings.run import NO_LEARNER, Settings
+from srs_crss.study.newlimit import new_left_today
+from srs_crss.study.policy import LEECH_LAPSES
+from srs_crss.study.session import Session
+from srs_crss.study.stats import Report
 
 if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
-    from srs_crss.practice import Practice
-    from srs_crss.quality import QualityWarning
+    from srs_crss.decks.quality import QualityWarning
+    from srs_crss.service.practice import Practice
     from srs_crss.storage import Store
 
 
@@ -82,15 +84,13 @@ class App:
         if self.settings.rollover_hour is not None:
             return self.settings.rollover_hour
         return int(
-            self.stored_settings.get((None, "rollover-hour"), config.KEYS["rollover-hour"].default)
+            self.stored_settings.get((None, "rollover-hour"), keys.KEYS["rollover-hour"].default)
         )
 
     def new_per_day(self, decks: Sequence[str]) -> int:
         """The daily new-card number for a session over `decks`: a one-deck setting,
         else the learner's setting, else the default."""
-        default = self.stored_settings.get(
-            (None, "new-per-day"), config.KEYS["new-per-day"].default
-        )
+        default = self.stored_settings.get((None, "new-per-day"), keys.KEYS["new-per-day"].default)
         if len(decks) == 1:
             return int(self.stored_settings.get((decks[0], "new-per-day"), default))
         return int(default)
@@ -159,7 +159,10 @@ class App:
 
         Never opens the database.
         """
-        from srs_crss import deckfile, quality  # reading TOML: only when a file is parsed
+        from srs_crss.decks import (
+            deckfile,  # reading TOML: only when a file is parsed
+            quality,
+        )
 
         decks = deckfile.load_decks(paths or [deckfile.bundled_deck_dir()])
         return decks, quality.check_decks(decks)
@@ -168,7 +171,7 @@ class App:
         """Validate every file (default: the bundled decks), then apply all of them in
         one transaction. Files byte-identical to their last sync are not parsed at all.
         """
-        from srs_crss import deckfile  # reading TOML: only when decks are synced
+        from srs_crss.decks import deckfile  # reading TOML: only when decks are synced
 
         files = deckfile.expand_paths(paths or [deckfile.bundled_deck_dir()])
         raw = {path: deckfile.read_deck_bytes(path) for path in files}
@@ -215,7 +218,7 @@ class App:
     @cached_property
     def practice(self) -> Practice:
         """Practice exams: `srs-crss mock`."""
-        from srs_crss.practice import Practice  # drawing exams: only for `mock` and `stats`
+        from srs_crss.service.practice import Practice  # drawing exams: only for `mock` and `stats`
 
         return Practice(self)
 
@@ -359,14 +362,14 @@ class App:
             reports.append(replace(report, plans=mine))
         return reports
 
-    def plan(self, deck: str | None, day: dt.date, today: dt.date) -> exam.Plan:
+    def plan(self, deck: str | None, day: dt.date, today: dt.date) -> planning.Plan:
         scope = Scope(decks=(deck,) if deck else ())
         unseen = self.store.queue.count_new_available(self.reader_id, scope)
         due_before = self.store.queue.count_due_on(
             self.reader_id, day - dt.timedelta(days=1), scope
         )
         usual = self.new_per_day([deck] if deck else [])
-        return exam.plan(deck, day, today, unseen, usual, due_before)
+        return planning.plan(deck, day, today, unseen, usual, due_before)
 
     def studied(self, decks: tuple[str, ...]) -> tuple[str, ...]:
         """The decks named, or when none is, the decks studied by default (all but the

@@ -1,6 +1,6 @@
 """`srs-crss mock`: starting, resuming and listing practice exams (App.practice).
 
-Drawing is srs_crss.mockexam's (pure); taking the exam is srs_crss.mockrun's.
+Drawing is srs_crss.exams.mock's (pure); taking the exam is srs_crss.exams.run's.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from srs_crss import mockexam, profiles
 from srs_crss.errors import NotFound, UsageError
-from srs_crss.mockexam import Attempt, Draw
-from srs_crss.mockrun import MockRun
+from srs_crss.exams import mock, profiles
+from srs_crss.exams.mock import Attempt, Draw
+from srs_crss.exams.profiles import Profile
+from srs_crss.exams.run import MockRun
 from srs_crss.model import OPEN
-from srs_crss.profiles import Profile
-from srs_crss.settings import NO_LEARNER
+from srs_crss.settings.run import NO_LEARNER
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -62,7 +62,7 @@ class Practice:
         last_asked = store.mocks.last_asked(learner) if seed is None else {}
         if seed is None:
             seed = random.SystemRandom().randrange(1, 2**31)
-        drawn = mockexam.draw(store.mocks.bank(chosen), profile.weights, total, seed, last_asked)
+        drawn = mock.draw(store.mocks.bank(chosen), profile.weights, total, seed, last_asked)
         if not drawn.pks:
             raise UsageError(
                 f"The deck{'s' if len(chosen) > 1 else ''} {', '.join(chosen)} "
@@ -72,7 +72,7 @@ class Practice:
             )
         cards = store.decks.cards_by_pk(drawn.pks)
         asked = [
-            (pk, mockexam.exam_choices(seed, n, cards[pk].choices))
+            (pk, mock.exam_choices(seed, n, cards[pk].choices))
             for n, pk in enumerate(drawn.pks, start=1)
         ]
         attempt = Attempt(

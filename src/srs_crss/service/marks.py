@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from srs_crss.errors import UsageError
 from srs_crss.model import Flag, Suspension
-from srs_crss.settings import NO_LEARNER
+from srs_crss.settings.run import NO_LEARNER
 
 if TYPE_CHECKING:
     from srs_crss.service import App

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from srs_crss.clock import DEFAULT_ROLLOVER_HOUR
 from srs_crss.errors import UsageError
-from srs_crss.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
+from srs_crss.study.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from srs_crss import exam
+from srs_crss.exams import planning
 from srs_crss.model import Scope
-from srs_crss.policy import DEFAULT_NEW_PER_DAY
+from srs_crss.study.policy import DEFAULT_NEW_PER_DAY
 
 if TYPE_CHECKING:
     from srs_crss.storage import Store
@@ -25,10 +25,10 @@ def new_limit(
 ) -> int:
     """The day's new-card limit for a scope, raised by the earliest exam that applies to it."""
     decks = scope.decks or tuple(store.decks.slugs())
-    if not any(exam.exam_for(deck, exams) for deck in decks):
+    if not any(planning.exam_for(deck, exams) for deck in decks):
         return usual  # (no exam: no need to count the unseen cards)
     unseen = store.queue.count_new_available(learner_id, scope)
-    return exam.daily_new_limit(decks, exams, unseen, today, usual)
+    return planning.daily_new_limit(decks, exams, unseen, today, usual)
 
 
 def new_left_today(

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from srs_crss.exam import Plan
+from srs_crss.exams.planning import Plan
 from srs_crss.model import DomainStats, Stats
 
 if TYPE_CHECKING:
-    from srs_crss.mockexam import Attempt
+    from srs_crss.exams.mock import Attempt
 
 
 def streak(days: Sequence[dt.date], today: dt.date) -> int:
@@ -49,7 +49,7 @@ class Report:
     @property
     def mock_trend(self) -> float | None:
         """Points gained from the first to the last of `mocks`."""
-        from srs_crss.mockexam import trend  # the practice-exam rules: only when there are exams
+        from srs_crss.exams.mock import trend  # the practice-exam rules: only when there are exams
 
         return trend([a.percent for a in self.mocks if a.percent is not None])
 

@@ -18,8 +18,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from srs_crss.policy import DEFAULT_NEW_PER_DAY
 from srs_crss.sm2 import Review
+from srs_crss.study.policy import DEFAULT_NEW_PER_DAY
 
 SEEN_BY = 7
 """Every card should have been seen at least this many days before the exam."""

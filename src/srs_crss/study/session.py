@@ -6,7 +6,7 @@ written (state and log, one transaction) before `answer` returns: never lost.
 Queue rules:
 - cards due today or earlier, oldest due first; then new cards, mixed across
   exam domains in proportion to their share of the deck (the author's order
-  kept within a domain; srs_crss.newcards), up to what is left of the day's
+  kept within a domain; srs_crss.study.newcards), up to what is left of the day's
   new-card limit (counted from the review log, so a second session the same
   day does not exceed it);
 - a card failed (grade < 3) or awaiting an extra review (grade 3, or < 4 on
@@ -26,11 +26,13 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from srs_crss import clock, exam, newlimit, sm2
-from srs_crss.duepages import DuePages
+from srs_crss import clock, sm2
+from srs_crss.exams import planning
 from srs_crss.model import Card, CardType, QueueOptions, Suspension
-from srs_crss.newcards import interleave
-from srs_crss.stats import streak
+from srs_crss.study import newlimit
+from srs_crss.study.duepages import DuePages
+from srs_crss.study.newcards import interleave
+from srs_crss.study.stats import streak
 
 if TYPE_CHECKING:
     from srs_crss.storage import Store
@@ -278,11 +280,11 @@ class Session:
         practice = line is self.missed and not self._due(pk, day)
         if self.options.cram is not None or practice:
             return self._cram_answer(card, line, grade, day, moment, duration_ms, picked)
-        exam_day = exam.exam_for(card.deck, self.exams)
+        exam_day = planning.exam_for(card.deck, self.exams)
         review_id, outcome = self.store.reviews.apply(
             self.learner_id,
             pk,
-            lambda state: exam.cap(sm2.review(state, grade, day), exam_day),
+            lambda state: planning.cap(sm2.review(state, grade, day), exam_day),
             moment,
             duration_ms,
             picked,

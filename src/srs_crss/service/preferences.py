@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from srs_crss import config
-from srs_crss.settings import NO_LEARNER
+from srs_crss.settings import keys
+from srs_crss.settings.run import NO_LEARNER
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -19,7 +19,7 @@ class Preferences:
 
     def set(self, name: str, value: str, deck: str | None) -> tuple[str, str]:
         """Keep a setting (for one deck, or all); returns its key and stored value."""
-        key = config.key(name, per_deck=deck is not None)
+        key = keys.key(name, per_deck=deck is not None)
         stored = key.check(value)
         self.app.ensure_decks()
         self.app.check_scope([deck] if deck else [])
@@ -30,7 +30,7 @@ class Preferences:
         return key.name, stored
 
     def unset(self, name: str, deck: str | None) -> bool:
-        key = config.key(name, per_deck=deck is not None)
+        key = keys.key(name, per_deck=deck is not None)
         self.app.ensure_decks()
         self.app.check_scope([deck] if deck else [])
         if self.app.reader_id == NO_LEARNER:
@@ -40,7 +40,7 @@ class Preferences:
     def show(self) -> list[tuple[str, str | None, str, bool]]:
         """Every setting: (key, deck or None, value, whether it is the default)."""
         rows: list[tuple[str, str | None, str, bool]] = []
-        for name, key in config.KEYS.items():
+        for name, key in keys.KEYS.items():
             value = self.app.stored_settings.get((None, name))
             rows.append((name, None, key.default if value is None else value, value is None))
             for (deck, stored_key), stored in sorted(

@@ -1,6 +1,6 @@
 """`srs-crss import-anki`: answers given in Anki brought into the learner's history.
 
-Reading the package is anki/package.py's; the merge rules are srs_crss.merge's
+Reading the package is anki/package.py's; the merge rules are srs_crss.anki.merge's
 (pure); this module matches notes to cards and hands the plan to the store.
 """
 
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss import clock, exam, merge, sm2
+from srs_crss import clock, sm2
+from srs_crss.anki import merge
 from srs_crss.anki.mapping import RevlogRow
+from srs_crss.exams import planning
 from srs_crss.model import LoggedAnswer
 
 if TYPE_CHECKING:
@@ -81,7 +83,7 @@ def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
         return quarter_day(ms // 900_000)
 
     def cap(pk: int, outcome: sm2.Review) -> sm2.Review:
-        return exam.cap(outcome, exam.exam_for(decks[pk], exams)) if exams else outcome
+        return planning.cap(outcome, planning.exam_for(decks[pk], exams)) if exams else outcome
 
     def details(ids: list[int]) -> dict[int, LoggedAnswer]:
         return app.store.merges.details(learner, ids)

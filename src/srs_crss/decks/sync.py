@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from srs_crss.deckspec import CardSpec, DeckSpec
+from srs_crss.decks.spec import CardSpec, DeckSpec
 from srs_crss.model import ExistingDeck, UnchangedDeck
 
 

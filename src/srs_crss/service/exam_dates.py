@@ -1,6 +1,6 @@
 """Exam dates (App.exam_dates): `srs-crss exam set` and `exam clear`.
 
-The rules (cap, new cards per day) are srs_crss.exam's; the plan is App.plan's.
+The rules (cap, new cards per day) are srs_crss.exams.planning's; the plan is App.plan's.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from srs_crss import exam
 from srs_crss.errors import UsageError
-from srs_crss.settings import NO_LEARNER
+from srs_crss.exams import planning
+from srs_crss.settings.run import NO_LEARNER
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -20,7 +20,7 @@ class ExamDates:
     def __init__(self, app: App) -> None:
         self.app = app
 
-    def set(self, text: str, deck: str | None) -> tuple[exam.Plan, int]:
+    def set(self, text: str, deck: str | None) -> tuple[planning.Plan, int]:
         """Set (or move) an exam date (YYYY-MM-DD, today or later) for a deck or all decks.
 
         Returns the plan and how many cards due after the exam's eve were pulled in.

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from srs_crss.deckspec import CardSpec, DeckSpec, fingerprint
+from srs_crss.decks.spec import CardSpec, DeckSpec, fingerprint
 from srs_crss.errors import DeckError
 from srs_crss.model import LETTERS, CardType
 

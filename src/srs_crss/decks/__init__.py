@@ -1,0 +1,8 @@
+"""Deck files: the TOML format, validation, sync planning and the quality checks.
+
+`deckfile` (reading files, with file:line errors; the bundled decks' folder),
+`spec` (validated deck content, pure), `sync` (pure: what a sync changes),
+`quality` (pure: the warnings `check` prints).
+
+May import: the core only.
+"""
