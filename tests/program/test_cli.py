@@ -270,6 +270,6 @@ def test_wheel_ships_the_decks_and_migrations(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     (wheel,) = tmp_path.glob("srs_crss-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "srs_crss/decks/crss.toml" in names
+    assert "srs_crss/data/decks/crss.toml" in names
     assert "srs_crss/storage/migrations/versions/0001_initial.py" in names
     assert "srs_crss/storage/migrations/script.py.mako" in names

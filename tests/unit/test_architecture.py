@@ -17,55 +17,50 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "srs_crss"
 
 LAYERS: dict[str, int] = {
-    # 0: the core: plain records and pure rules
+    # 0: the core: plain records and pure rules, and the capabilities' pure parts
     "srs_crss": 0,
-    "srs_crss.__main__": 5,
     "srs_crss.errors": 0,
     "srs_crss.sm2": 0,
     "srs_crss.clock": 0,
     "srs_crss.model": 0,
-    "srs_crss.decks.deckfile": 0,
-    "srs_crss.decks.spec": 0,
-    "srs_crss.study.policy": 0,
-    "srs_crss.decks.sync": 0,
-    "srs_crss.decks.quality": 0,
+    "srs_crss.names": 0,
+    "srs_crss.settings": 0,
+    "srs_crss.decks": 0,
     "srs_crss.exams.planning": 0,
-    "srs_crss.study.stats": 0,
     "srs_crss.exams.mock": 0,
     "srs_crss.exams.profiles": 0,
+    "srs_crss.study.policy": 0,
+    "srs_crss.study.newcards": 0,
+    "srs_crss.study.stats": 0,
     "srs_crss.anki.mapping": 0,
     "srs_crss.anki.merge": 0,
     # 1: storage and Anki's formats, each on its own
     "srs_crss.storage": 1,
     "srs_crss.anki": 1,
-    # 2: the review session (a queue over the store)
-    "srs_crss.study.session": 2,
-    "srs_crss.study.duepages": 2,
-    "srs_crss.study.newlimit": 2,
-    "srs_crss.exams.run": 2,
-    # 3: one App per command run
+    # 2: the capabilities that work over the store (handed to them as an object)
+    "srs_crss.study": 2,
+    "srs_crss.exams": 2,
+    # 3: the service: one API for both front ends
     "srs_crss.service": 3,
-    "srs_crss.service.preferences": 3,
-    "srs_crss.service.marks": 3,
-    "srs_crss.service.practice": 3,
-    "srs_crss.service.exam_dates": 3,
-    "srs_crss.service.anki_import": 3,
-    "srs_crss.settings.run": 0,
-    # 4: the command line, its output shapes and the review screen
+    # 4: the front ends
     "srs_crss.cli": 4,
+    "srs_crss.web": 4,
+    "srs_crss.__main__": 5,
 }
 """A module may import modules of its own layer or below, never above."""
 
 PURE = {
     "srs_crss.sm2",
-    "srs_crss.exams.planning",
+    "srs_crss.model",
+    "srs_crss.names",
+    "srs_crss.decks.spec",
     "srs_crss.decks.sync",
     "srs_crss.decks.quality",
-    "srs_crss.study.stats",
+    "srs_crss.exams.planning",
     "srs_crss.exams.mock",
-    "srs_crss.model",
-    "srs_crss.decks.spec",
     "srs_crss.study.policy",
+    "srs_crss.study.newcards",
+    "srs_crss.study.stats",
     "srs_crss.anki.mapping",
     "srs_crss.anki.merge",
 }
@@ -225,3 +220,65 @@ def test_no_source_module_is_too_big() -> None:
     total = sum(sizes.values())
     assert {m: n for m, n in sizes.items() if n > 420} == {}
     assert max(sizes.values()) < 0.15 * total
+
+
+CAPABILITIES = ("srs_crss.study", "srs_crss.exams", "srs_crss.decks", "srs_crss.anki",
+                "srs_crss.settings")  # fmt: skip
+FRONT_ENDS = ("srs_crss.cli", "srs_crss.web")
+
+
+def _all_imports(name: str) -> set[str]:
+    """Every srs_crss module `name` imports, type-checking imports included."""
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {i for i in found if i in MODULES}
+
+
+def test_no_circle_even_for_type_checkers() -> None:
+    # a helper that takes the whole App and imports it "for types only" is a
+    # circle all the same: the service's helpers take a Context instead
+    graph = {m: {i for i in _all_imports(m) if not m.startswith(i + ".")} for m in MODULES}
+    cycles = []
+    for module, imported in graph.items():
+        for other in imported:
+            if module in graph.get(other, set()) and module < other:
+                cycles.append(f"{module} <-> {other}")
+    assert cycles == []
+    assert not any(
+        "srs_crss.service.app" in _all_imports(m)
+        for m in MODULES
+        if m.startswith("srs_crss.service.") and m != "srs_crss.service.app"
+    )
+
+
+def test_storage_is_opened_only_by_the_service() -> None:
+    offenders = [
+        f"{module} imports {imported}"
+        for module in MODULES
+        for imported in _imports(module)
+        if imported.startswith("srs_crss.storage")
+        and not module.startswith(("srs_crss.storage", "srs_crss.service"))
+    ]
+    assert offenders == []
+
+
+def test_no_capability_imports_a_front_end_or_the_service() -> None:
+    offenders = [
+        f"{module} imports {imported}"
+        for module in MODULES
+        if module.startswith(CAPABILITIES)
+        for imported in _all_imports(module)
+        if imported.startswith((*FRONT_ENDS, "srs_crss.service"))
+    ]
+    assert offenders == []
+
+
+def test_few_modules_are_left_loose() -> None:
+    loose = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(loose) <= 8, loose

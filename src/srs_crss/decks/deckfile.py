@@ -54,14 +54,14 @@ _At = Callable[[str], int | None]
 def bundled_deck_dir() -> Path:
     """Where the decks shipped with srs-crss live.
 
-    In an installed wheel they sit inside the package (srs_crss/decks); in a
+    In an installed wheel they sit inside the package (srs_crss/data/decks); in a
     source checkout (editable install) they are the repository's decks/.
     """
-    here = Path(__file__).resolve().parent
-    inside = here / "decks"
+    package = Path(__file__).resolve().parents[1]
+    inside = package / "data" / "decks"
     if inside.is_dir():
         return inside
-    return here.parents[1] / "decks"
+    return package.parents[1] / "decks"
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from srs_crss.errors import UsageError
 
-PROFILES_FILE = Path(__file__).resolve().parent / "data" / "profiles.toml"
+PROFILES_FILE = Path(__file__).resolve().parents[1] / "data" / "profiles.toml"
 DEFAULT_PROFILE = "crss"
 
 

@@ -20,7 +20,7 @@ from srs_crss.exams import planning
 from srs_crss.model import LoggedAnswer
 
 if TYPE_CHECKING:
-    from srs_crss.service import App
+    from srs_crss.service.context import Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +46,14 @@ class ImportResult:
     dry_run: bool
 
 
-def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
+def import_anki(context: Context, path: Path, dry_run: bool) -> ImportResult:
     """Merge the answers in the Anki package at `path` into this learner's history."""
     # The package reader is imported here: only an import needs zipfile and zstandard.
     from srs_crss.anki import notetypes, package
 
     found = package.read(path)
-    app.ensure_decks()
-    keys = app.store.merges.card_keys()
+    context.ensure_decks()
+    keys = context.store.merges.card_keys()
     by_guid = {notetypes.note_guid(deck, card): pk for pk, deck, card in keys}
     card_of: dict[int, int] = {}
     matched = 0
@@ -67,11 +67,11 @@ def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
         pk = card_of.get(row.cid)
         if pk is not None:
             rows[pk].append(row)
-    learner = app.reader_id if dry_run else app.learner_id
-    logged = app.store.merges.times(learner, rows) if learner else {}
-    exams = app.store.exams.all(learner) if learner else {}
+    learner = context.reader_id if dry_run else context.learner_id
+    logged = context.store.merges.times(learner, rows) if learner else {}
+    exams = context.store.exams.all(learner) if learner else {}
     decks = {pk: deck for pk, deck, _ in keys}
-    zone, rollover = app.now().tzinfo, app.rollover_hour
+    zone, rollover = context.now().tzinfo, context.rollover_hour
 
     @functools.cache
     def quarter_day(quarter: int) -> dt.date:
@@ -86,11 +86,11 @@ def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
         return planning.cap(outcome, planning.exam_for(decks[pk], exams)) if exams else outcome
 
     def details(ids: list[int]) -> dict[int, LoggedAnswer]:
-        return app.store.merges.details(learner, ids)
+        return context.store.merges.details(learner, ids)
 
     planned = merge.plan(rows, logged, details, day_of, cap)
     if not dry_run and planned.cards:
-        app.store.merges.write(learner, planned.cards)
+        context.store.merges.write(learner, planned.cards)
     return ImportResult(
         path=path,
         format=found.format,

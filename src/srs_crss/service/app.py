@@ -1,8 +1,9 @@
-"""The service layer: one object per command run, owning settings and the store.
+"""The service's API: one `App` per command run, one method per command.
 
-The CLI builds an `App` from its options and calls one method; the methods
+A front end builds an `App` from its options and calls one method; the methods
 return plain records. Opening the database, finding the learner and loading
-the bundled decks into an empty database all happen here, once, lazily.
+the bundled decks into an empty database are the Context's (context.py), done
+once, lazily.
 """
 
 from __future__ import annotations
@@ -14,13 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss import clock
-from srs_crss.decks.spec import DeckSpec, fingerprint
-from srs_crss.decks.sync import SyncReport, UnchangedFile, plan_sync
+from srs_crss.decks.spec import DeckSpec
 from srs_crss.errors import NotFound
-from srs_crss.exams import planning
 from srs_crss.model import (
-    CardView,
     Cram,
     DeckSummary,
     Info,
@@ -28,12 +25,11 @@ from srs_crss.model import (
     Scope,
     Topics,
 )
-from srs_crss.names import split_qualified, unknown_name
+from srs_crss.service.context import Context
 from srs_crss.service.exam_dates import ExamDates
 from srs_crss.service.marks import Marks
 from srs_crss.service.preferences import Preferences
-from srs_crss.settings import keys
-from srs_crss.settings.run import NO_LEARNER, Settings
+from srs_crss.settings.run import NO_LEARNER
 from srs_crss.study.newlimit import new_left_today
 from srs_crss.study.policy import LEECH_LAPSES
 from srs_crss.study.session import Session
@@ -43,112 +39,19 @@ if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
     from srs_crss.decks.quality import QualityWarning
     from srs_crss.service.practice import Practice
-    from srs_crss.storage import Store
 
 
-class App:
-    """Everything one command run does, behind plain methods.
+class App(Context):
+    """Everything one command run does, behind plain methods (one per command).
 
-    `notify` receives one-line notes for the user that are not the command's
-    output (a new database, a new learner); the CLI prints them on stderr.
+    The settings, clock, store and learner are the Context's; the areas with
+    several commands hang off the App as helpers built over that Context.
     """
-
-    def __init__(self, settings: Settings, notify: Callable[[str], None] | None = None) -> None:
-        self.settings = settings
-        self.notify = notify or (lambda _message: None)
-        self._now = clock.now(settings.environ)
-
-    # ---- time ----------------------------------------------------------------
-
-    def now(self) -> dt.datetime:
-        """The current moment (SRS_CRSS_NOW if set), fixed at start for stable output."""
-        override = self.settings.environ.get(clock.NOW_ENV)
-        return self._now if override else clock.now(self.settings.environ)
-
-    def today(self) -> dt.date:
-        """The study day of now, with the configured rollover hour."""
-        return clock.study_day(self.now(), self.rollover_hour)
-
-    # ---- settings ------------------------------------------------------------------
-
-    @cached_property
-    def stored_settings(self) -> dict[tuple[str | None, str], str]:
-        """This learner's stored settings: (deck or None, key) -> value."""
-        if self.reader_id == NO_LEARNER:
-            return {}
-        return self.store.settings.all(self.reader_id)
-
-    @property
-    def rollover_hour(self) -> int:
-        """--rollover-hour if given, else the learner's setting, else the default."""
-        if self.settings.rollover_hour is not None:
-            return self.settings.rollover_hour
-        return int(
-            self.stored_settings.get((None, "rollover-hour"), keys.KEYS["rollover-hour"].default)
-        )
-
-    def new_per_day(self, decks: Sequence[str]) -> int:
-        """The daily new-card number for a session over `decks`: a one-deck setting,
-        else the learner's setting, else the default."""
-        default = self.stored_settings.get((None, "new-per-day"), keys.KEYS["new-per-day"].default)
-        if len(decks) == 1:
-            return int(self.stored_settings.get((decks[0], "new-per-day"), default))
-        return int(default)
 
     @cached_property
     def preferences(self) -> Preferences:
         """`srs-crss config`: setting, showing and unsetting this learner's settings."""
         return Preferences(self)
-
-    # ---- storage ---------------------------------------------------------------
-
-    @cached_property
-    def store(self) -> Store:
-        # SQLAlchemy is imported here, on first use, and nowhere else outside
-        # srs_crss.storage: `--help`, `check` and `--version` never pay for it.
-        from srs_crss.storage import Store
-
-        store = Store.open(self.settings.database)
-        if store.db.created:
-            self.notify(f"Created a new database: {store.sqlite_file or store.location.display()}")
-        return store
-
-    @cached_property
-    def learner_id(self) -> int:
-        """This learner's id, for commands that record progress (created on first use)."""
-        name = self.settings.learner
-        learner_id, created = self.store.learners.ensure(name, self.now())
-        if created:
-            others = [n for n in self.store.learners.names() if n != name]
-            known = f" (others here: {', '.join(others)})" if others else ""
-            self.notify(f"New learner {name!r} started{known}.")
-        return learner_id
-
-    @property
-    def reader_id(self) -> int:
-        """This learner's id for read-only commands, which never create a learner."""
-        if "learner_id" not in self.__dict__:
-            found = self.store.learners.find(self.settings.learner)
-            if found is None:
-                return NO_LEARNER
-            self.__dict__["learner_id"] = found
-        return self.learner_id
-
-    def close(self) -> None:
-        if "store" in self.__dict__:
-            self.store.close()
-
-    def __enter__(self) -> App:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    def ensure_decks(self) -> SyncReport | None:
-        """Load the bundled decks into an empty database, so first commands just work."""
-        if self.store.decks.any():
-            return None
-        return self.sync()
 
     # ---- commands ----------------------------------------------------------------
 
@@ -167,48 +70,9 @@ class App:
         decks = deckfile.load_decks(paths or [deckfile.bundled_deck_dir()])
         return decks, quality.check_decks(decks)
 
-    def sync(self, paths: Sequence[Path] | None = None) -> SyncReport:
-        """Validate every file (default: the bundled decks), then apply all of them in
-        one transaction. Files byte-identical to their last sync are not parsed at all.
-        """
-        from srs_crss.decks import deckfile  # reading TOML: only when decks are synced
-
-        files = deckfile.expand_paths(paths or [deckfile.bundled_deck_dir()])
-        raw = {path: deckfile.read_deck_bytes(path) for path in files}
-        if "store" not in self.__dict__ and not _exists(self.settings.database):
-            for path in files:  # a bad file must not leave a new, empty database behind
-                deckfile.decode_deck(raw[path], path)
-        same = self.store.decks.with_fingerprints(
-            {str(path.resolve()): fingerprint(raw[path]) for path in files}
-        )
-        loaded: list[DeckSpec | UnchangedFile] = []
-        for path in files:
-            unchanged = same.get(str(path.resolve()))
-            loaded.append(
-                UnchangedFile(path, unchanged)
-                if unchanged
-                else deckfile.decode_deck(raw[path], path)
-            )
-        deckfile.check_unique_ids(
-            (item.deck.id if isinstance(item, UnchangedFile) else item.id, path)
-            for item, path in zip(loaded, files, strict=True)
-        )
-        parsed = [item.id for item in loaded if isinstance(item, DeckSpec)]
-        report = plan_sync(loaded, self.store.decks.existing(parsed))
-        if report.changed:
-            self.store.decks.apply(report.plans, self.now())
-        return report
-
     def decks(self) -> list[DeckSummary]:
         self.ensure_decks()
         return self.store.decks.summaries(self.reader_id, self.today())
-
-    def show(self, qualified_id: str) -> CardView:
-        deck, card = split_qualified(qualified_id)
-        self.ensure_decks()
-        self.check_scope([deck])
-        view = self.store.decks.card_view(self.reader_id, deck, card)
-        return replace(view, moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk))
 
     @cached_property
     def exam_dates(self) -> ExamDates:
@@ -362,55 +226,12 @@ class App:
             reports.append(replace(report, plans=mine))
         return reports
 
-    def plan(self, deck: str | None, day: dt.date, today: dt.date) -> planning.Plan:
-        scope = Scope(decks=(deck,) if deck else ())
-        unseen = self.store.queue.count_new_available(self.reader_id, scope)
-        due_before = self.store.queue.count_due_on(
-            self.reader_id, day - dt.timedelta(days=1), scope
-        )
-        usual = self.new_per_day([deck] if deck else [])
-        return planning.plan(deck, day, today, unseen, usual, due_before)
-
-    def studied(self, decks: tuple[str, ...]) -> tuple[str, ...]:
-        """The decks named, or when none is, the decks studied by default (all but the
-        optional ones; () when none is optional, meaning every deck)."""
-        if decks:
-            return decks
-        return tuple(self.store.decks.studied_by_default() or ())
-
-    def check_scope(self, decks: Sequence[str]) -> None:
-        """Unknown deck ids are an error, not an empty result."""
-        for deck in decks:
-            if not self.store.decks.exists(deck):
-                raise NotFound(unknown_name("deck", deck, self.store.decks.slugs()))
-
     def topics(self, deck: str | None) -> Topics:
         """The exam domains and tags of active cards, with counts (one deck or all)."""
         self.ensure_decks()
         decks = [deck] if deck else []
         self.check_scope(decks)
         return self.store.decks.topics(decks)
-
-    def check_filters(self, scope: Scope) -> None:
-        """Unknown decks, domains and tags are errors naming the closest known ones.
-
-        A filter that matches nothing would read as "nothing due: you're done".
-        """
-        self.check_scope(scope.decks)
-        if scope.domain is None and scope.tag is None:
-            return
-        topics = self.store.decks.topics(scope.decks)
-        domains = [name for name, _ in topics.domains]
-        if scope.domain is not None and scope.domain.lower() not in map(str.lower, domains):
-            raise NotFound(unknown_name("domain", scope.domain, domains))
-        tags = [name for name, _ in topics.tags]
-        if scope.tag is not None and scope.tag not in tags:
-            raise NotFound(unknown_name("tag", scope.tag, tags))
-
-
-def _exists(database: str) -> bool:
-    """Whether a database is already there (a server's always counts as there)."""
-    return "://" in database or Path(database).expanduser().exists()
 
 
 def _exam_order(item: tuple[str | None, dt.date]) -> tuple[dt.date, str]:

@@ -19,7 +19,7 @@ from srs_crss.model import OPEN
 from srs_crss.settings.run import NO_LEARNER
 
 if TYPE_CHECKING:
-    from srs_crss.service import App
+    from srs_crss.service.context import Context
 
 RECENT_SCORES = 5
 """Finished exams shown with their trend in stats and exam show."""
@@ -36,8 +36,8 @@ class Started:
 
 
 class Practice:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, context: Context) -> None:
+        self.ctx = context
 
     def start(
         self,
@@ -48,14 +48,14 @@ class Practice:
         seed: int | None = None,
     ) -> Started:
         """Draw a new exam by the profile's weights and store it (open)."""
-        app = self.app
+        context = self.ctx
         profile = profiles.get(profile_id)
-        app.ensure_decks()
-        app.check_scope(decks)
-        chosen = app.studied(tuple(decks)) or tuple(app.store.decks.slugs())
+        context.ensure_decks()
+        context.check_scope(decks)
+        chosen = context.studied(tuple(decks)) or tuple(context.store.decks.slugs())
         total = questions if questions is not None else profile.questions
         limit_minutes = minutes if minutes is not None else profile.minutes
-        store, learner = app.store, app.learner_id
+        store, learner = context.store, context.learner_id
         # A seed given by hand draws the same exam for anyone with the same decks (a class
         # sitting one exam), so it leaves out this learner's past exams; a random one
         # prefers the items not asked lately.
@@ -84,7 +84,7 @@ class Practice:
             pass_is_estimate=profile.pass_is_estimate,
             time_limit_ms=limit_minutes * 60_000,
             used_ms=0,
-            started_at=app.now(),
+            started_at=context.now(),
             finished_at=None,
             status=OPEN,
             correct=None,
@@ -96,15 +96,15 @@ class Practice:
     def check(self, profile_id: str, decks: Sequence[str]) -> None:
         """Refuse an unknown profile or deck before anything is written."""
         profiles.get(profile_id)
-        self.app.ensure_decks()
-        self.app.check_scope(decks)
+        self.ctx.ensure_decks()
+        self.ctx.check_scope(decks)
 
     def unfinished(self) -> Attempt | None:
         """The learner's open exam, if there is one."""
-        self.app.ensure_decks()
-        if self.app.reader_id == NO_LEARNER:
+        self.ctx.ensure_decks()
+        if self.ctx.reader_id == NO_LEARNER:
             return None
-        return self.app.store.mocks.latest_open(self.app.reader_id)
+        return self.ctx.store.mocks.latest_open(self.ctx.reader_id)
 
     def resume(self) -> MockRun:
         """Take up the open exam where it was left, with the time that was left."""
@@ -117,22 +117,22 @@ class Practice:
 
     def history(self) -> list[Attempt]:
         """Every attempt, oldest first."""
-        self.app.ensure_decks()
-        return [_in_profile_order(a) for a in self.app.store.mocks.history(self.app.reader_id)]
+        self.ctx.ensure_decks()
+        return [_in_profile_order(a) for a in self.ctx.store.mocks.history(self.ctx.reader_id)]
 
     def recent(self) -> tuple[Attempt, ...]:
         """The latest finished exams (oldest first), for stats and exam show."""
-        found = self.app.store.mocks.history(self.app.reader_id, limit=RECENT_SCORES)
+        found = self.ctx.store.mocks.history(self.ctx.reader_id, limit=RECENT_SCORES)
         return tuple(_in_profile_order(a) for a in found)
 
     def _run(self, attempt: Attempt) -> MockRun:
         known = profiles.load().get(attempt.profile)
         return MockRun(
-            store=self.app.store,
+            store=self.ctx.store,
             attempt=attempt,
-            questions=self.app.store.mocks.questions(attempt.id),
+            questions=self.ctx.store.mocks.questions(attempt.id),
             domains=known.domains if known else (),
-            now=self.app.now,
+            now=self.ctx.now,
         )
 
 

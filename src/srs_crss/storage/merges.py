@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -24,12 +24,14 @@ from sqlalchemy import (
     update,
 )
 
-from srs_crss.anki.merge import CardMerge
 from srs_crss.model import LoggedAnswer, LoggedTime
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import INSERT_STATE, STATE_COLUMNS, state_from_row, state_values
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
+
+if TYPE_CHECKING:  # a record type only: storage does not know Anki's formats
+    from srs_crss.anki.merge import CardMerge
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _LOG_COLUMNS = (
