@@ -253,7 +253,7 @@ def mock_intro_lines(profile: Profile, attempt: Attempt, resumed: bool = False) 
     """What the exam is: profile, size, time, pass mark (and whether that is an estimate)."""
     head = "Resuming your practice exam" if resumed else "Practice exam"
     lines = [
-        f"{head}: {profile.name}, {attempt.asked} questions, "
+        f"{head}: {profile.name}, {_count(attempt.asked, 'question')}, "
         f"{clock(attempt.left_ms / 1000)} {'left' if resumed else 'to answer them'}, "
         f"pass mark {attempt.pass_percent}%."
     ]
@@ -347,6 +347,21 @@ def unfinished_line(attempt: Attempt, answered: int) -> str:
     )
 
 
+UNFINISHED_KEPT = (
+    "It is kept: `srs-crss mock --resume` goes on with it. To start a new exam instead, "
+    "resume it and type q, then a (abandon)."
+)
+
+
+def abandoned_line(unanswered: bool) -> str:
+    if unanswered:
+        return (
+            "No question was answered, so this exam is not scored: it is closed as "
+            "abandoned (mock --history lists it)."
+        )
+    return "Abandoned: it stays in your history (mock --history), not scored."
+
+
 def kept_line() -> str:
     return "Kept for later: `srs-crss mock --resume` goes on with the time that was left."
 
@@ -359,7 +374,7 @@ def history_lines(attempts: Sequence[Attempt]) -> list[str]:
     for a in attempts:
         when = f"{a.started_at:%Y-%m-%d}"
         if a.percent is None:
-            lines.append(f"#{a.id} {when} {a.profile}: {a.status}, {a.asked} questions")
+            lines.append(f"#{a.id} {when} {a.profile}: {a.status}, {_count(a.asked, 'question')}")
             continue
         passed = "pass" if a.percent >= a.pass_percent else "not yet"
         timed = ", time ran out" if a.status == "timeout" else ""
