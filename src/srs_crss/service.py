@@ -29,7 +29,7 @@ from srs_crss.model import (
     Topics,
 )
 from srs_crss.names import split_qualified, unknown_name
-from srs_crss.newlimit import new_left_today
+from srs_crss.newlimit import NewToday, new_today
 from srs_crss.policy import LEECH_LAPSES
 from srs_crss.preferences import Preferences
 from srs_crss.session import Session
@@ -314,9 +314,7 @@ class App:
         today = self.today()
         data = self.store.stats.figures(self.reader_id, today, scope)
         exams = self.store.exams.all(self.reader_id)
-        left = new_left_today(
-            self.store, self.reader_id, today, scope, exams, self.new_per_day(scope.decks)
-        )
+        left = self.new_today(scope, exams, today).left
         plans = tuple(
             self.plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
             if deck is None or d in (None, deck)
@@ -360,13 +358,26 @@ class App:
         return reports
 
     def plan(self, deck: str | None, day: dt.date, today: dt.date) -> exam.Plan:
-        scope = Scope(decks=(deck,) if deck else ())
+        """The plan for one exam, over the decks `review` studies for it (the optional
+        decks left out unless the exam is theirs), with the day's new-card limit
+        `review` and `stats` use."""
+        scope = Scope(decks=self.studied((deck,) if deck else ()))
         unseen = self.store.queue.count_new_available(self.reader_id, scope)
         due_before = self.store.queue.count_due_on(
             self.reader_id, day - dt.timedelta(days=1), scope
         )
-        usual = self.new_per_day([deck] if deck else [])
-        return exam.plan(deck, day, today, unseen, usual, due_before)
+        usual = self.new_per_day(scope.decks)
+        new = self.new_today(scope, {deck: day}, today)
+        return exam.plan(
+            deck, day, today, unseen, usual, due_before, per_day=new.limit, left_today=new.left
+        )
+
+    def new_today(self, scope: Scope, exams: dict[str | None, dt.date], today: dt.date) -> NewToday:
+        """The day's new-card limit and what is left of it, as a review session of
+        `scope` works them out (srs_crss.newlimit)."""
+        return new_today(
+            self.store, self.reader_id, today, scope, exams, self.new_per_day(scope.decks)
+        )
 
     def studied(self, decks: tuple[str, ...]) -> tuple[str, ...]:
         """The decks named, or when none is, the decks studied by default (all but the

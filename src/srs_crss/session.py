@@ -137,10 +137,10 @@ class Session:
         return day
 
     def new_left_today(self) -> int:
-        return newlimit.new_left_today(
+        return newlimit.new_today(
             self.store, self.learner_id, self.today(), self.options.scope, self.exams,
             self.options.new_per_day,
-        )  # fmt: skip
+        ).left  # fmt: skip
 
     def build(self) -> None:
         """Set up the queue: due cards first (lazily), then new ones."""

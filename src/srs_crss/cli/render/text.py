@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from srs_crss.exam import SEEN_BY
 from srs_crss.model import LETTERS, Card, CardType, Flag, Info
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
     from srs_crss.ankiimport import ImportResult
+    from srs_crss.exam import Plan
     from srs_crss.mockexam import Attempt, Draw, Question, Result
     from srs_crss.profiles import Profile
     from srs_crss.session import NothingDue, Summary
@@ -180,6 +183,40 @@ def check_total(files: int, cards: int, warnings: int) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def days_left(days: int) -> str:
+    """ "1 day left (tomorrow)", "12 days left"."""
+    return "1 day left (the exam is tomorrow)" if days == 1 else f"{days} days left"
+
+
+def reviews_a_day(expected: float) -> str:
+    """The expected reviews a day, in words that never say "0 reviews a day"."""
+    if expected < 1:
+        return "fewer than one review a day"
+    return f"about {expected:g} reviews a day"
+
+
+def plan_new_cards(plan: Plan) -> str:
+    """The new cards a plan asks for, and when every card will have been seen."""
+    if not plan.unseen:
+        return "Every card has been seen at least once: reviews only from here."
+    cards = f"{_count(plan.unseen, 'card')} not seen yet: {plan.new_per_day} new cards a day"
+    if plan.seen_in_time:
+        return (
+            f"{cards}, all seen by {plan.all_seen_by} "
+            f"(every card at least {SEEN_BY} days before the exam)."
+        )
+    today = plan.exam_day - dt.timedelta(days=plan.days_left)
+    if plan.all_seen_by == today:
+        return (
+            f"{_count(plan.unseen, 'card')} not seen yet: the exam is less than {SEEN_BY} "
+            "days away, so all of them today."
+        )
+    return (
+        f"{cards}, all seen by {plan.all_seen_by} (the exam is less than {SEEN_BY} days "
+        "after that: see what you can, weakest domains first)."
+    )
 
 
 ConfigRow = tuple[str, str | None, str, bool]
