@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -54,13 +55,27 @@ def letter(choices: list[str], wanted: str) -> str:
     return "ABCD"[choices.index(wanted)]
 
 
+def wrong(question: dict[str, Any]) -> str:
+    """The letter of a wrong choice."""
+    return next(
+        "ABCD"[n] for n, choice in enumerate(question["choices"]) if choice != question["answer"]
+    )
+
+
+def peek(cli: Invoke, *args: str) -> list[dict[str, Any]]:
+    """The questions an exam with these options and seed asks (taken unanswered: abandoned)."""
+    questions: list[dict[str, Any]] = take(cli, *args, lines=[])["questions"]
+    return questions
+
+
 def test_a_piped_exam_is_scored_by_domain_with_every_question_in_json(
     cli: Invoke, bank: Path
 ) -> None:
     # first a dry look at the exam: the same seed draws the same questions and order
+    # (with no answer given, it is abandoned, not scored)
     look = take(cli, "--deck", "bank", "--questions", "8", "--seed", "11", lines=[])
-    assert look["status"] == "submitted"
-    assert look["score"] == {"correct": 0, "asked": 8, "percent": 0.0}
+    assert look["status"] == "abandoned"
+    assert look["score"] is None and look["passed"] is None
     plan = look["questions"]
     lines = []
     for n, question in enumerate(plan):  # right on even positions, wrong on odd ones
@@ -114,7 +129,9 @@ def test_an_exam_leaves_sm2_state_alone_and_missed_cards_come_first_in_review(
     with sqlite3.connect(db) as conn:
         before = conn.execute("SELECT * FROM card_states ORDER BY card_id").fetchall()
         logged = conn.execute("SELECT count(*) FROM reviews").fetchone()
-    data = take(cli, "--deck", "bank", "--questions", "5", "--seed", "2", lines=[])
+    args = ("--deck", "bank", "--questions", "5", "--seed", "2")
+    data = take(cli, *args, lines=[wrong(q) for q in peek(cli, *args)])
+    assert data["score"]["correct"] == 0
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT * FROM card_states ORDER BY card_id").fetchall() == before
         assert conn.execute("SELECT count(*) FROM reviews").fetchone() == logged
@@ -130,13 +147,19 @@ def test_an_exam_leaves_sm2_state_alone_and_missed_cards_come_first_in_review(
 
 
 def test_history_lists_every_attempt_and_stats_show_the_trend(cli: Invoke, bank: Path) -> None:
-    first = take(cli, "--deck", "bank", "--questions", "4", "--seed", "5", lines=[])
-    seen = take(cli, "--deck", "bank", "--questions", "4", "--seed", "6", lines=[])
-    right = [letter(q["choices"], q["answer"]) for q in seen["questions"]]
+    first_args = ("--deck", "bank", "--questions", "4", "--seed", "5")
+    first_wrong = [wrong(q) for q in peek(cli, *first_args)]
+    first = take(cli, *first_args, lines=first_wrong)
+    seen = take(cli, *first_args, lines=first_wrong[:1])  # one answer, wrong; three skipped
+    right = [
+        letter(q["choices"], q["answer"])
+        for q in peek(cli, "--deck", "bank", "--questions", "4", "--seed", "6")
+    ]
     second = take(cli, "--deck", "bank", "--questions", "4", "--seed", "6", lines=right)
     assert second["score"]["correct"] == 4
     history = json.loads(cli("mock", "--history", "--json").stdout)
-    assert [h["id"] for h in history] == [first["id"], first["id"] + 1, second["id"]]
+    scored = [h for h in history if h["status"] != "abandoned"]
+    assert [h["id"] for h in scored] == [first["id"], seen["id"], second["id"]]
     assert history[-1]["percent"] == 100.0 and history[-1]["passed"] is True
     assert {d["domain"] for d in history[-1]["domains"]} <= set(DOMAINS)
     text = cli("mock", "--history").stdout
@@ -207,10 +230,47 @@ def test_quitting_can_keep_the_exam_for_later_or_abandon_it(cli: Invoke, bank: P
     assert [h["status"] for h in history] == ["submitted", "abandoned"]
 
 
-def test_starting_anew_closes_an_unfinished_exam_as_abandoned(cli: Invoke, bank: Path) -> None:
+def test_piped_input_keeps_an_unfinished_exam_and_says_how_to_resume_it(
+    cli: Invoke, bank: Path, db: Path
+) -> None:
     cli("mock", "--deck", "bank", "--questions", "4", input="A\nq\nk\n")
-    result = cli("mock", "--deck", "bank", "--questions", "4", input="")
-    assert "You have an unfinished practice exam" in result.stderr
-    assert "closed as abandoned" in result.stderr
+    before = digest(db)
+    for args in ((), ("--plain",), ("--json",)):
+        result = cli("mock", *args, "--deck", "bank", "--questions", "4", input="")
+        assert result.exit_code == 2, result.output
+        assert "You have an unfinished practice exam" in result.stderr
+        assert "(1 of 4 answered" in result.stderr
+        assert "It is kept: `srs-crss mock --resume` goes on with it" in result.stderr
+        assert "Traceback" not in result.output
+        assert digest(db) == before  # nothing abandoned, nothing new started
     history = json.loads(cli("mock", "--history", "--json").stdout)
-    assert [h["status"] for h in history] == ["abandoned", "submitted"]
+    assert [h["status"] for h in history] == ["open"]
+    resumed = cli("mock", "--resume", "--json", input="B\n")
+    assert json.loads(resumed.stdout)["status"] == "submitted"
+
+
+@pytest.mark.parametrize("lines", [[], ["q", "s"], ["", "", "q", "s"]])
+def test_an_exam_with_no_answer_is_abandoned_not_scored(
+    cli: Invoke, bank: Path, lines: list[str]
+) -> None:
+    cli("mock", "--deck", "bank", "--questions", "4", "--seed", "3", input="A\n")  # 25% or so
+    before = json.loads(cli("stats", "--json").stdout)["mock_exams"]
+    queue = cli("review", "--deck", "bank", "--new", "0", input="q\n").stdout
+    assert re.search(r"\d missed in a practice exam", queue)
+    stdin = "".join(line + "\n" for line in lines)
+    result = cli("mock", "--deck", "bank", "--questions", "4", input=stdin)
+    assert result.exit_code == 0, result.output
+    assert "Score:" not in result.stdout
+    assert "No question was answered, so this exam is not scored" in result.stderr
+    history = json.loads(cli("mock", "--history", "--json").stdout)
+    assert history[-1]["status"] == "abandoned" and history[-1]["percent"] is None
+    assert json.loads(cli("stats", "--json").stdout)["mock_exams"] == before
+    # the next review starts with the same missed cards as before, no more
+    assert cli("review", "--deck", "bank", "--new", "0", input="q\n").stdout == queue
+
+
+def test_a_one_question_exam_says_one_question(cli: Invoke, bank: Path) -> None:
+    result = cli("mock", "--deck", "bank", "--questions", "1", input="q\nk\n")
+    assert "1 question, " in result.stdout and "1 questions" not in result.stdout
+    history = cli("mock", "--history").stdout
+    assert "open, 1 question" in history and "1 questions" not in history

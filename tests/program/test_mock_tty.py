@@ -159,3 +159,76 @@ def test_ctrl_c_asks_before_anything_is_lost(db: Path, bank: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert rows(db, "SELECT status FROM mock_exams") == [("abandoned",)]
+
+
+def test_q_at_the_start_keeps_the_exam_without_starting_its_clock(db: Path, bank: Path) -> None:
+    child = spawn(db, "mock", "--deck", "bank", "--questions", "3")
+    child.expect("Press any key to start")
+    time.sleep(1.5)  # time spent reading the introduction is not exam time
+    child.send("q")
+    child.expect("Kept for later")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert rows(db, "SELECT status, used_ms FROM mock_exams") == [("open", 0)]
+
+
+@pytest.mark.parametrize(
+    ("sig", "args"),
+    [(signal.SIGHUP, ()), (signal.SIGTERM, ()), (signal.SIGHUP, ("--plain",))],
+)
+def test_a_closed_terminal_or_a_kill_saves_the_time_used(
+    db: Path, bank: Path, sig: signal.Signals, args: tuple[str, ...]
+) -> None:
+    child = spawn(db, "mock", "--deck", "bank", "--questions", "3", *args)
+    if args:
+        child.expect("Your answer")
+    else:
+        child.expect("Press any key to start")
+        child.send(" ")
+        child.expect("Question 1 of 3")
+    time.sleep(2.5)  # thinking, no answer yet: the clock runs all the same
+    child.kill(sig)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 128 + sig
+    status, used = rows(db, "SELECT status, used_ms FROM mock_exams")[0]
+    assert status == "open"
+    assert used >= 2500  # at least the time slept (an upper bound would be a timed assertion)
+    again = spawn(db, "mock", "--resume")
+    again.expect("Resuming your practice exam")
+    again.expect(r"1:59:5\d left|1:59:[0-4]\d left")
+    again.close()
+
+
+def test_plain_mode_at_a_terminal_asks_about_an_unfinished_exam(db: Path, bank: Path) -> None:
+    child = start(db, "--questions", "3")
+    child.send("q")
+    child.expect("Stop the exam")
+    child.send("k")
+    child.expect(pexpect.EOF)
+    child.close()
+    child = spawn(db, "mock", "--plain", "--deck", "bank", "--questions", "2")
+    child.expect("You have an unfinished practice exam")
+    child.expect("r: resume it")
+    child.sendline("n")
+    child.expect("closed as abandoned; a new exam starts")
+    child.expect("2 questions")
+    child.expect("Your answer")
+    child.sendline("A")
+    child.expect("Your answer")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    statuses = rows(db, "SELECT status FROM mock_exams ORDER BY id")
+    assert statuses == [("abandoned",), ("submitted",)]
+
+
+def test_submitting_with_no_answer_says_it_is_abandoned_not_scored(db: Path, bank: Path) -> None:
+    child = start(db, "--questions", "2")
+    child.send("s")
+    child.expect("No question has an answer: it will be abandoned, not scored")
+    child.send("y")
+    child.expect("No question was answered, so this exam is not scored")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert rows(db, "SELECT status, correct FROM mock_exams") == [("abandoned", None)]

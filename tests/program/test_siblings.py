@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,40 @@ def test_an_optional_deck_is_studied_only_when_named(
 def test_optional_must_be_true_or_false() -> None:
     with pytest.raises(DeckError, match="optional must be true or false, not a string"):
         parse_deck(OPTIONAL.replace("optional = true", 'optional = "yes"'), Path("x.toml"))
+
+
+def write_pairs(path: Path, pairs: int, singles: int) -> Path:
+    """`pairs` notes of two sibling cards (pNNa, pNNb), then `singles` lone cards (sNN)."""
+    parts = ['[deck]\nid = "pairs"\nname = "Pairs"\n']
+    card = '[[cards]]\nid = "{id}"\nfront = "Front {id}"\nback = "Back {id}"\ndomain = "Advocacy"\n'
+    for n in range(pairs):
+        parts.append(card.format(id=f"p{n:02d}a"))
+        parts.append(card.format(id=f"p{n:02d}b") + f'sibling_of = "p{n:02d}a"\n')
+    parts += [card.format(id=f"s{n:02d}") for n in range(singles)]
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def new_on(db: Path, day: str) -> int:
+    with sqlite3.connect(db) as conn:
+        found = conn.execute(
+            "SELECT count(*) FROM reviews WHERE kind = 'new' AND day = ?", (day,)
+        ).fetchone()
+    return int(found[0])
+
+
+def test_a_new_card_held_back_by_a_sibling_is_replaced_by_the_next_one(
+    cli: Invoke, tmp_path: Path, db: Path
+) -> None:
+    assert cli("sync", str(write_pairs(tmp_path / "pairs.toml", 20, 40))).exit_code == 0
+    # day one: 20 new cards (the usual number), never two of one note
+    first = cli("review", "--deck", "pairs", input="4\n" * 100)
+    assert "0 done, 20 left (20 new," in first.output
+    assert new_on(db, "2026-11-22") == 20
+    assert len({card.rstrip("ab") for card in shown(first.output)}) == 20
+    second = cli("review", "--deck", "pairs", input="4\n" * 100)
+    assert "(20 new" not in second.output and new_on(db, "2026-11-22") == 20
+    # day two: the due cards come first and hold their new siblings back; each of those is
+    # replaced by the next new card, so the day still brings 20 new ones
+    cli("review", "--deck", "pairs", input="4\n" * 100, now=TOMORROW)
+    assert new_on(db, "2026-11-23") == 20

@@ -226,3 +226,49 @@ def test_unrealistic_plans_are_accepted_with_a_warning(cli: Invoke, tmp_path: Pa
     assert far.exit_code == 0 and "The exam is about 40 years away" in far.output
     data = json.loads(cli("exam", "show", "--json", now=D22).output)
     assert data[-1]["warnings"] and "40 years" in data[-1]["warnings"][0]
+
+
+def _figures(cli: Invoke, now: str) -> tuple[int, int, int]:
+    """The day's new cards as `exam show` (a day), `stats` (left today) and `review`
+    (offered now) give them."""
+    per_day = json.loads(cli("exam", "show", "--json", now=now).output)[0]["new_per_day"]
+    left = stats(cli, now=now)["today"]["new"]
+    header = cli("review", input="q\n", now=now).output.split("--- card 1: ", 1)[1]
+    offered = int(header.split("(", 1)[1].split(" new", 1)[0])
+    return per_day, left, offered
+
+
+def test_exam_show_stats_and_review_agree_on_the_days_new_cards(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    main = write_basic_deck(tmp_path / "main.toml", 90, deck_id="main")
+    extra = write_basic_deck(tmp_path / "extra.toml", 30, deck_id="extra")
+    extra.write_text(
+        extra.read_text().replace('name = "Deck extra"\n', 'name = "X"\noptional = true\n')
+    )
+    assert cli("sync", str(main), str(extra)).exit_code == 0
+    cli("exam", "set", "2026-12-01", now=D22)  # 3 days to introduce (to 11-24)
+    # 90 cards of the studied deck over 3 days: 30 a day (the optional deck is not studied)
+    assert _figures(cli, D22) == (30, 30, 30)
+    assert "90 cards not seen yet: 30 new cards a day" in cli("exam", "show", now=D22).output
+    # five introduced: the limit stays 30 (not worked out again from the 85 left), 25 to go
+    cli("review", input="4\n" * 5 + "q\n", now=D22)
+    assert _figures(cli, D22) == (30, 25, 25)
+    # the next day: 85 unseen over the 2 days left
+    assert _figures(cli, "2026-11-23T10:00:00+00:00") == (43, 43, 43)
+
+
+def test_exam_plans_in_plain_words_for_a_close_and_a_far_exam(cli: Invoke, tmp_path: Path) -> None:
+    big = write_basic_deck(tmp_path / "big.toml", 9, deck_id="big")
+    cli("sync", str(big))
+    tomorrow = " ".join(cli("exam", "set", "2026-11-23", now=D22).output.split())
+    assert "1 day left (the exam is tomorrow)" in tomorrow and "1 days" not in tomorrow
+    assert "9 cards not seen yet: the exam is less than 7 days away, so all of them today" in (
+        tomorrow
+    )
+    assert "all seen by" not in tomorrow and "at least 7 days before" not in tomorrow
+    far = " ".join(cli("exam", "set", "2199-11-23", now=D22).output.split())
+    assert "Expect fewer than one review a day" in far and "0 reviews a day" not in far
+    cli("review", input="4\n" * 9, now=D22)
+    seen = " ".join(cli("exam", "show", now=D22).output.split())
+    assert "Every card has been seen at least once" in seen

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from contextlib import contextmanager, suppress
 from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.errors import UsageError
 from srs_crss.exams.profiles import DEFAULT_PROFILE
 from srs_crss.model import ABANDONED, OPEN, TIMED_OUT
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from srs_crss.cli.mockui import Ending
     from srs_crss.exams.run import MockRun
@@ -90,7 +93,8 @@ def mock(
     In a terminal: A-D answer, Enter next, p back, f flag, u next unanswered, r next
     flagged, g go to a number, s submit, q stop (submit, keep for later, or abandon).
     Piped or --plain: one line per question (a letter, or empty to skip); the end of
-    input submits. The questions you miss come first in your next review.
+    input submits. An exam with no answer is abandoned, not scored. The questions you
+    miss come first in your next review.
     """
     application = open_app(ctx)
     practice = application.practice
@@ -111,44 +115,78 @@ def mock(
     if resume:
         run = practice.resume()
     else:
-        run = _new_or_unfinished(
-            practice, at_terminal, profile, deck or (), questions, minutes, seed
-        )
+        asks = sys.stdin.isatty() and not as_json  # a person who can answer a question
+        run = _new_or_unfinished(practice, asks, profile, deck or (), questions, minutes, seed)
     known = profiles.get(run.attempt.profile)
     intro = render.text.mock_intro_lines(known, run.attempt, resumed=run.attempt.used_ms > 0)
     if at_terminal:  # wrapped at word boundaries to the window's width
         render.views.console().print("\n".join(intro), markup=False, highlight=False)
     else:
         out.write("".join(line + "\n" for line in intro))
-    if at_terminal:
-        ending = _take_at_terminal(run, known.name)
-    else:
-        run.start_clock()
-        ending = mockui.run_plain(run, sys.stdin, out)
+    with _kept_on_hangup(run):
+        if at_terminal:
+            ending = _take_at_terminal(run, known.name)
+        else:
+            run.start_clock()
+            ending = mockui.run_plain(run, sys.stdin, out)
     _finish(run, ending, out, as_json, at_terminal)
+
+
+@contextmanager
+def _kept_on_hangup(run: MockRun) -> Iterator[None]:
+    """A closed terminal (SIGHUP) or a polite kill (SIGTERM) keeps the exam for later
+    with the time used up to that moment, as q then k would."""
+
+    def hang_up(signum: int, _frame: object) -> None:
+        raise _Stopped(signum)
+
+    wanted = (signal.SIGHUP, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, hang_up) for sig in wanted}
+    try:
+        yield
+    except _Stopped as stopped:
+        for sig in wanted:  # a second signal while saving must not cut the save short
+            signal.signal(sig, signal.SIG_IGN)
+        run.pause()
+        with suppress(OSError):  # the terminal may be gone
+            typer.echo(render.text.kept_line(), err=True)
+        raise SystemExit(128 + stopped.signum) from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class _Stopped(BaseException):
+    """SIGHUP or SIGTERM during an exam (a BaseException: no `except Exception` eats it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _new_or_unfinished(
     practice: Practice,
-    at_terminal: bool,
+    asks: bool,
     profile: str,
     decks: Sequence[str],
     questions: int | None,
     minutes: int | None,
     seed: int | None,
 ) -> MockRun:
-    """A new exam; with one left unfinished, a person at a terminal may resume it instead
-    (otherwise it is closed as abandoned, and said so)."""
+    """A new exam; with one left unfinished, a person who can answer is asked whether to
+    resume it or abandon it. Piped input cannot be asked: the unfinished exam is kept,
+    nothing new starts, and the message says how to go on with it."""
     practice.check(profile, decks)
     unfinished = practice.unfinished()
     if unfinished is not None:
         open_run = practice.resume()
-        answered = unfinished.asked - len(open_run.unanswered())
-        typer.echo(render.text.unfinished_line(unfinished, answered), err=True)
-        if at_terminal:
-            answer = str(typer.prompt("r: resume it · n: abandon it and start a new one", "r"))
-            if answer.strip().lower() != "n":
-                return open_run
+        line = render.text.unfinished_line(unfinished, open_run.answered())
+        if not asks:
+            raise UsageError(f"{line} {render.text.UNFINISHED_KEPT}")
+        typer.echo(line, err=True)
+        answer = str(typer.prompt("r: resume it · n: abandon it and start a new one", "r"))
+        if answer.strip().lower() != "n":
+            return open_run
         open_run.abandon()
         typer.echo("It is closed as abandoned; a new exam starts.", err=True)
     started = practice.start(profile, decks, questions, minutes, seed)
@@ -161,7 +199,10 @@ def _take_at_terminal(run: MockRun, title: str) -> Ending:
     from srs_crss.cli import mockui, terminal
 
     console = render.views.console()
-    console.print("[dim]Press any key to start: the clock starts then.[/dim]")
+    console.print(
+        "[dim]Press any key to start: the clock starts then. "
+        "q: not now (kept for later, its clock not started).[/dim]"
+    )
     fd = sys.stdin.fileno()
     exam = mockui.TerminalExam(run, console, fd, title)
     with terminal.cbreak(fd, redraw=exam.request_redraw):
@@ -169,7 +210,7 @@ def _take_at_terminal(run: MockRun, title: str) -> Ending:
             first = exam.keys.next()
         except KeyboardInterrupt:
             first = None
-        if first is None:  # Ctrl-D / Ctrl-C before starting: kept, its clock not started
+        if first in (None, "q", "Q"):  # kept, its clock not started
             return mockui.Ending(OPEN)
         run.start_clock()
         ending = exam.take()
@@ -188,9 +229,8 @@ def _take_at_terminal(run: MockRun, title: str) -> Ending:
             for part in summary:
                 console.print(part)
             if missed:
-                console.print(
-                    f"[bold]Enter: go through the {len(missed)} missed questions · q: done[/bold]"
-                )
+                what = "missed question" if len(missed) == 1 else f"{len(missed)} missed questions"
+                console.print(f"[bold]Enter: go through the {what} · q: done[/bold]")
                 if exam.keys.next() not in (None, "q"):
                     exam.walk_missed(missed, summary)
     return ending
@@ -200,15 +240,16 @@ def _finish(run: MockRun, ending: Ending, out: IO[str], as_json: bool, at_termin
     if ending.status == OPEN:
         typer.echo(render.text.kept_line(), err=as_json)
         return
+    if as_json:
+        print_json(
+            render.shapes.mock_result_json(run.attempt, ending.status, ending.result, run.questions)
+        )
     if ending.status == ABANDONED:
-        typer.echo("Abandoned: it stays in your history (mock --history), not scored.", err=True)
+        typer.echo(render.text.abandoned_line(ending.unanswered), err=True)
         return
     result = ending.result
     assert result is not None
     if as_json:
-        print_json(
-            render.shapes.mock_result_json(run.attempt, ending.status, result, run.questions)
-        )
         return
     if at_terminal:
         return  # shown on the exam screen

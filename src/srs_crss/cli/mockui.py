@@ -33,6 +33,17 @@ class Ending:
 
     status: str
     result: Result | None = None
+    unanswered: bool = False
+    """Abandoned because it was submitted with no answer at all (not by the learner's choice)."""
+
+
+def submit(run: MockRun, timed_out: bool = False) -> Ending:
+    """Score the exam, unless nothing was answered: then it is abandoned, not scored
+    (a 0% would drag the trend down and send every question to the next review)."""
+    if not run.answered():
+        run.abandon()
+        return Ending(ABANDONED, unanswered=True)
+    return Ending(TIMED_OUT if timed_out else SUBMITTED, run.submit(timed_out=timed_out))
 
 
 def _letter_choice(question: Question, key: str) -> str | None:
@@ -59,7 +70,7 @@ def run_plain(run: MockRun, lines: IO[str], out: IO[str]) -> Ending:
     for position in run.unanswered():
         if run.expired():
             say("Time is up.")
-            return Ending(TIMED_OUT, run.submit(timed_out=True))
+            return submit(run, timed_out=True)
         run.go(position)
         question = run.current
         for line in text.mock_question_lines(question, total):
@@ -70,7 +81,7 @@ def run_plain(run: MockRun, lines: IO[str], out: IO[str]) -> Ending:
                 f"[{text.clock(run.left_seconds())} left]:")  # fmt: skip
             typed = lines.readline()
             if not typed:
-                return Ending(SUBMITTED, run.submit())
+                return submit(run)
             typed = typed.strip()
             if not typed:
                 break
@@ -86,7 +97,7 @@ def run_plain(run: MockRun, lines: IO[str], out: IO[str]) -> Ending:
                 continue
             run.pick(choice)
             break
-    return Ending(SUBMITTED, run.submit())
+    return submit(run)
 
 
 def _plain_stop(run: MockRun, lines: IO[str], say: Callable[[str], None]) -> Ending | None:
@@ -94,7 +105,7 @@ def _plain_stop(run: MockRun, lines: IO[str], say: Callable[[str], None]) -> End
         "empty: back to the question")  # fmt: skip
     answer = (lines.readline() or "s").strip().lower()
     if answer == "s":
-        return Ending(SUBMITTED, run.submit())
+        return submit(run)
     if answer == "k":
         run.pause()
         return Ending(OPEN)
@@ -174,7 +185,7 @@ class TerminalExam:
             except KeyboardInterrupt:
                 key = "q"
             if key == IDLE:
-                return Ending(TIMED_OUT, self.run.submit(timed_out=True))
+                return submit(self.run, timed_out=True)
             try:
                 ending = self._act("q" if key is None else key)
             except KeyboardInterrupt:
@@ -225,12 +236,16 @@ class TerminalExam:
             self.hint = f"{typed!r} is not a question number (1-{len(self.run.questions)})."
 
     def _confirm_submit(self) -> Ending | None:
-        self.draw(examscreen.confirm_lines(self.run.unanswered(), self.run.flagged()))
+        self.draw(
+            examscreen.confirm_lines(
+                self.run.unanswered(), self.run.flagged(), len(self.run.questions)
+            )
+        )
         key = self._key_or_timeout()
         if key == IDLE:
-            return Ending(TIMED_OUT, self.run.submit(timed_out=True))
+            return submit(self.run, timed_out=True)
         if key == "y":
-            return Ending(SUBMITTED, self.run.submit())
+            return submit(self.run)
         return None
 
     def _stop(self) -> Ending | None:
@@ -243,9 +258,9 @@ class TerminalExam:
         )
         key = self._key_or_timeout()
         if key == IDLE:
-            return Ending(TIMED_OUT, self.run.submit(timed_out=True))
+            return submit(self.run, timed_out=True)
         if key == "s":
-            return Ending(SUBMITTED, self.run.submit())
+            return submit(self.run)
         if key == "k" or key is None:
             self.run.pause()
             return Ending(OPEN)

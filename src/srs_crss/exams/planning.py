@@ -80,6 +80,14 @@ class Plan:
     expected_reviews_per_day: float
     all_seen_by: dt.date | None
 
+    @property
+    def seen_in_time(self) -> bool:
+        """Whether every card is seen at least SEEN_BY days before the exam (false when
+        the exam is closer than that: then the cards are all due today)."""
+        return self.all_seen_by is not None and self.all_seen_by <= self.exam_day - dt.timedelta(
+            days=SEEN_BY
+        )
+
 
 def plan(
     deck: str | None,
@@ -88,8 +96,15 @@ def plan(
     unseen: int,
     usual: int,
     due_before_exam: int,
+    *,
+    per_day: int | None = None,
+    left_today: int | None = None,
 ) -> Plan:
     """The plan for the days up to the exam.
+
+    `per_day` is the day's new-card limit and `left_today` what is left of it today
+    (srs_crss.study.newlimit works both out, the same for `review`, `stats` and `exam show`);
+    by default the limit for `unseen` cards, none of them introduced yet today.
 
     Expected reviews per day, an estimate shown as such: the cards already
     due before the exam, plus three answers for each unseen card (its first
@@ -97,11 +112,15 @@ def plan(
     the days left.
     """
     days_left = max(0, (exam_day - today).days)
-    per_day = new_cards_per_day(unseen, today, exam_day, usual)
+    if per_day is None:
+        per_day = new_cards_per_day(unseen, today, exam_day, usual)
+    if left_today is None:
+        left_today = per_day
     if days_left == 0:
         return Plan(deck, exam_day, 0, unseen, 0, 0.0, None)
-    days_to_introduce = math.ceil(unseen / per_day) if per_day else 0
-    all_seen_by = today + dt.timedelta(days=max(0, days_to_introduce - 1)) if unseen else today
+    after_today = max(0, unseen - left_today)
+    more_days = math.ceil(after_today / per_day) if per_day else 0
+    all_seen_by = today + dt.timedelta(days=more_days)
     expected = (due_before_exam + 3 * unseen) / days_left
     return Plan(deck, exam_day, days_left, unseen, per_day, round(expected, 1), all_seen_by)
 

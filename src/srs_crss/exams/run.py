@@ -56,6 +56,9 @@ class MockRun:
         self._since = self._shown_since = self._saved_at = self.monotonic()
 
     def used_ms(self) -> int:
+        """Time used so far; the clock counts nothing before it is started."""
+        if not self._started:
+            return self.attempt.used_ms
         return self._base_ms + int((self.monotonic() - self._since) * 1000)
 
     def left_seconds(self) -> float:
@@ -128,8 +131,14 @@ class MockRun:
 
     # ---- the end ---------------------------------------------------------------------------
 
+    def answered(self) -> int:
+        return sum(q.picked is not None for q in self.questions)
+
     def submit(self, timed_out: bool = False) -> Result:
-        """Score and close the exam (by the learner, or by the clock)."""
+        """Score and close the exam (by the learner, or by the clock).
+
+        Callers check `answered()` first: an exam with no answer is abandoned, not
+        scored (a 0% would drag the trend down and send every question to review)."""
         self._leave()
         used = min(self.used_ms(), self.attempt.time_limit_ms)
         result = self.result(used)
@@ -145,7 +154,8 @@ class MockRun:
 
     def pause(self) -> None:
         """Save the clock (the exam stays open for `mock --resume`)."""
-        self._leave()
+        if self.status == OPEN:
+            self._leave()
 
     def result(self, used_ms: int | None = None) -> Result:
         used = self.used_ms() if used_ms is None else used_ms

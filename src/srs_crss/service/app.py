@@ -30,7 +30,6 @@ from srs_crss.service.exam_dates import ExamDates
 from srs_crss.service.marks import Marks
 from srs_crss.service.preferences import Preferences
 from srs_crss.settings.run import NO_LEARNER
-from srs_crss.study.newlimit import new_left_today
 from srs_crss.study.policy import LEECH_LAPSES
 from srs_crss.study.session import Session
 from srs_crss.study.stats import Report
@@ -181,9 +180,7 @@ class App(Context):
         today = self.today()
         data = self.store.stats.figures(self.reader_id, today, scope)
         exams = self.store.exams.all(self.reader_id)
-        left = new_left_today(
-            self.store, self.reader_id, today, scope, exams, self.new_per_day(scope.decks)
-        )
+        left = self.new_today(scope, exams, today).left
         plans = tuple(
             self.plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
             if deck is None or d in (None, deck)

@@ -25,6 +25,7 @@ from srs_crss.model import CardView, Scope
 from srs_crss.names import split_qualified, unknown_name
 from srs_crss.settings import keys
 from srs_crss.settings.run import NO_LEARNER, Settings
+from srs_crss.study.newlimit import NewToday, new_today
 
 if TYPE_CHECKING:
     from srs_crss.storage import Store
@@ -163,13 +164,26 @@ class Context:
         return replace(view, moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk))
 
     def plan(self, deck: str | None, day: dt.date, today: dt.date) -> planning.Plan:
-        scope = Scope(decks=(deck,) if deck else ())
+        """The plan for one exam, over the decks `review` studies for it (the optional
+        decks left out unless the exam is theirs), with the day's new-card limit
+        `review` and `stats` use."""
+        scope = Scope(decks=self.studied((deck,) if deck else ()))
         unseen = self.store.queue.count_new_available(self.reader_id, scope)
         due_before = self.store.queue.count_due_on(
             self.reader_id, day - dt.timedelta(days=1), scope
         )
-        usual = self.new_per_day([deck] if deck else [])
-        return planning.plan(deck, day, today, unseen, usual, due_before)
+        usual = self.new_per_day(scope.decks)
+        new = self.new_today(scope, {deck: day}, today)
+        return planning.plan(
+            deck, day, today, unseen, usual, due_before, per_day=new.limit, left_today=new.left
+        )
+
+    def new_today(self, scope: Scope, exams: dict[str | None, dt.date], today: dt.date) -> NewToday:
+        """The day's new-card limit and what is left of it, as a review session of
+        `scope` works them out (srs_crss.study.newlimit)."""
+        return new_today(
+            self.store, self.reader_id, today, scope, exams, self.new_per_day(scope.decks)
+        )
 
     def studied(self, decks: tuple[str, ...]) -> tuple[str, ...]:
         """The decks named, or when none is, the decks studied by default (all but the

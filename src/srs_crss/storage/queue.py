@@ -333,6 +333,21 @@ class Queue:
             found: dt.date | None = conn.scalar(query)
         return found
 
+    def notes_of(self, pks: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Card pk -> (deck, note): the note is the card's sibling_of, or its own id."""
+        note = func.coalesce(cards_t.c.sibling_of, cards_t.c.slug)
+        found: dict[int, tuple[str, str]] = {}
+        with self.db.read() as conn:
+            for start in range(0, len(pks), 500):  # (bound parameters: a few hundred at a time)
+                query = (
+                    select(cards_t.c.id, decks_t.c.slug, note)
+                    .select_from(cards_decks())
+                    .where(cards_t.c.id.in_(list(pks[start : start + 500])))
+                )
+                for pk, deck, key in conn.execute(query):
+                    found[pk] = (deck, key)
+        return found
+
     def notes_answered(self, learner_id: int, day: dt.date) -> dict[tuple[str, str], set[int]]:
         """(deck, note) -> the cards of that note this learner answered on `day`; a card's
         note is its sibling_of, or its own id."""

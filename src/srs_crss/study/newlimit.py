@@ -1,10 +1,16 @@
-"""The day's new-card limit: the usual one, raised to meet an exam date, less the new
-cards already introduced today (counted from the review log, so a second session
-the same day does not go past it). A review session and `stats` both ask here."""
+"""The day's new cards: the usual limit, raised to meet an exam date, and what is left
+of it today. A review session, `stats` and `exam show` all ask here, so the three
+always give the same figures.
+
+The raised limit is worked out from the cards unseen at the start of the day (those
+unseen now plus those introduced today), so a second session the same day neither
+counts today's cards twice nor gets a different limit from the first.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from srs_crss.exams import planning
@@ -15,30 +21,34 @@ if TYPE_CHECKING:
     from srs_crss.storage import Store
 
 
-def new_limit(
+@dataclass(frozen=True, slots=True)
+class NewToday:
+    """The day's new-card figures for one scope."""
+
+    limit: int
+    """The day's limit: the usual one, or more to see every card before an exam."""
+    introduced: int
+    """New cards already introduced today."""
+
+    @property
+    def left(self) -> int:
+        return max(0, self.limit - self.introduced)
+
+
+def new_today(
     store: Store,
     learner_id: int,
     today: dt.date,
     scope: Scope,
     exams: dict[str | None, dt.date],
     usual: int = DEFAULT_NEW_PER_DAY,
-) -> int:
-    """The day's new-card limit for a scope, raised by the earliest exam that applies to it."""
+) -> NewToday:
+    """The day's limit for a scope (raised by the earliest exam that applies to it) and
+    the new cards introduced today."""
+    introduced = store.queue.new_introduced(learner_id, today, scope.decks)
     decks = scope.decks or tuple(store.decks.slugs())
     if not any(planning.exam_for(deck, exams) for deck in decks):
-        return usual  # (no exam: no need to count the unseen cards)
+        return NewToday(usual, introduced)  # (no exam: no need to count the unseen cards)
     unseen = store.queue.count_new_available(learner_id, scope)
-    return planning.daily_new_limit(decks, exams, unseen, today, usual)
-
-
-def new_left_today(
-    store: Store,
-    learner_id: int,
-    today: dt.date,
-    scope: Scope,
-    exams: dict[str | None, dt.date],
-    usual: int = DEFAULT_NEW_PER_DAY,
-) -> int:
-    """New cards that may still be introduced today in this scope."""
-    introduced = store.queue.new_introduced(learner_id, today, scope.decks)
-    return max(0, new_limit(store, learner_id, today, scope, exams, usual) - introduced)
+    limit = planning.daily_new_limit(decks, exams, unseen + introduced, today, usual)
+    return NewToday(limit, introduced)

@@ -37,6 +37,7 @@ from srs_crss.study.stats import streak
 if TYPE_CHECKING:
     from srs_crss.storage import Store
 
+SPARE_NEW = 10  # new cards fetched beyond twice the day's number, as replacements
 CONTENT_BATCH = 16  # cards whose content is loaded in one query, a batch ahead
 STREAK_DAYS = 4000  # study days read for the summary's streak (over ten years)
 
@@ -128,6 +129,10 @@ class Session:
     answered_notes: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     """(deck, note) -> the cards of that note answered today."""
     review_counts: dict[int, int] = field(default_factory=dict)  # seeds choice order
+    spare_new: deque[int] = field(default_factory=deque)
+    """New cards beyond the day's number, in order: they replace cards a sibling holds back."""
+    note_of: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """(deck, note) of each new card in line or spare."""
 
     # ---- building ------------------------------------------------------------
 
@@ -139,10 +144,10 @@ class Session:
         return day
 
     def new_left_today(self) -> int:
-        return newlimit.new_left_today(
+        return newlimit.new_today(
             self.store, self.learner_id, self.today(), self.options.scope, self.exams,
             self.options.new_per_day,
-        )  # fmt: skip
+        ).left  # fmt: skip
 
     def build(self) -> None:
         """Set up the queue: due cards first (lazily), then new ones."""
@@ -170,12 +175,29 @@ class Session:
         wanted_new = self.options.new if self.options.new is not None else self.new_left_today()
         if limit is not None:
             wanted_new = min(wanted_new, limit - self.pages.unfetched)
-        lines, shares = self.store.queue.new_cards_by_domain(
-            self.learner_id, self.options.scope, max(0, wanted_new)
-        )
-        for pk in interleave(lines, shares, max(0, wanted_new)):
-            if pk not in self.states:  # (a missed card is already first in line)
-                self._push(self.new, pk, sm2.CardState())
+        if wanted_new > 0:
+            # spares beyond the day's number, for the cards a sibling holds back
+            lines, shares = self.store.queue.new_cards_by_domain(
+                self.learner_id, self.options.scope, 2 * wanted_new + SPARE_NEW
+            )
+            order = interleave(lines, shares, sum(map(len, lines.values())))
+            self.spare_new = deque(pk for pk in order if pk not in self.states)
+            self.note_of = self.store.queue.notes_of(list(self.spare_new))
+            self._fill_new(wanted_new)
+
+    def _fill_new(self, wanted: int) -> None:
+        """Put `wanted` more new cards in line, skipping any whose note (the card or a
+        sibling) was answered today or is already in line: each new card held back by
+        a sibling is replaced by the next one, so the day's number is met."""
+        in_line = {self.note_of[pk] for pk in self.new}
+        while wanted > 0 and self.spare_new:
+            pk = self.spare_new.popleft()
+            note = self.note_of[pk]
+            if note in in_line or note in self.answered_notes or pk in self.states:
+                continue
+            in_line.add(note)
+            self._push(self.new, pk, sm2.CardState())
+            wanted -= 1
 
     def _due(self, pk: int, day: dt.date) -> bool:
         state = self.states[pk]
@@ -238,6 +260,8 @@ class Session:
                 return card
             line.popleft()  # buried for today
             self.kinds[sm2.kind_of(self.states[pk])] -= 1
+            if line is self.new:
+                self._fill_new(1)
         return None
 
     def state_of(self, card: Card) -> sm2.CardState:

@@ -126,10 +126,12 @@ def missed_panel(question: Question, index: int, count: int) -> Panel:
     )
 
 
-def confirm_lines(unanswered: Sequence[int], flagged: Sequence[int]) -> Text:
+def confirm_lines(unanswered: Sequence[int], flagged: Sequence[int], total: int) -> Text:
     """What submitting now leaves behind."""
     text = Text("Submit the exam now?", style="bold")
-    if unanswered:
+    if unanswered and len(unanswered) == total:
+        text.append("\nNo question has an answer: it will be abandoned, not scored.")
+    elif unanswered:
         text.append(f"\nUnanswered ({len(unanswered)}): {_numbers(unanswered)}", style="yellow")
     if flagged:
         text.append(f"\nFlagged ({len(flagged)}): {_numbers(flagged)}", style="yellow")

@@ -207,26 +207,29 @@ def attempt_json(a: Attempt) -> dict[str, Any]:
 
 
 def mock_result_json(
-    attempt: Attempt, status: str, result: Result, questions: Sequence[Question]
+    attempt: Attempt, status: str, result: Result | None, questions: Sequence[Question]
 ) -> dict[str, Any]:
-    """The `mock --json` shape: the score, per domain, and every question."""
+    """The `mock --json` shape: the score, per domain, and every question (an exam
+    abandoned unscored has null for the score and what follows from it)."""
     return {
         "id": attempt.id,
         "profile": attempt.profile,
         "seed": attempt.seed,
         "status": status,
-        "score": {
+        "score": None
+        if result is None
+        else {
             "correct": result.correct,
             "asked": result.asked,
             "percent": round(result.percent, 1),
         },
-        "passed": result.passed,
-        "pass_percent": result.pass_percent,
-        "pass_is_estimate": result.pass_is_estimate,
-        "seconds_used": round(result.seconds_used, 1),
+        "passed": None if result is None else result.passed,
+        "pass_percent": attempt.pass_percent,
+        "pass_is_estimate": attempt.pass_is_estimate,
+        "seconds_used": None if result is None else round(result.seconds_used, 1),
         "time_limit_seconds": attempt.time_limit_ms // 1000,
-        "weakest_domain": result.weakest,
-        "domains": [_domain_json(d) for d in result.domains],
+        "weakest_domain": None if result is None else result.weakest,
+        "domains": [] if result is None else [_domain_json(d) for d in result.domains],
         "questions": [
             {
                 "position": q.position,
@@ -241,7 +244,9 @@ def mock_result_json(
             }
             for q in questions
         ],
-        "missed_cards_first_in_review": sum(not q.correct for q in questions),
+        "missed_cards_first_in_review": 0
+        if result is None
+        else sum(not q.correct for q in questions),
     }
 
 

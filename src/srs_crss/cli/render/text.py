@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from srs_crss.exams.planning import SEEN_BY
 from srs_crss.model import LETTERS, Card, CardType, Flag, Info
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
     from srs_crss.decks.sync import SyncReport
     from srs_crss.exams.mock import Attempt, Draw, Question, Result
+    from srs_crss.exams.planning import Plan
     from srs_crss.exams.profiles import Profile
     from srs_crss.service.anki_import import ImportResult
     from srs_crss.study.session import NothingDue, Summary
@@ -182,6 +185,40 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def days_left(days: int) -> str:
+    """ "1 day left (tomorrow)", "12 days left"."""
+    return "1 day left (the exam is tomorrow)" if days == 1 else f"{days} days left"
+
+
+def reviews_a_day(expected: float) -> str:
+    """The expected reviews a day, in words that never say "0 reviews a day"."""
+    if expected < 1:
+        return "fewer than one review a day"
+    return f"about {expected:g} reviews a day"
+
+
+def plan_new_cards(plan: Plan) -> str:
+    """The new cards a plan asks for, and when every card will have been seen."""
+    if not plan.unseen:
+        return "Every card has been seen at least once: reviews only from here."
+    cards = f"{_count(plan.unseen, 'card')} not seen yet: {plan.new_per_day} new cards a day"
+    if plan.seen_in_time:
+        return (
+            f"{cards}, all seen by {plan.all_seen_by} "
+            f"(every card at least {SEEN_BY} days before the exam)."
+        )
+    today = plan.exam_day - dt.timedelta(days=plan.days_left)
+    if plan.all_seen_by == today:
+        return (
+            f"{_count(plan.unseen, 'card')} not seen yet: the exam is less than {SEEN_BY} "
+            "days away, so all of them today."
+        )
+    return (
+        f"{cards}, all seen by {plan.all_seen_by} (the exam is less than {SEEN_BY} days "
+        "after that: see what you can, weakest domains first)."
+    )
+
+
 ConfigRow = tuple[str, str | None, str, bool]
 
 
@@ -253,7 +290,7 @@ def mock_intro_lines(profile: Profile, attempt: Attempt, resumed: bool = False) 
     """What the exam is: profile, size, time, pass mark (and whether that is an estimate)."""
     head = "Resuming your practice exam" if resumed else "Practice exam"
     lines = [
-        f"{head}: {profile.name}, {attempt.asked} questions, "
+        f"{head}: {profile.name}, {_count(attempt.asked, 'question')}, "
         f"{clock(attempt.left_ms / 1000)} {'left' if resumed else 'to answer them'}, "
         f"pass mark {attempt.pass_percent}%."
     ]
@@ -347,6 +384,21 @@ def unfinished_line(attempt: Attempt, answered: int) -> str:
     )
 
 
+UNFINISHED_KEPT = (
+    "It is kept: `srs-crss mock --resume` goes on with it. To start a new exam instead, "
+    "resume it and type q, then a (abandon)."
+)
+
+
+def abandoned_line(unanswered: bool) -> str:
+    if unanswered:
+        return (
+            "No question was answered, so this exam is not scored: it is closed as "
+            "abandoned (mock --history lists it)."
+        )
+    return "Abandoned: it stays in your history (mock --history), not scored."
+
+
 def kept_line() -> str:
     return "Kept for later: `srs-crss mock --resume` goes on with the time that was left."
 
@@ -359,7 +411,7 @@ def history_lines(attempts: Sequence[Attempt]) -> list[str]:
     for a in attempts:
         when = f"{a.started_at:%Y-%m-%d}"
         if a.percent is None:
-            lines.append(f"#{a.id} {when} {a.profile}: {a.status}, {a.asked} questions")
+            lines.append(f"#{a.id} {when} {a.profile}: {a.status}, {_count(a.asked, 'question')}")
             continue
         passed = "pass" if a.percent >= a.pass_percent else "not yet"
         timed = ", time ran out" if a.status == "timeout" else ""

@@ -21,8 +21,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from srs_crss.cli.render.text import lettered, recent_mocks
-from srs_crss.exams.planning import SEEN_BY, Plan
+from srs_crss.cli.render.text import (
+    days_left,
+    lettered,
+    plan_new_cards,
+    recent_mocks,
+    reviews_a_day,
+)
+from srs_crss.exams.planning import Plan
 from srs_crss.exams.planning import warnings as exam_warnings
 from srs_crss.model import CardType, CardView, DeckSummary
 from srs_crss.sm2 import ReviewKind
@@ -347,15 +353,13 @@ def print_plan(out: Console, plan: Plan, report: Report) -> None:
     scope = f"deck {plan.deck}" if plan.deck else "all decks"
     text = Text()
     text.append(f"Exam {plan.exam_day:%A %d %B %Y} ({scope}): ", style="bold")
-    text.append(f"{plan.days_left} days left.\n")
+    text.append(f"{days_left(plan.days_left)}.\n")
     if plan.days_left == 0:
         text.append("The exam is today: reviews are plain SM-2 again. Good luck!")
     else:
-        seen_by = f", all seen by {plan.all_seen_by}" if plan.all_seen_by else ""
+        text.append(f"{plan_new_cards(plan)}\n")
         text.append(
-            f"{plan.unseen} cards not seen yet: {plan.new_per_day} new cards a day{seen_by} "
-            f"(every card at least {SEEN_BY} days before the exam).\n"
-            f"Expect about {plan.expected_reviews_per_day:g} reviews a day. "
+            f"Expect {reviews_a_day(plan.expected_reviews_per_day)}. "
             "Until the day before the exam no card is scheduled past it."
         )
     for warning in exam_warnings(plan):
