@@ -3,7 +3,8 @@
 Validation (deckfile) decides whether a file loads at all; this module looks
 at decks that do load and points out what makes cards weaker to study: no
 source, long backs, duplicate or near-duplicate fronts, multiple-choice
-distractors that give the answer away, no explanation, no domain. Pure:
+distractors that give the answer away, wording a test-wise guesser can read
+(testwise.py), no explanation, no domain. Pure:
 deck specs in, warnings out.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from srs_crss import testwise
 from srs_crss.deckspec import CardSpec, DeckSpec
 from srs_crss.model import CardType
 
@@ -56,6 +58,7 @@ def check_decks(decks: Sequence[DeckSpec]) -> list[QualityWarning]:
             warnings.extend(_card_warnings(deck, card))
     warnings.extend(_duplicate_fronts(decks))
     warnings.extend(w for deck in decks if (w := _longest_answers(deck)) is not None)
+    warnings.extend(w for deck in decks for w in _testwise_warnings(deck))
     return sorted(warnings, key=lambda w: (str(w.path), w.line or 0, w.message))
 
 
@@ -159,3 +162,22 @@ def _pair_warning(
     deck_b, card_b = cards[second]
     where = f"{deck_a.id}/{card_a.id}" + (f" (line {card_a.line})" if card_a.line else "")
     return QualityWarning(deck_b.path, card_b.line, card_b.id, f"{relation} {where}")
+
+
+# ---- the test-wise detector (issue 28): testwise.py measures, this reports ----------
+
+EXAMPLES = 5
+"""Items named in a deck-wide warning, so the author knows where to start."""
+
+
+def _testwise_warnings(deck: DeckSpec) -> Iterator[QualityWarning]:
+    """Item-writing rules broken by one item, and deck-wide cues over their limits."""
+    report = testwise.analyse(deck)
+    for finding in report.item_findings:
+        yield QualityWarning(deck.path, finding.card.line, finding.card.id, finding.message)
+    for deck_finding in report.deck_findings:
+        shown = ", ".join(deck_finding.examples[:EXAMPLES])
+        more = len(deck_finding.examples) - EXAMPLES
+        if shown:
+            shown = f" (e.g. {shown}" + (f" and {more} more)" if more > 0 else ")")
+        yield QualityWarning(deck.path, None, f"deck {deck.id}", deck_finding.message + shown)
