@@ -175,7 +175,8 @@ def test_untied_near_duplicate_questions_are_warned(tmp_path: Path) -> None:
 def test_two_basic_cards_on_one_list_are_not_near_duplicate_items(tmp_path: Path) -> None:
     """A list's member card and its 'which is missing' card are designed to differ."""
     path = tmp_path / "near.toml"
-    start, end = NEAR.index('type = "mcq"'), NEAR.index('explanation = "x"')
-    basic = NEAR[:start] + 'back = "It shows that recovery is possible."\n' + NEAR[end + 18 :]
+    mcq = NEAR.replace('type = "mcq"\n', "", 1)
+    start, end = mcq.index("choices = ["), mcq.index('explanation = "x"\n')
+    basic = mcq[:start] + 'back = "It shows that recovery is possible."\n' + mcq[end + 18 :]
     path.write_text(basic)
     assert not [w for w in check_decks([load_deck(path)]) if "nearly the same" in w.message]
