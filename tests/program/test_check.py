@@ -32,3 +32,21 @@ def test_bundled_decks_pass_strict(cli: Invoke) -> None:
     result = cli("check", "--strict")
     assert result.exit_code == 0, result.output
     assert "0 warnings" in result.output
+
+
+def test_strict_check_fails_a_bank_a_test_wise_guesser_beats(cli: Invoke, tmp_path: Path) -> None:
+    """Issue 28: warm answers among directive distractors fail `check --strict`."""
+    cards = "".join(
+        f'\n[[cards]]\nid = "i{n}"\ntype = "mcq"\nfront = "Case {n}: she is upset. Step {n}?"\n'
+        'choices = ["Tell her she must stop now", "Ask her and support her choice", '
+        '"Insist she never goes back there", "Tell her only the rules count"]\n'
+        'answer = "Ask her and support her choice"\nexplanation = "x"\ndomain = "Advocacy"\n'
+        'source = "x"\n'
+        for n in range(25)
+    )
+    path = tmp_path / "style.toml"
+    path.write_text('[deck]\nid = "style"\nname = "Style"\n' + cards)
+    result = cli("check", "--strict", str(path))
+    assert result.exit_code == 1
+    assert "deck style: a guesser reading only the tone of the choices scores 100%" in result.output
+    assert "supervisor" not in result.output and "long" not in result.output  # only the tone

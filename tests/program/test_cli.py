@@ -153,10 +153,10 @@ def test_show_text(cli: Invoke, mini: Path) -> None:
 
 def test_first_command_loads_bundled_decks(cli: Invoke) -> None:
     data = json.loads(cli("decks", "--json").stdout)  # (stderr says the database is new)
-    assert [d["id"] for d in data] == ["crss", "pa-crs"]
+    assert [d["id"] for d in data] == ["crss", "legal-details", "pa-crs"]
     assert data[0]["cards"] >= 1 and data[0]["new"] == data[0]["cards"]
-    # the Pennsylvania deck is optional: studied only when named
-    assert [d.get("optional") for d in data] == [False, True]
+    # the legal-detail and Pennsylvania decks are optional: studied only when named
+    assert [d.get("optional") for d in data] == [False, True, True]
 
 
 @pytest.mark.parametrize(

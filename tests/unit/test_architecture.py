@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.clock": 0,
     "srs_crss.model": 0,
     "srs_crss.names": 0,
-    "srs_crss.settings": 0,
+    "srs_crss.settings.run": 0,
     "srs_crss.decks": 0,
     "srs_crss.exams.planning": 0,
     "srs_crss.exams.mock": 0,
@@ -56,6 +56,7 @@ PURE = {
     "srs_crss.decks.spec",
     "srs_crss.decks.sync",
     "srs_crss.decks.quality",
+    "srs_crss.decks.testwise",
     "srs_crss.exams.planning",
     "srs_crss.exams.mock",
     "srs_crss.study.policy",
@@ -223,7 +224,7 @@ def test_no_source_module_is_too_big() -> None:
 
 
 CAPABILITIES = ("srs_crss.study", "srs_crss.exams", "srs_crss.decks", "srs_crss.anki",
-                "srs_crss.settings")  # fmt: skip
+                "srs_crss.settings.run")  # fmt: skip
 FRONT_ENDS = ("srs_crss.cli", "srs_crss.web")
 
 

@@ -114,3 +114,69 @@ def test_answers_that_give_themselves_away_by_length(tmp_path: Path) -> None:
     path.write_text(head + "".join(items + fillers))
     cards = {w.card for w in check_decks([load_deck(path)])}
     assert cards == {"long-answer"}  # 2 of 7 = 29%: not over 30%
+
+
+NEAR = """\
+[deck]
+id = "near"
+name = "Near"
+
+[[cards]]
+id = "hope-basic"
+front = "How does a peer's own story of recovery give hope?"
+back = "It shows that recovery is possible."
+domain = "Advocacy"
+source = "x"
+
+[[cards]]
+id = "hope-mcq"
+type = "mcq"
+front = "She says people like her never recover. How does a peer's own recovery story give hope?"
+choices = [
+  "It shows that recovery is possible", "It proves she is wrong", "It sets a deadline",
+  "It ends the talk",
+]
+answer = "It shows that recovery is possible"
+explanation = "x"
+domain = "Advocacy"
+source = "x"
+
+[[cards]]
+id = "unrelated-mcq"
+type = "mcq"
+front = "Which federal regulation protects substance use disorder treatment records?"
+choices = ["42 CFR Part 2", "The ADA", "Olmstead", "IPS"]
+answer = "42 CFR Part 2"
+explanation = "x"
+domain = "Advocacy"
+source = "x"
+"""
+
+
+def test_untied_near_duplicate_questions_are_warned(tmp_path: Path) -> None:
+    """Issue 28: a basic card and an item asking the same thing must not share a day."""
+    path = tmp_path / "near.toml"
+    path.write_text(NEAR)
+    warnings = [(w.line, w.card, w.message) for w in check_decks([load_deck(path)])]
+    assert [w for w in warnings if "nearly the same" in w[2]] == [
+        (
+            12,
+            "hope-mcq",
+            "asks nearly the same as hope-basic (line 5): tie them with sibling_of "
+            "so they never come the same day",
+        )
+    ]
+    path.write_text(
+        NEAR.replace('id = "hope-mcq"\n', 'id = "hope-mcq"\nsibling_of = "hope-basic"\n')
+    )
+    assert not [w for w in check_decks([load_deck(path)]) if "nearly the same" in w.message]
+
+
+def test_two_basic_cards_on_one_list_are_not_near_duplicate_items(tmp_path: Path) -> None:
+    """A list's member card and its 'which is missing' card are designed to differ."""
+    path = tmp_path / "near.toml"
+    mcq = NEAR.replace('type = "mcq"\n', "", 1)
+    start, end = mcq.index("choices = ["), mcq.index('explanation = "x"\n')
+    basic = mcq[:start] + 'back = "It shows that recovery is possible."\n' + mcq[end + 18 :]
+    path.write_text(basic)
+    assert not [w for w in check_decks([load_deck(path)]) if "nearly the same" in w.message]

@@ -2,7 +2,8 @@
 
 `deckfile` (reading files, with file:line errors; the bundled decks' folder),
 `spec` (validated deck content, pure), `sync` (pure: what a sync changes),
-`quality` (pure: the warnings `check` prints).
+`quality` (pure: the warnings `check` prints), `testwise` (pure: the cues a
+content-blind, test-wise guesser reads in multiple-choice items).
 
 May import: the core only.
 """

@@ -3,7 +3,8 @@
 Validation (deckfile) decides whether a file loads at all; this module looks
 at decks that do load and points out what makes cards weaker to study: no
 source, long backs, duplicate or near-duplicate fronts, multiple-choice
-distractors that give the answer away, no explanation, no domain. Pure:
+distractors that give the answer away, wording a test-wise guesser can read
+(testwise.py), no explanation, no domain. Pure:
 deck specs in, warnings out.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from srs_crss.decks.testwise import analyse
 from srs_crss.decks.spec import CardSpec, DeckSpec
 from srs_crss.model import CardType
 
@@ -56,6 +58,8 @@ def check_decks(decks: Sequence[DeckSpec]) -> list[QualityWarning]:
             warnings.extend(_card_warnings(deck, card))
     warnings.extend(_duplicate_fronts(decks))
     warnings.extend(w for deck in decks if (w := _longest_answers(deck)) is not None)
+    warnings.extend(w for deck in decks for w in _testwise_warnings(deck))
+    warnings.extend(w for deck in decks for w in _untied_near_duplicates(deck))
     return sorted(warnings, key=lambda w: (str(w.path), w.line or 0, w.message))
 
 
@@ -159,3 +163,105 @@ def _pair_warning(
     deck_b, card_b = cards[second]
     where = f"{deck_a.id}/{card_a.id}" + (f" (line {card_a.line})" if card_a.line else "")
     return QualityWarning(deck_b.path, card_b.line, card_b.id, f"{relation} {where}")
+
+
+# ---- the test-wise detector (issue 28): testwise.py measures, this reports ----------
+
+EXAMPLES = 5
+"""Items named in a deck-wide warning, so the author knows where to start."""
+
+
+def _testwise_warnings(deck: DeckSpec) -> Iterator[QualityWarning]:
+    """Item-writing rules broken by one item, and deck-wide cues over their limits."""
+    report = analyse(deck)
+    for finding in report.item_findings:
+        yield QualityWarning(deck.path, finding.card.line, finding.card.id, finding.message)
+    for deck_finding in report.deck_findings:
+        shown = ", ".join(deck_finding.examples[:EXAMPLES])
+        more = len(deck_finding.examples) - EXAMPLES
+        if shown:
+            shown = f" (e.g. {shown}" + (f" and {more} more)" if more > 0 else ")")
+        yield QualityWarning(deck.path, None, f"deck {deck.id}", deck_finding.message + shown)
+
+
+# ---- near-duplicate questions not tied by sibling_of (issue 28) -----------------------
+
+SAME_ITEM = 0.30
+"""Share of content words (Jaccard, question and answer together) at which two cards,
+one of them multiple-choice, test the same point: seen the same day, one gives the
+other away, so they should be tied with sibling_of."""
+
+SAME_ANSWER = 0.70
+"""Share of content words two answers (of three content words or more) have in common
+for the cards to count as the same item asked two ways."""
+
+MIN_QUESTION_WORDS = 4
+"""Questions with fewer content words than this are too short to compare by words."""
+
+_NOT_CONTENT = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have he
+    her him his how if in into is it its not of on or our she should so than that the
+    their them then there these they this to was we were what when where which who will
+    with would you your person peer participant support supports says tells asks best
+    first most response""".split()
+)
+
+
+def _content(text: str) -> frozenset[str]:
+    """Content words, crudely stemmed so 'listening' meets 'listen'."""
+    words = set()
+    for word in _WORD.findall(text.lower()):
+        if len(word) < 3 or word in _NOT_CONTENT:
+            continue
+        for suffix in ("ing", "ed", "es", "s", "ly"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        words.add(word)
+    return frozenset(words)
+
+
+def _note(card: CardSpec) -> str:
+    """The fact a card tests: its sibling_of, or its own id."""
+    return card.sibling_of or card.id
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _untied_near_duplicates(deck: DeckSpec) -> Iterator[QualityWarning]:
+    """Pairs of cards (one multiple-choice) asking the same thing, not tied by sibling_of.
+
+    Only pairs sharing one of each card's rarer words are compared, which keeps this
+    fast on large decks.
+    """
+    cards = list(deck.cards)
+    questions = [_content(card.front) for card in cards]
+    answers = [_content(card.answer or card.back or "") for card in cards]
+    both = [q | a for q, a in zip(questions, answers, strict=True)]
+    frequency = Counter(word for words in both for word in words)
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for index, words in enumerate(both):
+        for word in sorted(words, key=lambda w: (frequency[w], w))[:6]:
+            by_word[word].append(index)
+    for index, card in enumerate(cards):
+        candidates = {j for word in both[index] for j in by_word.get(word, ()) if j > index}
+        for j in sorted(candidates):
+            other = cards[j]
+            if CardType.MCQ not in (card.type, other.type) or _note(card) == _note(other):
+                continue
+            if min(len(questions[index]), len(questions[j])) < MIN_QUESTION_WORDS:
+                continue  # too short to judge by shared words
+            same_answer = min(len(answers[index]), len(answers[j])) >= 3 and (
+                _jaccard(answers[index], answers[j]) >= SAME_ANSWER
+            )
+            if same_answer or _jaccard(both[index], both[j]) >= SAME_ITEM:
+                where = f"{card.id}" + (f" (line {card.line})" if card.line else "")
+                yield QualityWarning(
+                    deck.path,
+                    other.line,
+                    other.id,
+                    f"asks nearly the same as {where}: tie them with sibling_of "
+                    f"so they never come the same day",
+                )
