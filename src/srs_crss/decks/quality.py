@@ -16,8 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from srs_crss.decks.testwise import analyse
 from srs_crss.decks.spec import CardSpec, DeckSpec
+from srs_crss.decks.testwise import analyse
 from srs_crss.model import CardType
 
 LONG_BACK = 400
