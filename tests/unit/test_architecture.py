@@ -51,8 +51,10 @@ LAYERS: dict[str, int] = {
     "srs_crss.examdates": 3,
     "srs_crss.ankiimport": 3,
     "srs_crss.settings": 0,
-    # 4: the command line, its output shapes and the review screen
+    # 4: the front ends: the command line (its output shapes and the review screen),
+    # and the web app beside it (templates and static files)
     "srs_crss.cli": 4,
+    "srs_crss.web": 4,
 }
 """A module may import modules of its own layer or below, never above."""
 
@@ -88,6 +90,10 @@ OWNERS = {
     ),
     "typer": ("srs_crss.cli",),
     "click": ("srs_crss.cli",),
+    "starlette": ("srs_crss.web",),
+    "jinja2": ("srs_crss.web",),
+    "uvicorn": ("srs_crss.web.server",),
+    "segno": ("srs_crss.web.qr",),
 }
 """Third-party packages and the only modules (or packages) that may import them."""
 
@@ -193,6 +199,33 @@ def test_the_pure_core_does_no_io() -> None:
         and imported not in ("srs_crss", "srs_crss.errors")
     ]
     assert offenders == []
+
+
+WEB_MAY_IMPORT = ("srs_crss.service", "srs_crss.model", "srs_crss.errors", "srs_crss.settings")
+"""The web front end reaches the library through the service API and its records only
+(plus sm2's grade meanings), so modules below can move without touching it."""
+
+
+def test_the_web_front_end_uses_only_the_service_api() -> None:
+    offenders = [
+        f"{module} imports {imported}"
+        for module in MODULES
+        if module.startswith("srs_crss.web")
+        for imported in _imports(module)
+        if imported.startswith("srs_crss")
+        and not imported.startswith("srs_crss.web")
+        and imported not in (*WEB_MAY_IMPORT, "srs_crss.sm2")
+    ]
+    assert offenders == []
+    cli_to_web = [
+        f"{module} imports {imported}"
+        for module in MODULES
+        if module.startswith("srs_crss.cli")
+        for imported in _imports(module)
+        if imported.startswith("srs_crss.web")
+        and imported not in ("srs_crss.web", "srs_crss.web.server")
+    ]
+    assert cli_to_web == []
 
 
 def test_no_import_cycles() -> None:
