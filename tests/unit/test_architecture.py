@@ -84,6 +84,10 @@ OWNERS = {
     ),
     "typer": ("srs_crss.cli",),
     "click": ("srs_crss.cli",),
+    "starlette": ("srs_crss.web",),
+    "jinja2": ("srs_crss.web",),
+    "uvicorn": ("srs_crss.web.server",),
+    "segno": ("srs_crss.web.qr",),
 }
 """Third-party packages and the only modules (or packages) that may import them."""
 
@@ -189,6 +193,33 @@ def test_the_pure_core_does_no_io() -> None:
         and imported not in ("srs_crss", "srs_crss.errors")
     ]
     assert offenders == []
+
+
+WEB_MAY_IMPORT = ("srs_crss.service", "srs_crss.model", "srs_crss.errors", "srs_crss.settings.run")
+"""The web front end reaches the library through the service API and its records only
+(plus sm2's grade meanings), so modules below can move without touching it."""
+
+
+def test_the_web_front_end_uses_only_the_service_api() -> None:
+    offenders = [
+        f"{module} imports {imported}"
+        for module in MODULES
+        if module.startswith("srs_crss.web")
+        for imported in _imports(module)
+        if imported.startswith("srs_crss")
+        and not imported.startswith("srs_crss.web")
+        and imported not in (*WEB_MAY_IMPORT, "srs_crss.sm2")
+    ]
+    assert offenders == []
+    cli_to_web = [
+        f"{module} imports {imported}"
+        for module in MODULES
+        if module.startswith("srs_crss.cli")
+        for imported in _imports(module)
+        if imported.startswith("srs_crss.web")
+        and imported not in ("srs_crss.web", "srs_crss.web.server")
+    ]
+    assert cli_to_web == []
 
 
 def test_no_import_cycles() -> None:

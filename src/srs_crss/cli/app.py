@@ -23,11 +23,12 @@ from srs_crss.errors import SrsError
 
 if TYPE_CHECKING:
     from srs_crss.service import App
+    from srs_crss.settings.run import Settings
 
 try:  # typer 0.28 carries its own copy of click; earlier ones use the click package
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover - depends on the typer release installed
-    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found]
+    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
 
 DEBUG_ENV = "SRS_CRSS_DEBUG"
 DB_ENV = "SRS_CRSS_DB"
@@ -159,17 +160,22 @@ def open_app(ctx: typer.Context) -> App:
     `--help` (the way pip's create_command imports a command only to run it).
     """
     from srs_crss.service import App
+
+    application = App(settings_of(ctx), notify=lambda message: typer.echo(message, err=True))
+    ctx.call_on_close(application.close)
+    return application
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings of this run: the global options, their defaults resolved."""
     from srs_crss.settings.run import Settings, default_database, default_learner
 
     options: Options = ctx.obj
-    settings = Settings(
+    return Settings(
         database=options.db or default_database(typer.get_app_dir("srs-crss")),
         learner=default_learner() if options.learner is None else options.learner,
         rollover_hour=options.rollover_hour,
     )
-    application = App(settings, notify=lambda message: typer.echo(message, err=True))
-    ctx.call_on_close(application.close)
-    return application
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]

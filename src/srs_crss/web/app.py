@@ -1,0 +1,72 @@
+"""The Starlette app: the routes, the error pages and the middleware, put together.
+
+Every page is a plain HTML form that works with scripts off: a POST does one
+thing and answers "303 See Other" to the page that shows the result, so a
+reload never answers a card twice. Each request opens its own `App` (fresh
+settings and a fresh day), except a review in progress, whose session keeps
+its `App` in a `Sitting` between clicks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from srs_crss.errors import SrsError
+from srs_crss.settings.run import Settings
+from srs_crss.web import pages, review, security
+from srs_crss.web.base import HERE, Web
+
+Handler = Callable[[Web, Request], Awaitable[Response]]
+
+
+def build(settings: Settings, lan: bool = False, web: Web | None = None) -> Starlette:
+    """The ASGI app over these settings (`web` to share its secrets with the caller)."""
+    state = web or Web(settings, lan=lan)
+
+    def bind(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(state, request)
+            except SrsError as exc:
+                status = 400 if exc.exit_code == 2 else 500
+                return state.page(request, "error.html", status, message=str(exc))
+
+        return endpoint
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        message = exc.detail if exc.status_code != 404 else "There is no page at this address."
+        return state.page(request, "error.html", exc.status_code, message=message)
+
+    routes = [
+        Route("/", bind(pages.home)),
+        Route("/review", bind(review.start_form), methods=["GET"]),
+        Route("/review", bind(review.start), methods=["POST"]),
+        Route("/review/{key}", bind(review.show), methods=["GET"]),
+        Route("/review/{key}", bind(review.act), methods=["POST"]),
+        Route("/progress", bind(pages.progress), methods=["GET"]),
+        Route("/progress", bind(pages.change), methods=["POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        state.sittings.close()
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: http_error},
+        lifespan=lifespan,
+    )
+    app.add_middleware(security.Guard, secrets=state.secrets, lan=state.lan)
+    app.add_middleware(security.Headers)
+    return app
