@@ -38,6 +38,12 @@ DEFERRED = (
     "srs_crss.storage.export",
     "srs_crss.storage.mocks",
     "srs_crss.storage.merges",
+    # SQLAlchemy's unconditional imports, held back by storage/deferred.py (the names
+    # themselves stand in sys.modules: these are what the real ones bring)
+    "asyncio.base_events",
+    "importlib.metadata._meta",
+    "ssl",
+    "email.message",
 )
 
 

@@ -10,6 +10,10 @@
 Everything returned is a plain record from srs_crss.model.
 """
 
-from srs_crss.storage.store import Store
+from srs_crss.storage import deferred
+
+deferred.install()  # before SQLAlchemy: asyncio and importlib.metadata wait until used
+
+from srs_crss.storage.store import Store  # noqa: E402
 
 __all__ = ["Store"]
