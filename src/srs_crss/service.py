@@ -393,11 +393,12 @@ class App:
                 raise NotFound(unknown_name("deck", deck, self.store.decks.slugs()))
 
     def topics(self, deck: str | None) -> Topics:
-        """The exam domains and tags of active cards, with counts (one deck or all)."""
+        """The exam domains and tags of active cards, with counts: one deck, or the decks
+        `review` studies when none is named (the optional ones left out, as there)."""
         self.ensure_decks()
-        decks = [deck] if deck else []
+        decks = (deck,) if deck else ()
         self.check_scope(decks)
-        return self.store.decks.topics(decks)
+        return self.store.decks.topics(self.studied(decks))
 
     def check_filters(self, scope: Scope) -> None:
         """Unknown decks, domains and tags are errors naming the closest known ones.

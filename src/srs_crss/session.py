@@ -73,17 +73,26 @@ class Summary:
     """The end-of-session figures."""
 
     reviewed: int
+    """Answers that went into the schedule (the review log, as `stats` counts them)."""
     correct: int
+    """Answers graded 3 or more, crammed ones included."""
     seconds: float
     due_tomorrow: int
     """Cards due tomorrow (not counting those still due today)."""
     streak: int
     due_today: int = 0
     """Cards still due today (failed ones among them), in this session's scope."""
+    crammed: int = 0
+    """Cram answers (a cram session, or practice-exam misses not yet due): the schedule,
+    the review log and the streak are left as they were."""
+
+    @property
+    def answers(self) -> int:
+        return self.reviewed + self.crammed
 
     @property
     def percent_correct(self) -> float:
-        return 100.0 * self.correct / self.reviewed if self.reviewed else 0.0
+        return 100.0 * self.correct / self.answers if self.answers else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,8 +421,10 @@ class Session:
         tomorrow = today + dt.timedelta(days=1)
         queue, scope = self.store.queue, self.options.scope
         due_today = queue.count_due_on(self.learner_id, today, scope)
+        crammed = sum(a.cram for a in self.answered)
         return Summary(
-            reviewed=len(self.answered),
+            reviewed=len(self.answered) - crammed,
+            crammed=crammed,
             correct=sum(a.outcome.grade.passed for a in self.answered),
             seconds=sum(a.duration_ms for a in self.answered) / 1000,
             due_tomorrow=queue.count_due_on(self.learner_id, tomorrow, scope) - due_today,

@@ -63,3 +63,27 @@ def test_undo_takes_back_a_cram_answer(cli: Invoke, studied: None) -> None:
     assert "Undid your answer to many/c00" in result.output
     stats = json.loads(cli("stats", "--json", now=LATER).stdout)
     assert stats["crammed_today"] == 1
+
+
+def test_the_session_summary_names_crammed_answers_as_stats_does(
+    cli: Invoke, studied: None
+) -> None:
+    crammed = cli("review", "--mistakes", "1", input="4\n", now=LATER).output
+    assert "Reviewed:" not in crammed
+    assert "Crammed: 1   Correct: 100%" in crammed
+    assert "do not count toward the streak" in crammed
+    stats = json.loads(cli("stats", "--json", now=LATER).stdout)
+    assert stats["crammed_today"] == 1 and stats["today"]["reviewed"] == 4
+    text = " ".join(cli("stats", now=LATER).output.split())
+    assert "reviewed 4" in text and "crammed 1" in text
+
+
+def test_the_first_card_to_come_back_today_says_what_again_today_means(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    cli("sync", str(write_basic_deck(tmp_path / "many.toml", 3)))
+    result = cli("review", "--new", "3", input="1\n2\n4\n4\n4\n")
+    out = " ".join(result.output.split())
+    assert "many/c00 comes back before this session ends: a card graded below 4" in out
+    assert 'The header\'s "again today" counts these.' in out
+    assert out.count("comes back before this session ends") == 1  # said once, not per card

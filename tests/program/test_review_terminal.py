@@ -221,3 +221,13 @@ def test_flagging_a_card_from_the_terminal(term: object, db: Path) -> None:
         check=True,
     )
     assert [f["note"] for f in json.loads(done.stdout)] == ["Typo in the front"]
+
+
+def test_unknown_keys_are_named_in_plain_words(term: object) -> None:
+    t = term("review", "--deck", "many", "--new", "1")  # type: ignore[operator]
+    t.wait_for("Front 0")
+    t.send("\t")
+    screen = t.wait_for("Tab does nothing here")
+    assert "'\\t'" not in screen
+    t.send("\x07")
+    assert "\\x07" not in t.wait_for("Ctrl-G does nothing here")

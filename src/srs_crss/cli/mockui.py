@@ -20,7 +20,7 @@ from typing import IO
 from rich.console import Console
 from rich.text import Text
 
-from srs_crss.cli.keys import ENTER, IDLE, LEFT, RIGHT, SPACE, KeyReader
+from srs_crss.cli.keys import ENTER, IDLE, LEFT, RIGHT, SPACE, KeyReader, key_name
 from srs_crss.cli.render import examscreen, text
 from srs_crss.mockexam import Question, Result
 from srs_crss.mockrun import MockRun
@@ -223,7 +223,7 @@ class TerminalExam:
         elif key == "q":
             return self._stop()
         else:
-            shown = {ENTER: "Enter", SPACE: "Space"}.get(key, repr(key))
+            shown = key_name(key)
             self.hint = f"{shown} does nothing here; the keys are below."
         return None
 

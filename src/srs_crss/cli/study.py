@@ -39,13 +39,17 @@ TopicDeck = Annotated[
 
 @app.command()
 def domains(ctx: typer.Context, deck: TopicDeck = None, as_json: JsonOption = False) -> None:
-    """List the exam domains (for review --domain) with their card counts."""
+    """List the exam domains (for review --domain) with their card counts.
+
+    Without --deck: the decks review studies (an optional deck only with --deck)."""
     _topics(ctx, deck, as_json, "domains")
 
 
 @app.command()
 def tags(ctx: typer.Context, deck: TopicDeck = None, as_json: JsonOption = False) -> None:
-    """List the tags (for review --tag) with their card counts."""
+    """List the tags (for review --tag) with their card counts.
+
+    Without --deck: the decks review studies (an optional deck only with --deck)."""
     _topics(ctx, deck, as_json, "tags")
 
 

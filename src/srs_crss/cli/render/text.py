@@ -94,21 +94,35 @@ def sync_lines(report: SyncReport) -> Iterator[str]:
 
 
 def summary_lines(summary: Summary) -> list[str]:
-    """The end of a session: a title line, then the figures."""
+    """The end of a session: a title line, then the figures (named as `stats` names them:
+    reviewed answers change the schedule and make the streak; crammed ones do not)."""
     minutes, seconds = divmod(round(summary.seconds), 60)
     days = "day" if summary.streak == 1 else "days"
+    counts = [f"Reviewed: {summary.reviewed}"] if summary.reviewed else []
+    if summary.crammed:
+        counts.append(f"Crammed: {summary.crammed}")
     done = (
-        f"Reviewed: {summary.reviewed}   Correct: {summary.percent_correct:.0f}%   "
-        f"Time: {minutes}m {seconds:02d}s"
-        if summary.reviewed
+        "   ".join(
+            [
+                *counts,
+                f"Correct: {summary.percent_correct:.0f}%",
+                f"Time: {minutes}m {seconds:02d}s",
+            ]
+        )
+        if summary.answers
         else "No answers this session."
     )
-    return [
-        "Session over.",
-        done,
+    lines = ["Session over.", done]
+    if summary.crammed:
+        lines.append(
+            "Crammed answers leave each card's schedule as it was and do not count toward "
+            "the streak."
+        )
+    lines.append(
         f"Still due today: {summary.due_today}   Due tomorrow: {summary.due_tomorrow}   "
-        f"Streak: {summary.streak} {days}",
-    ]
+        f"Streak: {summary.streak} {days}"
+    )
+    return lines
 
 
 def nothing_due_line(info: NothingDue) -> str:

@@ -366,8 +366,13 @@ def print_plan(out: Console, plan: Plan, report: Report) -> None:
         text.append("\n")
         text.append(warning, style="bold yellow")
     out.print(Panel(text, title="Exam plan", title_align="left", border_style="magenta"))
-    table = Table(title="Readiness by domain", title_justify="left")
-    for label in ("domain", "seen", "mature", "recent retention"):
+    table = Table(
+        title="Readiness by domain",
+        title_justify="left",
+        caption=f"well known: interval {MATURE_DAYS}+ days · retention: graded 3+ in 30 days",
+        caption_justify="left",
+    )
+    for label in ("domain", "seen", "well known", "retention"):
         table.add_column(label, justify="left" if label == "domain" else "right")
     for d in report.stats.domains:
         r = readiness(d)
