@@ -162,7 +162,8 @@ class TerminalExam:
         if run.expired():
             return True
         run.tick()
-        if self._redraw:
+        if self._redraw:  # a resized window (or fg): drawn afresh, an old hint gone
+            self.hint = None
             self.draw()
         elif text.clock(math.ceil(run.left_seconds())) != self._shown_clock:
             # the first line only, in place: save the cursor, go home, write, restore
