@@ -80,8 +80,9 @@ def flag(
     note: Annotated[str, typer.Argument(metavar="NOTE", help="What looks wrong, in a few words.")],
 ) -> None:
     """Tell the deck's authors a card looks wrong (it changes nothing in your study)."""
-    flagged = open_app(ctx).marks.flag(card_id, note)
-    typer.echo(render.text.flag_line(flagged))
+    application = open_app(ctx)
+    flagged = application.marks.flag(card_id, note)
+    typer.echo(render.text.flag_line(flagged, application.store.sqlite_file))
 
 
 @app.command()
@@ -105,8 +106,7 @@ def flags(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(render.shapes.flags_json(found))
     else:
-        for line in render.text.flags_lines(found):
-            typer.echo(line)
+        render.views.echo_lines(render.text.flags_lines(found))
 
 
 @app.command()

@@ -11,6 +11,8 @@ from srs_crss.model import LETTERS, Card, CardType, Flag, Info
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from srs_crss.ankiimport import ImportResult
     from srs_crss.exam import Plan
     from srs_crss.mockexam import Attempt, Draw, Question, Result
@@ -257,8 +259,15 @@ def config_unset_line(key: str, deck: str | None, done: bool) -> str:
     return f"{key}{where} was not set."
 
 
-def flag_line(card: str) -> str:
-    return f"Flagged {card}: thank you. Deck authors see it with `srs-crss flags`."
+def flag_line(card: str, study_file: Path | None) -> str:
+    """Say where a flag goes: on a shared server the deck's authors list it there; in a
+    study file of one's own it stays there until it is passed on."""
+    if study_file is None:
+        return f"Flagged {card}: thank you. Deck authors see it with `srs-crss flags`."
+    return (
+        f"Flagged {card}: thank you. It is kept in your study file ({study_file}), which "
+        "the deck's authors do not see: `srs-crss flags` lists your flags to send them."
+    )
 
 
 def flags_lines(flags: Sequence[Flag]) -> list[str]:
