@@ -87,3 +87,24 @@ def test_the_first_card_to_come_back_today_says_what_again_today_means(
     assert "many/c00 comes back before this session ends: a card graded below 4" in out
     assert 'The header\'s "again today" counts these.' in out
     assert out.count("comes back before this session ends") == 1  # said once, not per card
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--cram", "--mistakes", "1", "--ahead", "2"), "--mistakes and --ahead choose different"),
+        (("--mistakes", "1", "--ahead", "2"), "use one of them"),
+        (("--cram", "--new", "5"), "--new does not go with --cram"),
+        (("--ahead", "1", "--new", "2"), "--new does not go with --ahead"),
+    ],
+)
+def test_conflicting_cram_options_are_refused(
+    cli: Invoke, studied: None, db: Path, args: tuple[str, ...], message: str
+) -> None:
+    from tests.conftest import digest
+
+    before = digest(db)
+    result = cli("review", *args, input="4\n4\n4\n", now=LATER)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert digest(db) == before

@@ -9,6 +9,7 @@ import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.errors import UsageError
 from srs_crss.policy import DEFAULT_NEW_PER_DAY
 
 MAX_CARDS = 100_000
@@ -203,6 +204,7 @@ def review(
     line: an empty line shows the answer, then the grade (or the grade at once);
     for a multiple-choice card, the letter, then the grade.
     """
+    _check_cram_options(cram, mistakes, ahead, new)
     session = open_app(ctx).review_session(
         decks=deck or (),
         tag=tag,
@@ -243,3 +245,20 @@ def stats(
         print_json(render.shapes.report_json(report))
     else:
         render.views.print_stats(render.views.console(), report)
+
+
+def _check_cram_options(
+    cram: bool, mistakes: int | None, ahead: int | None, new: int | None
+) -> None:
+    """Options that contradict each other are refused, not quietly combined."""
+    if mistakes is not None and ahead is not None:
+        raise UsageError(
+            "--mistakes and --ahead choose different cards to cram (the cards you failed, "
+            "or the cards due soon): use one of them"
+        )
+    if new is not None and (cram or mistakes is not None or ahead is not None):
+        chosen = "--cram" if cram else "--mistakes" if mistakes is not None else "--ahead"
+        raise UsageError(
+            f"--new does not go with {chosen}: cramming goes over cards you have already "
+            "seen (new cards come with plain review)"
+        )
