@@ -113,6 +113,8 @@ class CardView:
     history: tuple[HistoryEntry, ...] = ()
     moved_from: dt.date | None = None
     """SM-2's due day, when an exam date pulled the card in to the day before it."""
+    suspended: Suspension | None = None
+    """Why the card is out of this learner's review (by hand, or as a leech), if it is."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,7 +205,11 @@ class App:
         self.ensure_decks()
         self.check_scope([deck])
         view = self.store.decks.card_view(self.reader_id, deck, card)
-        return replace(view, moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk))
+        return replace(
+            view,
+            moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk),
+            suspended=self.store.suspensions.reason(self.reader_id, view.card.pk),
+        )
 
     @cached_property
     def exam_dates(self) -> ExamDates:

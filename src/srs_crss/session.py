@@ -140,6 +140,9 @@ class Session:
     """New cards beyond the day's number, in order: they replace cards a sibling holds back."""
     note_of: dict[int, tuple[str, str]] = field(default_factory=dict)
     """(deck, note) of each new card in line or spare."""
+    suspended_here: list[tuple[int, Card, sm2.CardState]] = field(default_factory=list)
+    """Cards suspended in this session (answers given before, card, its state): undo takes
+    a suspension back as it takes back an answer."""
 
     # ---- building ------------------------------------------------------------
 
@@ -380,6 +383,7 @@ class Session:
         )
         line.popleft()
         self.kinds[sm2.kind_of(self.states[card.pk])] -= 1
+        self.suspended_here.append((len(self.answered), card, self.states[card.pk]))
         return card
 
     def flag(self, note: str) -> None:
@@ -389,10 +393,19 @@ class Session:
             self.store.flags.add(self.learner_id, card.pk, " ".join(note.split()), self.now())
 
     def can_undo(self) -> bool:
-        return bool(self.answered)
+        return bool(self.answered or self.suspended_here)
+
+    def undo_takes_back_a_suspension(self) -> bool:
+        """Whether the last thing done, the one `undo` takes back, was a suspension."""
+        return bool(self.suspended_here) and self.suspended_here[-1][0] == len(self.answered)
 
     def undo(self) -> Card | None:
-        """Take back the previous answer; its card is shown again next."""
+        """Take back the previous answer (or suspension); its card is shown again next."""
+        if self.undo_takes_back_a_suspension():
+            _, card, state = self.suspended_here.pop()
+            self.store.suspensions.remove(self.learner_id, card.pk)
+            self._push(self.ahead, card.pk, state, front=True)
+            return card
         if not self.answered:
             return None
         last = self.answered.pop()

@@ -96,15 +96,16 @@ def run(session: Session, screen: Screen) -> Summary | None:
             try:
                 _one_card(session, screen, card)
             except _Undo:
+                what = "suspension of" if session.undo_takes_back_a_suspension() else "answer to"
                 undone = session.undo()
                 if undone is not None:
-                    screen.note(f"Undid your answer to {undone.qualified_id}; here it is again.")
+                    screen.note(f"Undid your {what} {undone.qualified_id}; here it is again.")
             except _Suspended:
                 gone = session.suspend()
                 if gone is not None:
                     screen.note(
                         f"Suspended {gone.qualified_id}: out of review until "
-                        f"`srs-crss unsuspend {gone.qualified_id}`."
+                        f"`srs-crss unsuspend {gone.qualified_id}` (u: undo it now)."
                     )
     except (_Quit, KeyboardInterrupt):
         pass

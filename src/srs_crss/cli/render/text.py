@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from srs_crss.exam import SEEN_BY
-from srs_crss.model import LETTERS, Card, CardType, Flag, Info
+from srs_crss.model import LETTERS, Card, CardType, Flag, Info, Suspension
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
@@ -257,6 +257,21 @@ def config_unset_line(key: str, deck: str | None, done: bool) -> str:
     if done:
         return f"{key}{where} is back to its default."
     return f"{key}{where} was not set."
+
+
+def card_status(card: str, retired: bool, suspended: Suspension | None) -> str | None:
+    """Why a card is not in review, if it is not: retired from its deck, suspended, or a
+    leech (suspended for being forgotten too often), with the way back."""
+    if retired:
+        return "Retired: its deck file no longer has it, so it is out of review for everyone."
+    if suspended is Suspension.LEECH:
+        return (
+            "A leech: forgotten too often, so it is suspended (out of review). Read its "
+            f"source or rewrite it; `srs-crss unsuspend {card}` brings it back."
+        )
+    if suspended is Suspension.MANUAL:
+        return f"Suspended: out of review until `srs-crss unsuspend {card}`."
+    return None
 
 
 def flag_line(card: str, study_file: Path | None) -> str:

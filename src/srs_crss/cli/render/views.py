@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from srs_crss.cli.render.text import (
+    card_status,
     days_left,
     lettered,
     plan_new_cards,
@@ -151,10 +152,10 @@ def counts_table(counts: Sequence[tuple[str, int]], kind: str) -> Table:
 
 def print_card(out: Console, view: CardView) -> None:
     card, state = view.card, view.state
-    status = " [retired]" if card.retired else ""
-    out.print(
-        f"[bold]{card.qualified_id}[/bold]{status}  ({card.type}, {card.domain or 'no domain'})"
-    )
+    out.print(f"[bold]{card.qualified_id}[/bold]  ({card.type}, {card.domain or 'no domain'})")
+    status = card_status(card.qualified_id, card.retired, view.suspended)
+    if status:
+        out.print(f"[bold yellow]{escape(status)}[/bold yellow]")
     out.print(f"[bold]Front:[/bold] {escape(card.front)}")
     if card.type is CardType.MCQ:
         for letter, choice in lettered(card.choices):
