@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss import clock, config, exam
+from srs_crss import clock, config
 from srs_crss.deckspec import DeckSpec, fingerprint
 from srs_crss.errors import NotFound
 from srs_crss.examdates import ExamDates
@@ -320,7 +320,7 @@ class App:
         exams = self.store.exams.all(self.reader_id)
         left = self.new_today(scope, exams, today).left
         plans = tuple(
-            self.plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
+            self.exam_dates.plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
             if deck is None or d in (None, deck)
         )  # fmt: skip
         return Report(
@@ -360,21 +360,6 @@ class App:
             mine = tuple(p for p in report.plans if p.deck == deck and p.exam_day == day)
             reports.append(replace(report, plans=mine))
         return reports
-
-    def plan(self, deck: str | None, day: dt.date, today: dt.date) -> exam.Plan:
-        """The plan for one exam, over the decks `review` studies for it (the optional
-        decks left out unless the exam is theirs), with the day's new-card limit
-        `review` and `stats` use."""
-        scope = Scope(decks=self.studied((deck,) if deck else ()))
-        unseen = self.store.queue.count_new_available(self.reader_id, scope)
-        due_before = self.store.queue.count_due_on(
-            self.reader_id, day - dt.timedelta(days=1), scope
-        )
-        usual = self.new_per_day(scope.decks)
-        new = self.new_today(scope, {deck: day}, today)
-        return exam.plan(
-            deck, day, today, unseen, usual, due_before, per_day=new.limit, left_today=new.left
-        )
 
     def new_today(self, scope: Scope, exams: dict[str | None, dt.date], today: dt.date) -> NewToday:
         """The day's new-card limit and what is left of it, as a review session of

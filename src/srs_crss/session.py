@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING
 
 from srs_crss import clock, exam, newlimit, sm2
 from srs_crss.duepages import DuePages
-from srs_crss.model import Card, CardType, QueueOptions, Suspension
+from srs_crss.model import (
+    Card,
+    CardType,
+    NothingDue,
+    Progress,
+    QueueOptions,
+    Summary,
+    Suspension,
+)
 from srs_crss.newcards import interleave
 from srs_crss.stats import streak
 
@@ -38,19 +46,6 @@ if TYPE_CHECKING:
 SPARE_NEW = 10  # new cards fetched beyond twice the day's number, as replacements
 CONTENT_BATCH = 16  # cards whose content is loaded in one query, a batch ahead
 STREAK_DAYS = 4000  # study days read for the summary's streak (over ten years)
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """What the header shows."""
-
-    done: int
-    left: int
-    new: int
-    review: int
-    extra: int
-    missed: int = 0
-    """Cards missed in a practice exam, shown first (not counted in new/review/extra)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,44 +61,6 @@ class Answered:
     """This answer made the card a leech (now suspended)."""
     cram: bool = False
     """A cram answer (review_id is then the cram answer's id)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """The end-of-session figures."""
-
-    reviewed: int
-    """Answers that went into the schedule (the review log, as `stats` counts them)."""
-    correct: int
-    """Answers graded 3 or more, crammed ones included."""
-    seconds: float
-    due_tomorrow: int
-    """Cards due tomorrow (not counting those still due today)."""
-    streak: int
-    due_today: int = 0
-    """Cards still due today (failed ones among them), in this session's scope."""
-    crammed: int = 0
-    """Cram answers (a cram session, or practice-exam misses not yet due): the schedule,
-    the review log and the streak are left as they were."""
-
-    @property
-    def answers(self) -> int:
-        return self.reviewed + self.crammed
-
-    @property
-    def percent_correct(self) -> float:
-        return 100.0 * self.correct / self.answers if self.answers else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class NothingDue:
-    """Why the queue is empty: when the next card is due, and new cards waiting."""
-
-    next_due: dt.date | None
-    new_available: int
-    new_limit_reached: bool
-    cram: bool = False
-    """A cram session found no seen card to go over."""
 
 
 @dataclass

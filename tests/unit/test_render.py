@@ -9,8 +9,7 @@ import string
 import pytest
 
 from srs_crss.cli.render import shapes, text
-from srs_crss.model import Card, CardType, CardView
-from srs_crss.session import Summary
+from srs_crss.model import Card, CardType, CardView, Summary
 from srs_crss.sm2 import CardState
 
 MCQ = Card(

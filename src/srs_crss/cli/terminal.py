@@ -24,8 +24,7 @@ from srs_crss.cli.keys import KeyReader
 from srs_crss.cli.render import screen
 from srs_crss.cli.render.text import nothing_due_line
 from srs_crss.cli.ui import grades_after
-from srs_crss.model import Card
-from srs_crss.session import NothingDue, Progress, Summary
+from srs_crss.model import Card, NothingDue, Progress, Summary
 
 OTHER_KEYS = "u undo · s suspend · f flag · q quit"
 """The keys that act on any card, at the end of every prompt."""

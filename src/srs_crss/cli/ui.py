@@ -28,8 +28,8 @@ from srs_crss.cli.render.text import (
     nothing_due_line,
     summary_lines,
 )
-from srs_crss.model import LETTERS, Card, CardType, shuffled_choices
-from srs_crss.session import NothingDue, Progress, Session, Summary
+from srs_crss.model import LETTERS, Card, CardType, NothingDue, Progress, Summary, shuffled_choices
+from srs_crss.session import Session
 from srs_crss.sm2 import Grade
 
 AGAIN_NOTE = (

@@ -11,8 +11,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from srs_crss.cli.render.text import grade_legend, letter_of, lettered, summary_lines
-from srs_crss.model import Card, CardType
-from srs_crss.session import Progress, Summary
+from srs_crss.model import Card, CardType, Progress, Summary
 
 
 def session_header(progress: Progress) -> Text:

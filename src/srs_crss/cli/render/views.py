@@ -21,12 +21,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from srs_crss.cli.render.mocktext import recent_mocks
 from srs_crss.cli.render.text import (
     card_status,
     days_left,
     lettered,
     plan_new_cards,
-    recent_mocks,
     reviews_a_day,
 )
 from srs_crss.exam import Plan
