@@ -243,6 +243,10 @@ class Session:
     def progress(self) -> Progress:
         kinds = self.kinds + (self.pages.kinds if self.pages else Counter())
         kinds -= Counter(sm2.kind_of(self.states[pk]) for pk in self.missed)
+        # every card waiting to come back this session counts as "again today" (a failed
+        # one too: by kind it would be a review after a miss)
+        kinds -= Counter(sm2.kind_of(self.states[pk]) for pk in self.again)
+        kinds[sm2.ReviewKind.EXTRA] += len(self.again)
         unfetched = self.pages.unfetched if self.pages else 0
         return Progress(
             done=len(self.answered),

@@ -87,6 +87,9 @@ def test_the_first_card_to_come_back_today_says_what_again_today_means(
     assert "many/c00 comes back before this session ends: a card graded below 4" in out
     assert 'The header\'s "again today" counts these.' in out
     assert out.count("comes back before this session ends") == 1  # said once, not per card
+    # the header counts the failed card where the note says: under "again today"
+    assert "--- card 2: 1 done, 3 left (2 new, 0 review, 1 again today)" in result.output
+    assert "--- card 3: 2 done, 3 left (1 new, 0 review, 2 again today)" in result.output
 
 
 @pytest.mark.parametrize(
