@@ -113,6 +113,8 @@ class CardView:
     history: tuple[HistoryEntry, ...] = ()
     moved_from: dt.date | None = None
     """SM-2's due day, when an exam date pulled the card in to the day before it."""
+    suspended: Suspension | None = None
+    """Why the card is out of this learner's review (by hand, or as a leech), if it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,3 +339,57 @@ class Stats:
     """deck/card of the cards suspended as leeches."""
     crammed_today: int = 0
     """Cram answers today (counted apart from scheduled reviews)."""
+
+
+# ---- a review session (srs_crss.study.session) --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What the header shows."""
+
+    done: int
+    left: int
+    new: int
+    review: int
+    extra: int
+    missed: int = 0
+    """Cards missed in a practice exam, shown first (not counted in new/review/extra)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The end-of-session figures."""
+
+    reviewed: int
+    """Answers that went into the schedule (the review log, as `stats` counts them)."""
+    correct: int
+    """Answers graded 3 or more, crammed ones included."""
+    seconds: float
+    due_tomorrow: int
+    """Cards due tomorrow (not counting those still due today)."""
+    streak: int
+    due_today: int = 0
+    """Cards still due today (failed ones among them), in this session's scope."""
+    crammed: int = 0
+    """Cram answers (a cram session, or practice-exam misses not yet due): the schedule,
+    the review log and the streak are left as they were."""
+
+    @property
+    def answers(self) -> int:
+        return self.reviewed + self.crammed
+
+    @property
+    def percent_correct(self) -> float:
+        return 100.0 * self.correct / self.answers if self.answers else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class NothingDue:
+    """Why the queue is empty: when the next card is due, and new cards waiting."""
+
+    next_due: dt.date | None
+    new_available: int
+    new_limit_reached: bool
+    cram: bool = False
+    """A cram session found no seen card to go over."""

@@ -131,3 +131,15 @@ def test_full_disk_and_io_errors_are_named_plainly() -> None:
         "the disk refused a write (full, over quota, or failing)"
     )
     assert disk_problem(error("no such table: x")) is None
+
+
+def test_a_database_server_that_refuses_is_a_run_time_failure(cli: Invoke) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on (bound, then let go)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = cli("--db", f"postgresql://srs:secret@127.0.0.1:{port}/srs", "info")
+    assert result.exit_code == 1, result.output  # the server may be back later: not bad input
+    assert "cannot reach the database server" in result.output
+    assert "secret" not in result.output and "Traceback" not in result.output

@@ -151,3 +151,47 @@ def test_generated_command_lines_never_crash(argv: list[str]) -> None:
         repr(result.exception),
     )
     assert result.exit_code in (0, 1, 2), (argv, result.exit_code, result.output)
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        (("stats", "--learner", "bob"), "`srs-crss --learner NAME stats ...`"),
+        (("review", "--db=x.db"), "`srs-crss --db PATH review ...`"),
+        (("decks", "--rollover-hour", "5"), "`srs-crss --rollover-hour HOUR decks ...`"),
+    ],
+)
+def test_a_global_option_after_the_command_says_where_it_goes(
+    cli: Invoke, args: tuple[str, ...], where: str
+) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "is a global option: it goes before the command" in said and where in said
+
+
+@pytest.mark.parametrize(
+    ("args", "said", "not_said"),
+    [
+        (("review", "--tag", "empathi"), "did you mean 'empathy'?", "'mat'"),
+        (
+            ("show", "crss/role-no-diagnose"),
+            "no card 'role-no-diagnose' in deck 'crss'; did you mean "
+            "'role-no-diagnose-treat-prescribe'",
+            "srs-crss cards",
+        ),
+        (("config", "set", "new-per-dy", "5"), "did you mean 'new-per-day'?", "Traceback"),
+        (
+            ("mock", "--profile", "crs"),
+            "There is no exam profile 'crs'; did you mean 'crss'?",
+            "?.",
+        ),
+    ],
+)
+def test_a_mistyped_name_gets_a_did_you_mean(
+    cli: Invoke, args: tuple[str, ...], said: str, not_said: str
+) -> None:
+    result = cli(*args, input="")
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert said in text and not_said not in text

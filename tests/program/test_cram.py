@@ -63,3 +63,51 @@ def test_undo_takes_back_a_cram_answer(cli: Invoke, studied: None) -> None:
     assert "Undid your answer to many/c00" in result.output
     stats = json.loads(cli("stats", "--json", now=LATER).stdout)
     assert stats["crammed_today"] == 1
+
+
+def test_the_session_summary_names_crammed_answers_as_stats_does(
+    cli: Invoke, studied: None
+) -> None:
+    crammed = cli("review", "--mistakes", "1", input="4\n", now=LATER).output
+    assert "Reviewed:" not in crammed
+    assert "Crammed: 1   Correct: 100%" in crammed
+    assert "do not count toward the streak" in crammed
+    stats = json.loads(cli("stats", "--json", now=LATER).stdout)
+    assert stats["crammed_today"] == 1 and stats["today"]["reviewed"] == 4
+    text = " ".join(cli("stats", now=LATER).output.split())
+    assert "reviewed 4" in text and "crammed 1" in text
+
+
+def test_the_first_card_to_come_back_today_says_what_again_today_means(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    cli("sync", str(write_basic_deck(tmp_path / "many.toml", 3)))
+    result = cli("review", "--new", "3", input="1\n2\n4\n4\n4\n")
+    out = " ".join(result.output.split())
+    assert "many/c00 comes back before this session ends: a card graded below 4" in out
+    assert 'The header\'s "again today" counts these.' in out
+    assert out.count("comes back before this session ends") == 1  # said once, not per card
+    # the header counts the failed card where the note says: under "again today"
+    assert "--- card 2: 1 done, 3 left (2 new, 0 review, 1 again today)" in result.output
+    assert "--- card 3: 2 done, 3 left (1 new, 0 review, 2 again today)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--cram", "--mistakes", "1", "--ahead", "2"), "--mistakes and --ahead choose different"),
+        (("--mistakes", "1", "--ahead", "2"), "use one of them"),
+        (("--cram", "--new", "5"), "--new does not go with --cram"),
+        (("--ahead", "1", "--new", "2"), "--new does not go with --ahead"),
+    ],
+)
+def test_conflicting_cram_options_are_refused(
+    cli: Invoke, studied: None, db: Path, args: tuple[str, ...], message: str
+) -> None:
+    from tests.conftest import digest
+
+    before = digest(db)
+    result = cli("review", *args, input="4\n4\n4\n", now=LATER)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert digest(db) == before

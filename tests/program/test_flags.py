@@ -55,3 +55,23 @@ def test_flag_from_the_review_screen(cli: Invoke, three: Path) -> None:
     assert "Reviewed: 1" in result.output  # and the card was still answered
     skipped = cli("review", "--new", "1", input="f\n\n4\n")
     assert "Not flagged." in skipped.output
+
+
+def test_a_flag_in_a_study_file_says_it_stays_there(cli: Invoke, three: Path, db: Path) -> None:
+    said = " ".join(cli("flag", "many/c01", "Typo").output.split())
+    assert f"It is kept in your study file ({db})" in said
+    assert "the deck's authors do not see" in said and "Deck authors see it" not in said
+
+
+def test_flags_on_an_ascii_terminal_are_ascii(cli: Invoke, three: Path, db: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    cli("flag", "many/c01", "Typo 😀 here — and here…")
+    env = {**os.environ, "SRS_CRSS_DB": str(db), "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [sys.executable, "-m", "srs_crss", "flags"], env=env, capture_output=True, check=True
+    )
+    assert done.stdout.isascii(), done.stdout
+    assert b"Typo ? here - and here..." in done.stdout

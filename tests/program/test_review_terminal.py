@@ -91,15 +91,15 @@ def term(db: Path, tmp_path: Path) -> Iterator[Terminal]:
     assert done[1] == 0, done[0]
     children: list[pexpect.spawn] = []
 
-    def start(*args: str) -> Terminal:
+    def start(*args: str, rows: int = ROWS, columns: int = COLUMNS) -> Terminal:
         child = pexpect.spawn(
             sys.executable,
             ["-m", "srs_crss", *args],
             env=_env(db),
-            dimensions=(ROWS, COLUMNS),
+            dimensions=(rows, columns),
         )
         children.append(child)
-        return Terminal(child)
+        return Terminal(child, rows, columns)
 
     yield start  # type: ignore[misc]
     for child in children:
@@ -221,3 +221,48 @@ def test_flagging_a_card_from_the_terminal(term: object, db: Path) -> None:
         check=True,
     )
     assert [f["note"] for f in json.loads(done.stdout)] == ["Typo in the front"]
+
+
+def test_unknown_keys_are_named_in_plain_words(term: object) -> None:
+    t = term("review", "--deck", "many", "--new", "1")  # type: ignore[operator]
+    t.wait_for("Front 0")
+    t.send("\t")
+    screen = t.wait_for("Tab does nothing here")
+    assert "'\\t'" not in screen
+    t.send("\x07")
+    assert "\\x07" not in t.wait_for("Ctrl-G does nothing here")
+
+
+@pytest.mark.parametrize(("rows", "columns"), [(24, 80), (20, 60)])
+def test_after_a_multiple_choice_answer_the_header_and_question_stay_on_screen(
+    term: object, rows: int, columns: int
+) -> None:
+    t = term("review", "--deck", "quiz", "--new", "1", rows=rows, columns=columns)  # type: ignore[operator]
+    screen = t.wait_for("Your answer (A-D)")
+    assert screen.splitlines()[0].startswith(" 0 done")
+    letter = next(line.split()[0] for line in screen.splitlines() if "Ask directly" in line).strip(
+        "│ ✓✗"
+    )
+    t.send(next(x for x in "abcd" if x.upper() != letter))
+    t.wait_for("Not quite")
+    screen = t.wait_for("Grade 0-2")
+    lines = screen.splitlines()
+    assert lines[0].startswith(" 0 done")  # the header: first line, not scrolled away
+    assert "FIRST?" in screen and "Ask directly" in screen  # the question and the answer
+    assert "e read all" in screen
+    t.send("1")  # failed: it comes back, with a note saying why, above the card
+    screen = t.wait_for("comes back before this session ends")
+    assert screen.splitlines()[0].startswith(" 1 done") and "FIRST?" in screen
+    t.send("q")
+    t.wait_for("Session over")
+
+
+def test_a_hint_goes_when_the_window_is_resized(term: object) -> None:
+    t = term("review", "--deck", "many", "--new", "1")  # type: ignore[operator]
+    t.wait_for("Front 0")
+    t.send("x")
+    t.wait_for("'x' does nothing here")
+    t.resize(30, 60)
+    t.read(1.0)
+    screen = t.text()
+    assert "Front 0" in screen and "does nothing here" not in screen

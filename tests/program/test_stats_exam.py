@@ -272,3 +272,5 @@ def test_exam_plans_in_plain_words_for_a_close_and_a_far_exam(cli: Invoke, tmp_p
     cli("review", input="4\n" * 9, now=D22)
     seen = " ".join(cli("exam", "show", now=D22).output.split())
     assert "Every card has been seen at least once" in seen
+    # readiness in the words `stats` uses
+    assert "well known" in seen and "mature" not in seen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
 from functools import partial
 from pathlib import Path
 
@@ -71,3 +72,32 @@ def test_the_leech_threshold_is_a_setting(cli: Invoke, three: Path, db: Path) ->
     result = cli("review", "--new", "0", input="1\n", now=day3)  # lapse 2: a leech
     assert "has now been forgotten 2 times, so it is suspended" in result.output
     assert cli("config", "set", "leech-lapses", "1").exit_code == 2
+
+
+def test_u_takes_back_a_suspension_given_by_a_stray_s(cli: Invoke, three: Path) -> None:
+    result = cli("review", "--new", "2", input="s\nu\n4\n4\n")
+    out = " ".join(result.output.split())
+    assert "Suspended many/c00: out of review until" in out and "(u: undo it now)" in out
+    assert "Undid your suspension of many/c00; here it is again." in out
+    # c00 suspended, c01 shown; u brings c00 back before it
+    assert shown(result.output) == ["many/c00", "many/c01", "many/c00", "many/c01"]
+    assert "Reviewed: 2" in result.output
+    assert json.loads(cli("show", "many/c00", "--json").stdout)["suspended"] is None
+    assert json.loads(cli("stats", "--json").stdout)["suspended"] == 0
+
+
+def test_show_says_why_a_card_is_out_of_review(cli: Invoke, three: Path, db: Path) -> None:
+    assert "Suspended" not in cli("show", "many/c01").output
+    cli("suspend", "many/c01")
+    shown_text = " ".join(cli("show", "many/c01").output.split())
+    assert "Suspended: out of review until `srs-crss unsuspend many/c01`." in shown_text
+    assert json.loads(cli("show", "many/c01", "--json").stdout)["suspended"] == "manual"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE suspended SET reason = 'leech'")
+    leech = " ".join(cli("show", "many/c01").output.split())
+    assert "A leech: forgotten too often, so it is suspended" in leech
+    assert json.loads(cli("show", "many/c01", "--json").stdout)["suspended"] == "leech"
+    three.write_text(three.read_text().split('[[cards]]\nid = "c01"')[0])
+    assert "retired" in cli("sync", str(three)).output
+    retired = " ".join(cli("show", "many/c01").output.split())
+    assert "Retired: its deck file no longer has it" in retired

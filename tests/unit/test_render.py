@@ -9,9 +9,8 @@ import string
 import pytest
 
 from srs_crss.cli.render import shapes, text
-from srs_crss.model import Card, CardType, CardView
+from srs_crss.model import Card, CardType, CardView, Summary
 from srs_crss.sm2 import CardState
-from srs_crss.study.session import Summary
 
 MCQ = Card(
     pk=1,
@@ -88,4 +87,29 @@ def test_the_forecast_chart_fits_the_window(width: int) -> None:
     lines = out.export_text().rstrip("\n").splitlines()
     assert all(len(line.rstrip()) <= width for line in lines)
     assert len(lines) == 8  # title, six rows of columns, the dates: nothing wrapped
-    assert lines[-1].split() == ["today", "11", "Dec", "18", "Dec", "25", "Dec", "01", "Jan"]
+    dates = ["↑11 Dec", "↑18 Dec", "↑25 Dec", "↑01 Jan"]
+    if width < 66:  # one character a day: no room for the space
+        dates = [date.replace(" ", "") for date in dates]
+    assert " ".join(lines[-1].split()) == " ".join(["↑today", *dates])
+    # each label's arrow stands under its own day's column (today's is the first one), so
+    # tomorrow's column is not read as today's
+    step = 2 if 6 + 2 * 30 <= width else 1
+    arrows = [i for i, char in enumerate(lines[-1]) if char == "↑"]
+    assert arrows == [6 + step * n for n in range(0, 30, 7)][: len(arrows)]
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_the_heat_map_rows_never_wrap(width: int) -> None:
+    from rich.console import Console
+
+    from srs_crss.cli.render import views
+
+    today = dt.date(2026, 12, 4)
+    days = [(today - dt.timedelta(days=n), 1 + n % 4) for n in range(400)]
+    out = Console(width=width, record=True, color_system=None, file=io.StringIO())
+    out.print(views._calendar(days, today, out.width))
+    lines = out.export_text().rstrip("\n").splitlines()
+    rows = [line for line in lines if line[:2] in {f"{d} " for d in "MTWFS"}]
+    assert len(rows) == 7  # one line a weekday: nothing wrapped
+    assert all(len(line.rstrip()) <= width for line in lines)
+    assert rows[4].rstrip().endswith(("░", "▒", "▓", "█"))  # Friday the 4th: today is shown

@@ -26,9 +26,12 @@ if TYPE_CHECKING:
     from srs_crss.settings.run import Settings
 
 try:  # typer 0.28 carries its own copy of click; earlier ones use the click package
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import ClickException, NoSuchOption
 except ImportError:  # pragma: no cover - depends on the typer release installed
-    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
+    from click.exceptions import (  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
+        ClickException,
+        NoSuchOption,
+    )
 
 DEBUG_ENV = "SRS_CRSS_DEBUG"
 DB_ENV = "SRS_CRSS_DB"
@@ -58,6 +61,9 @@ class Group(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
+        except NoSuchOption as exc:
+            _global_option_hint(exc)
+            raise
         except (typer.Exit, typer.Abort, ClickException):
             raise  # usage mistakes: click prints the usage and exits 2
         except Exception as exc:
@@ -69,6 +75,21 @@ class Group(TyperGroup):
                 err=True,
             )
             raise typer.Exit(1) from None
+
+
+GLOBAL_OPTIONS = {"--db": "PATH", "--learner": "NAME", "--rollover-hour": "HOUR"}
+
+
+def _global_option_hint(exc: NoSuchOption) -> None:
+    """A global option given after the command: say where it goes, with the command."""
+    option = exc.option_name.split("=", 1)[0]
+    if option not in GLOBAL_OPTIONS:
+        return
+    command = exc.ctx.info_name if exc.ctx is not None else "COMMAND"
+    exc.message = (
+        f"{option} is a global option: it goes before the command, e.g. "
+        f"`srs-crss {option} {GLOBAL_OPTIONS[option]} {command} ...`"
+    )
 
 
 app = typer.Typer(

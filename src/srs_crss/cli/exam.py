@@ -54,7 +54,7 @@ def exam_show(
     console = render.views.console()
     for report in reports:
         render.views.print_plan(console, report.plans[0], report)
-    mocks = render.text.recent_mocks(reports[0].mocks, reports[0].mock_trend)
+    mocks = render.mocktext.recent_mocks(reports[0].mocks, reports[0].mock_trend)
     console.print(
         f"Practice exams (oldest to latest): {mocks}"
         if mocks

@@ -21,6 +21,30 @@ IDLE = ""
 POLL_SECONDS = 0.2
 """How long a wait for a key lasts before checking for signals, redraws and clocks again."""
 
+_NAMES = {
+    ENTER: "Enter",
+    SPACE: "Space",
+    LEFT: "The left arrow",
+    RIGHT: "The right arrow",
+    "\t": "Tab",
+    "\x7f": "Backspace",
+    "\x08": "Backspace",
+    "\x1b": "Escape",
+}
+
+
+def key_name(key: str) -> str:
+    """A key as a person would name it in a hint: "Tab", "Ctrl-G", "'x'" (never a Python
+    escape such as '\\t', and never a control character sent to the terminal)."""
+    if key in _NAMES:
+        return _NAMES[key]
+    if len(key) == 1 and ord(key) < 0x20:
+        return f"Ctrl-{chr(ord(key) + 0x40)}"
+    if key.isprintable():
+        return f"'{key}'"
+    return "That key"
+
+
 _ARROWS = {b"\x1b[D": LEFT, b"\x1b[C": RIGHT, b"\x1bOD": LEFT, b"\x1bOC": RIGHT}
 
 

@@ -103,7 +103,7 @@ def mock(
         if as_json:
             print_json([render.shapes.attempt_json(a) for a in attempts])
         else:
-            for line in render.text.history_lines(attempts):
+            for line in render.mocktext.history_lines(attempts):
                 typer.echo(line)
         return
 
@@ -118,7 +118,7 @@ def mock(
         asks = sys.stdin.isatty() and not as_json  # a person who can answer a question
         run = _new_or_unfinished(practice, asks, profile, deck or (), questions, minutes, seed)
     known = profiles.get(run.attempt.profile)
-    intro = render.text.mock_intro_lines(known, run.attempt, resumed=run.attempt.used_ms > 0)
+    intro = render.mocktext.mock_intro_lines(known, run.attempt, resumed=run.attempt.used_ms > 0)
     if at_terminal:  # wrapped at word boundaries to the window's width
         render.views.console().print("\n".join(intro), markup=False, highlight=False)
     else:
@@ -149,7 +149,7 @@ def _kept_on_hangup(run: MockRun) -> Iterator[None]:
             signal.signal(sig, signal.SIG_IGN)
         run.pause()
         with suppress(OSError):  # the terminal may be gone
-            typer.echo(render.text.kept_line(), err=True)
+            typer.echo(render.mocktext.kept_line(), err=True)
         raise SystemExit(128 + stopped.signum) from None
     finally:
         for sig, handler in previous.items():
@@ -180,9 +180,9 @@ def _new_or_unfinished(
     unfinished = practice.unfinished()
     if unfinished is not None:
         open_run = practice.resume()
-        line = render.text.unfinished_line(unfinished, open_run.answered())
+        line = render.mocktext.unfinished_line(unfinished, open_run.answered())
         if not asks:
-            raise UsageError(f"{line} {render.text.UNFINISHED_KEPT}")
+            raise UsageError(f"{line} {render.mocktext.UNFINISHED_KEPT}")
         typer.echo(line, err=True)
         answer = str(typer.prompt("r: resume it · n: abandon it and start a new one", "r"))
         if answer.strip().lower() != "n":
@@ -190,7 +190,7 @@ def _new_or_unfinished(
         open_run.abandon()
         typer.echo("It is closed as abandoned; a new exam starts.", err=True)
     started = practice.start(profile, decks, questions, minutes, seed)
-    for line in render.text.draw_lines(started.draw, started.asked_for):
+    for line in render.mocktext.draw_lines(started.draw, started.asked_for):
         typer.echo(line, err=True)
     return started.run
 
@@ -223,7 +223,7 @@ def _take_at_terminal(run: MockRun, title: str) -> Ending:
                     else []
                 ),
                 *render.examscreen.result_table(ending.result, run.attempt.time_limit_ms),
-                render.text.follow_up_line(len(missed)),
+                render.mocktext.follow_up_line(len(missed)),
             ]
             console.clear()
             for part in summary:
@@ -238,14 +238,14 @@ def _take_at_terminal(run: MockRun, title: str) -> Ending:
 
 def _finish(run: MockRun, ending: Ending, out: IO[str], as_json: bool, at_terminal: bool) -> None:
     if ending.status == OPEN:
-        typer.echo(render.text.kept_line(), err=as_json)
+        typer.echo(render.mocktext.kept_line(), err=as_json)
         return
     if as_json:
         print_json(
             render.shapes.mock_result_json(run.attempt, ending.status, ending.result, run.questions)
         )
     if ending.status == ABANDONED:
-        typer.echo(render.text.abandoned_line(ending.unanswered), err=True)
+        typer.echo(render.mocktext.abandoned_line(ending.unanswered), err=True)
         return
     result = ending.result
     assert result is not None
@@ -254,12 +254,12 @@ def _finish(run: MockRun, ending: Ending, out: IO[str], as_json: bool, at_termin
     if at_terminal:
         return  # shown on the exam screen
     timed_out = ending.status == TIMED_OUT
-    for line in render.text.result_lines(result, run.attempt.time_limit_ms, timed_out):
+    for line in render.mocktext.result_lines(result, run.attempt.time_limit_ms, timed_out):
         out.write(line + "\n")
     missed = [q for q in run.questions if not q.correct]
     if missed:
         out.write(f"Missed questions ({len(missed)}):\n")
     for question in missed:
-        for line in render.text.missed_question_lines(question):
+        for line in render.mocktext.missed_question_lines(question):
             out.write(line + "\n")
-    out.write(render.text.follow_up_line(len(missed)) + "\n")
+    out.write(render.mocktext.follow_up_line(len(missed)) + "\n")

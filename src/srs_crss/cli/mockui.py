@@ -20,8 +20,8 @@ from typing import IO
 from rich.console import Console
 from rich.text import Text
 
-from srs_crss.cli.keys import ENTER, IDLE, LEFT, RIGHT, SPACE, KeyReader
-from srs_crss.cli.render import examscreen, text
+from srs_crss.cli.keys import ENTER, IDLE, LEFT, RIGHT, SPACE, KeyReader, key_name
+from srs_crss.cli.render import examscreen, mocktext
 from srs_crss.exams.mock import Question, Result
 from srs_crss.exams.run import MockRun
 from srs_crss.model import ABANDONED, LETTERS, OPEN, SUBMITTED, TIMED_OUT
@@ -65,7 +65,7 @@ def run_plain(run: MockRun, lines: IO[str], out: IO[str]) -> Ending:
         out.write(line + "\n")
         out.flush()
 
-    say(text.MOCK_PLAIN_HELP)
+    say(mocktext.MOCK_PLAIN_HELP)
     total = len(run.questions)
     for position in run.unanswered():
         if run.expired():
@@ -73,12 +73,12 @@ def run_plain(run: MockRun, lines: IO[str], out: IO[str]) -> Ending:
             return submit(run, timed_out=True)
         run.go(position)
         question = run.current
-        for line in text.mock_question_lines(question, total):
+        for line in mocktext.mock_question_lines(question, total):
             say(line)
         letters = LETTERS[: len(question.choices)]
         while True:
             say(f"> Your answer ({letters[0]}-{letters[-1]}, empty to skip) "
-                f"[{text.clock(run.left_seconds())} left]:")  # fmt: skip
+                f"[{mocktext.clock(run.left_seconds())} left]:")  # fmt: skip
             typed = lines.readline()
             if not typed:
                 return submit(run)
@@ -141,7 +141,7 @@ class TerminalExam:
     def _header(self) -> Text:
         run = self.run
         answered = len(run.questions) - len(run.unanswered())
-        self._shown_clock = text.clock(math.ceil(run.left_seconds()))
+        self._shown_clock = mocktext.clock(math.ceil(run.left_seconds()))
         return examscreen.exam_header(
             run.current, len(run.questions), answered, len(run.flagged()), run.left_seconds()
         )
@@ -162,9 +162,10 @@ class TerminalExam:
         if run.expired():
             return True
         run.tick()
-        if self._redraw:
+        if self._redraw:  # a resized window (or fg): drawn afresh, an old hint gone
+            self.hint = None
             self.draw()
-        elif text.clock(math.ceil(run.left_seconds())) != self._shown_clock:
+        elif mocktext.clock(math.ceil(run.left_seconds())) != self._shown_clock:
             # the first line only, in place: save the cursor, go home, write, restore
             self.console.file.write("\x1b7\x1b[H")
             self.console.print(self._header(), end="", overflow="ellipsis", no_wrap=True)
@@ -223,7 +224,7 @@ class TerminalExam:
         elif key == "q":
             return self._stop()
         else:
-            shown = {ENTER: "Enter", SPACE: "Space"}.get(key, repr(key))
+            shown = key_name(key)
             self.hint = f"{shown} does nothing here; the keys are below."
         return None
 

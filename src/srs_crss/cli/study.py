@@ -9,6 +9,7 @@ import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.errors import UsageError
 from srs_crss.study.policy import DEFAULT_NEW_PER_DAY
 
 MAX_CARDS = 100_000
@@ -39,13 +40,17 @@ TopicDeck = Annotated[
 
 @app.command()
 def domains(ctx: typer.Context, deck: TopicDeck = None, as_json: JsonOption = False) -> None:
-    """List the exam domains (for review --domain) with their card counts."""
+    """List the exam domains (for review --domain) with their card counts.
+
+    Without --deck: the decks review studies (an optional deck only with --deck)."""
     _topics(ctx, deck, as_json, "domains")
 
 
 @app.command()
 def tags(ctx: typer.Context, deck: TopicDeck = None, as_json: JsonOption = False) -> None:
-    """List the tags (for review --tag) with their card counts."""
+    """List the tags (for review --tag) with their card counts.
+
+    Without --deck: the decks review studies (an optional deck only with --deck)."""
     _topics(ctx, deck, as_json, "tags")
 
 
@@ -76,8 +81,9 @@ def flag(
     note: Annotated[str, typer.Argument(metavar="NOTE", help="What looks wrong, in a few words.")],
 ) -> None:
     """Tell the deck's authors a card looks wrong (it changes nothing in your study)."""
-    flagged = open_app(ctx).marks.flag(card_id, note)
-    typer.echo(render.text.flag_line(flagged))
+    application = open_app(ctx)
+    flagged = application.marks.flag(card_id, note)
+    typer.echo(render.text.flag_line(flagged, application.store.sqlite_file))
 
 
 @app.command()
@@ -101,8 +107,7 @@ def flags(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(render.shapes.flags_json(found))
     else:
-        for line in render.text.flags_lines(found):
-            typer.echo(line)
+        render.views.echo_lines(render.text.flags_lines(found))
 
 
 @app.command()
@@ -199,6 +204,7 @@ def review(
     line: an empty line shows the answer, then the grade (or the grade at once);
     for a multiple-choice card, the letter, then the grade.
     """
+    _check_cram_options(cram, mistakes, ahead, new)
     session = open_app(ctx).review_session(
         decks=deck or (),
         tag=tag,
@@ -239,3 +245,20 @@ def stats(
         print_json(render.shapes.report_json(report))
     else:
         render.views.print_stats(render.views.console(), report)
+
+
+def _check_cram_options(
+    cram: bool, mistakes: int | None, ahead: int | None, new: int | None
+) -> None:
+    """Options that contradict each other are refused, not quietly combined."""
+    if mistakes is not None and ahead is not None:
+        raise UsageError(
+            "--mistakes and --ahead choose different cards to cram (the cards you failed, "
+            "or the cards due soon): use one of them"
+        )
+    if new is not None and (cram or mistakes is not None or ahead is not None):
+        chosen = "--cram" if cram else "--mistakes" if mistakes is not None else "--ahead"
+        raise UsageError(
+            f"--new does not go with {chosen}: cramming goes over cards you have already "
+            "seen (new cards come with plain review)"
+        )

@@ -24,8 +24,7 @@ from srs_crss.cli.keys import KeyReader
 from srs_crss.cli.render import screen
 from srs_crss.cli.render.text import nothing_due_line
 from srs_crss.cli.ui import grades_after
-from srs_crss.model import Card
-from srs_crss.study.session import NothingDue, Progress, Summary
+from srs_crss.model import Card, NothingDue, Progress, Summary
 
 OTHER_KEYS = "u undo · s suspend · f flag · q quit"
 """The keys that act on any card, at the end of every prompt."""
@@ -120,19 +119,44 @@ class TerminalScreen:
                 console.print(renderable)
 
     def _layout(self) -> list[Any]:
-        """What fits the window: the question, its choices and the verdict always; the
-        explanation cut to the lines left (`e` shows it whole), the grade keys on one line
-        when space is short."""
+        """What fits the window, header first: the question, its choices and the verdict
+        always; the explanation cut to the lines left (`e` shows it whole), the grade keys
+        on one line when space is short. In a small window the card loses its blank
+        padding, then the explanation and the grade legend (the prompt names the grades),
+        then a note, so the header and the question are never pushed off the top."""
+        assert self._card is not None and self._progress is not None
+        for compact in (False, True):  # (built one at a time: each sets _explanation_cut)
+            layout = self._layout_with(compact)
+            if self._whole_explanation or self._fits_prompted(layout):
+                return layout
+        smallest = self._layout_with(compact=True, bare=True)
+        if self._fits_prompted(smallest) or not self._note_shown:
+            return smallest
+        return self._layout_with(compact=True, bare=True, note=False)
+
+    def _fits_prompted(self, layout: list[Any]) -> bool:
+        """Whether a layout fits once its last line, the prompt (empty until the review
+        loop asks for a key), is at its longest."""
+        return self._fits([*layout[:-1], self._prompt_line(more=True)])
+
+    def _layout_with(self, compact: bool, bare: bool = False, note: bool = True) -> list[Any]:
+        """One layout: `compact` draws the card without its blank padding, `bare` leaves
+        out the explanation and the grade legend, `note=False` the note above the card."""
         assert self._card is not None and self._progress is not None
         card, choices, picked = self._card, self._choices, self._picked
         top: list[Any] = [screen.session_header(self._progress)]
-        top += [f"[bold]{escape(text)}[/bold]" for text in (self._note_shown,) if text]
-        top += [screen.card_panel(card, choices, picked if self._answer_shown else None)]
+        top += [f"[bold]{escape(text)}[/bold]" for text in (self._note_shown,) if text and note]
+        shown = picked if self._answer_shown else None
+        top += [screen.card_panel(card, choices, shown, compact=compact)]
         hint = [f"[yellow]{escape(self._hint)}[/yellow]"] if self._hint else []
         self._explanation_cut = False
         if not self._answer_shown:
             return [*top, *hint, self._prompt_line()]
         grades = grades_after(card, picked)
+        if bare:
+            self._explanation_cut = bool(card.explanation or card.source)
+            answer = screen.answer_panel(card, choices, picked, "", source=False)
+            return [*top, answer, *hint, self._prompt_line()]
         prompt = [*hint, self._prompt_line(more=True)]  # the longest it can be
         answer = screen.answer_panel(card, choices, picked)
         for keys in (screen.grade_keys(grades), screen.grade_keys(grades, one_line=True)):
@@ -180,7 +204,8 @@ class TerminalScreen:
         return self._keys.next(idle=self._idle)
 
     def _idle(self) -> bool:
-        if self._redraw:
+        if self._redraw:  # a resized window (or fg): drawn afresh, an old hint gone
+            self._hint = None
             self._draw()
         return False
 

@@ -21,16 +21,21 @@ import sys
 import time
 from typing import IO, Protocol
 
-from srs_crss.cli.keys import ENTER, SPACE
+from srs_crss.cli.keys import ENTER, SPACE, key_name
 from srs_crss.cli.render import text
 from srs_crss.cli.render.text import (
     GRADE_KEYS,
     nothing_due_line,
     summary_lines,
 )
-from srs_crss.model import LETTERS, Card, CardType, shuffled_choices
+from srs_crss.model import LETTERS, Card, CardType, NothingDue, Progress, Summary, shuffled_choices
 from srs_crss.sm2 import Grade
-from srs_crss.study.session import NothingDue, Progress, Session, Summary
+from srs_crss.study.session import Session
+
+AGAIN_NOTE = (
+    "{card} comes back before this session ends: a card graded below 4 (below 3 when "
+    'cramming) is asked again today. The header\'s "again today" counts these.'
+)
 
 LEECH_NOTE = (
     "{card} has now been forgotten {lapses} times, so it is suspended (a leech). Drilling "
@@ -91,15 +96,16 @@ def run(session: Session, screen: Screen) -> Summary | None:
             try:
                 _one_card(session, screen, card)
             except _Undo:
+                what = "suspension of" if session.undo_takes_back_a_suspension() else "answer to"
                 undone = session.undo()
                 if undone is not None:
-                    screen.note(f"Undid your answer to {undone.qualified_id}; here it is again.")
+                    screen.note(f"Undid your {what} {undone.qualified_id}; here it is again.")
             except _Suspended:
                 gone = session.suspend()
                 if gone is not None:
                     screen.note(
                         f"Suspended {gone.qualified_id}: out of review until "
-                        f"`srs-crss unsuspend {gone.qualified_id}`."
+                        f"`srs-crss unsuspend {gone.qualified_id}` (u: undo it now)."
                     )
     except (_Quit, KeyboardInterrupt):
         pass
@@ -140,9 +146,12 @@ def _answer(
 ) -> None:
     """Record the answer (timed from `started`); say so once if the card became a leech."""
     elapsed_ms = int((time.monotonic() - started) * 1000)
-    if session.answer(grade, elapsed_ms, picked).leech:
+    done = session.answer(grade, elapsed_ms, picked)
+    if done.leech:
         lapses = session.options.leech_lapses
         screen.note(LEECH_NOTE.format(card=card.qualified_id, lapses=lapses))
+    elif done.requeued and sum(a.requeued for a in session.answered) == 1:  # said once
+        screen.note(AGAIN_NOTE.format(card=card.qualified_id))
 
 
 def grades_after(card: Card, picked: str | None) -> str:
@@ -178,7 +187,7 @@ def _read(screen: Screen, prompt: str, allowed: set[str], session: Session) -> s
             else:
                 screen.hint("Not flagged.")
             continue
-        shown = {ENTER: "Enter", SPACE: "Space"}.get(key, repr(key))
+        shown = key_name(key)
         screen.hint(f"{shown} does nothing here. {prompt}; u: undo; s: suspend; f: flag; q: quit.")
 
 

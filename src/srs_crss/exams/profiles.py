@@ -76,6 +76,11 @@ def get(profile_id: str) -> Profile:
     """The profile called `profile_id`, or a plain error listing the known ones."""
     known = load()
     if profile_id not in known:
+        from srs_crss.names import did_you_mean  # (difflib: only for a mistyped name)
+
         names = ", ".join(sorted(known))
-        raise UsageError(f"There is no exam profile {profile_id!r}. Known profiles: {names}.")
+        close = did_you_mean(profile_id, sorted(known))
+        raise UsageError(
+            f"There is no exam profile {profile_id!r}{close or '.'} Known profiles: {names}."
+        )
     return known[profile_id]

@@ -224,11 +224,12 @@ class App(Context):
         return reports
 
     def topics(self, deck: str | None) -> Topics:
-        """The exam domains and tags of active cards, with counts (one deck or all)."""
+        """The exam domains and tags of active cards, with counts: one deck, or the decks
+        `review` studies when none is named (the optional ones left out, as there)."""
         self.ensure_decks()
-        decks = [deck] if deck else []
+        decks = (deck,) if deck else ()
         self.check_scope(decks)
-        return self.store.decks.topics(decks)
+        return self.store.decks.topics(self.studied(decks))
 
 
 def _exam_order(item: tuple[str | None, dt.date]) -> tuple[dt.date, str]:

@@ -161,7 +161,11 @@ class Context:
         self.ensure_decks()
         self.check_scope([deck])
         view = self.store.decks.card_view(self.reader_id, deck, card)
-        return replace(view, moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk))
+        return replace(
+            view,
+            moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk),
+            suspended=self.store.suspensions.reason(self.reader_id, view.card.pk),
+        )
 
     def plan(self, deck: str | None, day: dt.date, today: dt.date) -> planning.Plan:
         """The plan for one exam, over the decks `review` studies for it (the optional

@@ -1,6 +1,7 @@
 """Exam dates (App.exam_dates): `srs-crss exam set` and `exam clear`.
 
-The rules (cap, new cards per day) are srs_crss.exams.planning's; the plan is Context.plan's.
+The rules (cap, new cards per day) are srs_crss.exams.planning's; `Context.plan`
+fills them in with the learner's figures (the same day's new-card limit as `review` and `stats`).
 """
 
 from __future__ import annotations

@@ -71,7 +71,9 @@ def key(name: str, per_deck: bool = False) -> Key:
     """The setting called `name` (or a UsageError naming the known ones)."""
     found = KEYS.get(name.strip().lower())
     if found is None:
-        raise UsageError(f"no setting {name!r} (settings: {', '.join(KEYS)})")
+        from srs_crss.names import unknown_name  # (difflib: only for a mistyped name)
+
+        raise UsageError(unknown_name("setting", name, list(KEYS)))
     if per_deck and not found.per_deck:
         raise UsageError(f"{found.name} is one setting for all decks: leave out --deck")
     return found

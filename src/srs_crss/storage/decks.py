@@ -12,6 +12,7 @@ from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, s
 from srs_crss import model
 from srs_crss.decks.sync import DeckPlan
 from srs_crss.errors import NotFound
+from srs_crss.names import unknown_name
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import (
@@ -187,7 +188,10 @@ class Decks:
                 known = conn.scalar(select(decks_t.c.id).where(decks_t.c.slug == deck))
                 if known is None:
                     raise NotFound(f"no deck {deck!r}")
-                raise NotFound(f"no card {card!r} in deck {deck!r}")
+                slugs = conn.scalars(select(cards_t.c.slug).where(cards_t.c.deck_id == known)).all()
+                raise NotFound(
+                    unknown_name("card", card, slugs, where=f" in deck {deck!r}", listed=False)
+                )
             found = card_from_row(row)
             state = state_for(conn, learner_id, found.pk)
             history = conn.execute(

@@ -101,6 +101,15 @@ class Database:
                 raise DatabaseError(
                     f"{location.display()} is not an SQLite database; it was left untouched"
                 ) from None
+            refused = not any(
+                sign in str(exc.orig) for sign in ("authentication failed", "does not exist")
+            )
+            if location.path is None and isinstance(exc, sa_exc.OperationalError) and refused:
+                # a server that refuses or does not answer: a failure at run time (exit 1),
+                # not a bad --db (the same command works once the server is back)
+                raise StorageFailure(
+                    f"cannot reach the database server {database._friendly(exc)}"
+                ) from None
             raise DatabaseError(f"cannot open database {database._friendly(exc)}") from None
         except BaseException:
             engine.dispose()

@@ -39,6 +39,15 @@ class Suspensions:
             )
             return bool(done.rowcount)
 
+    def reason(self, learner_id: int, card_pk: int) -> Suspension | None:
+        """Why this learner's card is out of review (None: it is not)."""
+        query = select(suspended_t.c.reason).where(
+            suspended_t.c.learner_id == learner_id, suspended_t.c.card_id == card_pk
+        )
+        with self.db.read() as conn:
+            found = conn.scalar(query)
+        return None if found is None else Suspension(found)
+
     def listed(self, learner_id: int) -> list[tuple[str, str]]:
         """(deck/card, reason) of every card this learner suspended, by card."""
         query = (

@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING
 
 from srs_crss import clock, sm2
 from srs_crss.exams import planning
-from srs_crss.model import Card, CardType, QueueOptions, Suspension
+from srs_crss.model import (
+    Card,
+    CardType,
+    NothingDue,
+    Progress,
+    QueueOptions,
+    Summary,
+    Suspension,
+)
 from srs_crss.study import newlimit
 from srs_crss.study.duepages import DuePages
 from srs_crss.study.newcards import interleave
@@ -40,19 +48,6 @@ if TYPE_CHECKING:
 SPARE_NEW = 10  # new cards fetched beyond twice the day's number, as replacements
 CONTENT_BATCH = 16  # cards whose content is loaded in one query, a batch ahead
 STREAK_DAYS = 4000  # study days read for the summary's streak (over ten years)
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """What the header shows."""
-
-    done: int
-    left: int
-    new: int
-    review: int
-    extra: int
-    missed: int = 0
-    """Cards missed in a practice exam, shown first (not counted in new/review/extra)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,35 +63,6 @@ class Answered:
     """This answer made the card a leech (now suspended)."""
     cram: bool = False
     """A cram answer (review_id is then the cram answer's id)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """The end-of-session figures."""
-
-    reviewed: int
-    correct: int
-    seconds: float
-    due_tomorrow: int
-    """Cards due tomorrow (not counting those still due today)."""
-    streak: int
-    due_today: int = 0
-    """Cards still due today (failed ones among them), in this session's scope."""
-
-    @property
-    def percent_correct(self) -> float:
-        return 100.0 * self.correct / self.reviewed if self.reviewed else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class NothingDue:
-    """Why the queue is empty: when the next card is due, and new cards waiting."""
-
-    next_due: dt.date | None
-    new_available: int
-    new_limit_reached: bool
-    cram: bool = False
-    """A cram session found no seen card to go over."""
 
 
 @dataclass
@@ -133,6 +99,9 @@ class Session:
     """New cards beyond the day's number, in order: they replace cards a sibling holds back."""
     note_of: dict[int, tuple[str, str]] = field(default_factory=dict)
     """(deck, note) of each new card in line or spare."""
+    suspended_here: list[tuple[int, Card, sm2.CardState]] = field(default_factory=list)
+    """Cards suspended in this session (answers given before, card, its state): undo takes
+    a suspension back as it takes back an answer."""
 
     # ---- building ------------------------------------------------------------
 
@@ -276,6 +245,10 @@ class Session:
     def progress(self) -> Progress:
         kinds = self.kinds + (self.pages.kinds if self.pages else Counter())
         kinds -= Counter(sm2.kind_of(self.states[pk]) for pk in self.missed)
+        # every card waiting to come back this session counts as "again today" (a failed
+        # one too: by kind it would be a review after a miss)
+        kinds -= Counter(sm2.kind_of(self.states[pk]) for pk in self.again)
+        kinds[sm2.ReviewKind.EXTRA] += len(self.again)
         unfetched = self.pages.unfetched if self.pages else 0
         return Progress(
             done=len(self.answered),
@@ -373,6 +346,7 @@ class Session:
         )
         line.popleft()
         self.kinds[sm2.kind_of(self.states[card.pk])] -= 1
+        self.suspended_here.append((len(self.answered), card, self.states[card.pk]))
         return card
 
     def flag(self, note: str) -> None:
@@ -382,10 +356,19 @@ class Session:
             self.store.flags.add(self.learner_id, card.pk, " ".join(note.split()), self.now())
 
     def can_undo(self) -> bool:
-        return bool(self.answered)
+        return bool(self.answered or self.suspended_here)
+
+    def undo_takes_back_a_suspension(self) -> bool:
+        """Whether the last thing done, the one `undo` takes back, was a suspension."""
+        return bool(self.suspended_here) and self.suspended_here[-1][0] == len(self.answered)
 
     def undo(self) -> Card | None:
-        """Take back the previous answer; its card is shown again next."""
+        """Take back the previous answer (or suspension); its card is shown again next."""
+        if self.undo_takes_back_a_suspension():
+            _, card, state = self.suspended_here.pop()
+            self.store.suspensions.remove(self.learner_id, card.pk)
+            self._push(self.ahead, card.pk, state, front=True)
+            return card
         if not self.answered:
             return None
         last = self.answered.pop()
@@ -414,8 +397,10 @@ class Session:
         tomorrow = today + dt.timedelta(days=1)
         queue, scope = self.store.queue, self.options.scope
         due_today = queue.count_due_on(self.learner_id, today, scope)
+        crammed = sum(a.cram for a in self.answered)
         return Summary(
-            reviewed=len(self.answered),
+            reviewed=len(self.answered) - crammed,
+            crammed=crammed,
             correct=sum(a.outcome.grade.passed for a in self.answered),
             seconds=sum(a.duration_ms for a in self.answered) / 1000,
             due_tomorrow=queue.count_due_on(self.learner_id, tomorrow, scope) - due_today,

@@ -2,6 +2,7 @@
 
     shapes.py   the JSON of every `--json` option (scripts rely on these)
     text.py     plain lines: sync reports, the session summary, card choices, grades
+    mocktext.py plain lines of the practice exam: intro, piped questions, result, history
     views.py    rich renderables for a terminal: tables, panels, charts
     screen.py   rich renderables of the review screen: header, card, answer, grade keys
     examscreen.py  rich renderables of the practice-exam screen and its result
@@ -16,9 +17,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from srs_crss.cli.render import examscreen, screen, shapes, text, views
+    from srs_crss.cli.render import examscreen, mocktext, screen, shapes, text, views
 
-__all__ = ["examscreen", "screen", "shapes", "text", "views"]
+__all__ = ["examscreen", "mocktext", "screen", "shapes", "text", "views"]
 
 
 def __getattr__(name: str) -> Any:

@@ -15,7 +15,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from srs_crss.cli.render.text import PASS_ESTIMATE, clock, lettered, verdict
+from srs_crss.cli.render.mocktext import PASS_ESTIMATE, clock, verdict
+from srs_crss.cli.render.text import lettered
 from srs_crss.exams.mock import Question, Result
 
 EXAM_KEYS = (

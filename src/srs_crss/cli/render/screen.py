@@ -11,8 +11,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from srs_crss.cli.render.text import grade_legend, letter_of, lettered, summary_lines
-from srs_crss.model import Card, CardType
-from srs_crss.study.session import Progress, Summary
+from srs_crss.model import Card, CardType, Progress, Summary
 
 
 def session_header(progress: Progress) -> Text:
@@ -31,11 +30,15 @@ def session_header(progress: Progress) -> Text:
     return head
 
 
-def card_panel(card: Card, choices: list[str], picked: str | None = None) -> Any:
-    """The question and its choices; after an answer, the choices marked right and wrong."""
+def card_panel(
+    card: Card, choices: list[str], picked: str | None = None, compact: bool = False
+) -> Any:
+    """The question and its choices; after an answer, the choices marked right and wrong.
+    `compact`: no blank lines around them (for a small window)."""
     body = Text(card.front, style="bold")
     if choices:
-        body.append("\n")
+        if not compact:
+            body.append("\n")
         for letter, choice in lettered(choices):
             style, mark = "", " "
             if picked is not None and choice == card.answer:
@@ -52,7 +55,7 @@ def card_panel(card: Card, choices: list[str], picked: str | None = None) -> Any
         subtitle=Text(card.qualified_id, style="dim"),
         subtitle_align="right",
         border_style="blue",
-        padding=(1, 2),
+        padding=(0, 2) if compact else (1, 2),
     )
 
 

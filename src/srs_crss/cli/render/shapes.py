@@ -86,6 +86,7 @@ def card_json(view: CardView) -> dict[str, Any]:
         "tags": list(card.tags),
         "source": card.source,
         "retired": card.retired,
+        "suspended": None if view.suspended is None else view.suspended.value,
         "state": _state_json(view.state),
         "due_moved_from": view.moved_from.isoformat() if view.moved_from else None,
         "history": [_history_json(h) for h in view.history],

@@ -7,16 +7,24 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from srs_crss.exams.planning import SEEN_BY
-from srs_crss.model import LETTERS, Card, CardType, Flag, Info
+from srs_crss.model import (
+    LETTERS,
+    Card,
+    CardType,
+    Flag,
+    Info,
+    NothingDue,
+    Summary,
+    Suspension,
+)
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from srs_crss.decks.sync import SyncReport
-    from srs_crss.exams.mock import Attempt, Draw, Question, Result
     from srs_crss.exams.planning import Plan
-    from srs_crss.exams.profiles import Profile
     from srs_crss.service.anki_import import ImportResult
-    from srs_crss.study.session import NothingDue, Summary
 
 GRADE_KEYS = "012345"
 
@@ -66,13 +74,13 @@ def back_lines(
 def info_lines(info: Info) -> list[str]:
     where = "Database file" if info.is_file else "Database"
     you = info.learner if info.learner_known else f"{info.learner} (no answers yet)"
-    learners = _count(info.learners, "learner")
+    learners = count_of(info.learners, "learner")
     return [
         f"srs-crss {info.version}",
         f"{where}: {info.database}",
         f"Schema: {info.schema or 'none'}",
         f"Learner: {you}",
-        f"Holds: {_count(info.decks, 'deck')}, {_count(info.cards, 'card')}, {learners}; "
+        f"Holds: {count_of(info.decks, 'deck')}, {count_of(info.cards, 'card')}, {learners}; "
         f"your answers: {info.reviews}",
     ] + (["Back it up by copying that file while srs-crss is not running."] if info.is_file else [])
 
@@ -94,21 +102,35 @@ def sync_lines(report: SyncReport) -> Iterator[str]:
 
 
 def summary_lines(summary: Summary) -> list[str]:
-    """The end of a session: a title line, then the figures."""
+    """The end of a session: a title line, then the figures (named as `stats` names them:
+    reviewed answers change the schedule and make the streak; crammed ones do not)."""
     minutes, seconds = divmod(round(summary.seconds), 60)
     days = "day" if summary.streak == 1 else "days"
+    counts = [f"Reviewed: {summary.reviewed}"] if summary.reviewed else []
+    if summary.crammed:
+        counts.append(f"Crammed: {summary.crammed}")
     done = (
-        f"Reviewed: {summary.reviewed}   Correct: {summary.percent_correct:.0f}%   "
-        f"Time: {minutes}m {seconds:02d}s"
-        if summary.reviewed
+        "   ".join(
+            [
+                *counts,
+                f"Correct: {summary.percent_correct:.0f}%",
+                f"Time: {minutes}m {seconds:02d}s",
+            ]
+        )
+        if summary.answers
         else "No answers this session."
     )
-    return [
-        "Session over.",
-        done,
+    lines = ["Session over.", done]
+    if summary.crammed:
+        lines.append(
+            "Crammed answers leave each card's schedule as it was and do not count toward "
+            "the streak."
+        )
+    lines.append(
         f"Still due today: {summary.due_today}   Due tomorrow: {summary.due_tomorrow}   "
-        f"Streak: {summary.streak} {days}",
-    ]
+        f"Streak: {summary.streak} {days}"
+    )
+    return lines
 
 
 def nothing_due_line(info: NothingDue) -> str:
@@ -139,20 +161,22 @@ def import_lines(result: ImportResult) -> list[str]:
     """What `import-anki` did (or would do, with --dry-run); short enough for 60 columns."""
     verb = "Would add" if result.dry_run else "Added"
     lines = [
-        f"{verb} {_count(result.added, 'new review')} from {result.path},"
-        f" on {_count(result.cards, 'card')}."
+        f"{verb} {count_of(result.added, 'new review')} from {result.path},"
+        f" on {count_of(result.cards, 'card')}."
         if result.added
         else f"0 new reviews in {result.path}: nothing to change.",
-        f"  {_count(result.matched_notes, 'note')} matched;"
+        f"  {count_of(result.matched_notes, 'note')} matched;"
         f" {result.already} of their reviews were already here.",
     ]
     if result.skipped_notes:
-        lines.append(f"  {_count(result.skipped_notes, 'note')} skipped: your own (kept in Anki).")
+        lines.append(
+            f"  {count_of(result.skipped_notes, 'note')} skipped: your own (kept in Anki)."
+        )
     for reason, n in result.skipped_rows:
-        lines.append(f"  {_count(n, 'row')} skipped: {reason}.")
+        lines.append(f"  {count_of(n, 'row')} skipped: {reason}.")
     if result.restated:
         lines.append(
-            f"  {_count(result.restated, 'answer')} given here recorded again after Anki's."
+            f"  {count_of(result.restated, 'answer')} given here recorded again after Anki's."
         )
     if result.dry_run:
         lines.append("Dry run: nothing was written.")
@@ -160,7 +184,7 @@ def import_lines(result: ImportResult) -> list[str]:
 
 
 def exam_set_line(day: str, deck: str | None, moved: int = 0) -> str:
-    pulled = f" {_count(moved, 'card')} due after it now come the day before it." if moved else ""
+    pulled = f" {count_of(moved, 'card')} due after it now come the day before it." if moved else ""
     return f"Exam set for {day} ({_exam_scope(deck)}).{pulled}"
 
 
@@ -181,7 +205,7 @@ def check_total(files: int, cards: int, warnings: int) -> str:
     return f"{files} {'file' if files == 1 else 'files'}, {cards} cards, {warnings} warnings"
 
 
-def _count(n: int, noun: str) -> str:
+def count_of(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
@@ -201,7 +225,7 @@ def plan_new_cards(plan: Plan) -> str:
     """The new cards a plan asks for, and when every card will have been seen."""
     if not plan.unseen:
         return "Every card has been seen at least once: reviews only from here."
-    cards = f"{_count(plan.unseen, 'card')} not seen yet: {plan.new_per_day} new cards a day"
+    cards = f"{count_of(plan.unseen, 'card')} not seen yet: {plan.new_per_day} new cards a day"
     if plan.seen_in_time:
         return (
             f"{cards}, all seen by {plan.all_seen_by} "
@@ -210,7 +234,7 @@ def plan_new_cards(plan: Plan) -> str:
     today = plan.exam_day - dt.timedelta(days=plan.days_left)
     if plan.all_seen_by == today:
         return (
-            f"{_count(plan.unseen, 'card')} not seen yet: the exam is less than {SEEN_BY} "
+            f"{count_of(plan.unseen, 'card')} not seen yet: the exam is less than {SEEN_BY} "
             "days away, so all of them today."
         )
     return (
@@ -243,8 +267,30 @@ def config_unset_line(key: str, deck: str | None, done: bool) -> str:
     return f"{key}{where} was not set."
 
 
-def flag_line(card: str) -> str:
-    return f"Flagged {card}: thank you. Deck authors see it with `srs-crss flags`."
+def card_status(card: str, retired: bool, suspended: Suspension | None) -> str | None:
+    """Why a card is not in review, if it is not: retired from its deck, suspended, or a
+    leech (suspended for being forgotten too often), with the way back."""
+    if retired:
+        return "Retired: its deck file no longer has it, so it is out of review for everyone."
+    if suspended is Suspension.LEECH:
+        return (
+            "A leech: forgotten too often, so it is suspended (out of review). Read its "
+            f"source or rewrite it; `srs-crss unsuspend {card}` brings it back."
+        )
+    if suspended is Suspension.MANUAL:
+        return f"Suspended: out of review until `srs-crss unsuspend {card}`."
+    return None
+
+
+def flag_line(card: str, study_file: Path | None) -> str:
+    """Say where a flag goes: on a shared server the deck's authors list it there; in a
+    study file of one's own it stays there until it is passed on."""
+    if study_file is None:
+        return f"Flagged {card}: thank you. Deck authors see it with `srs-crss flags`."
+    return (
+        f"Flagged {card}: thank you. It is kept in your study file ({study_file}), which "
+        "the deck's authors do not see: `srs-crss flags` lists your flags to send them."
+    )
 
 
 def flags_lines(flags: Sequence[Flag]) -> list[str]:
@@ -264,172 +310,3 @@ def suspend_line(card: str, suspended: bool, changed: bool) -> str:
             return f"Suspended {card}: it stays out of review until `srs-crss unsuspend {card}`."
         return f"{card} was already suspended."
     return f"{card} is back in review." if changed else f"{card} was not suspended."
-
-
-# ---- practice exams (srs-crss mock) ------------------------------------------------
-
-PASS_ESTIMATE = (
-    "The pass line shown is an estimate: IC&RC reports a scaled score from 200 to 800, "
-    "where 500 passes, not a share of questions."
-)
-MOCK_PLAIN_HELP = (
-    "One line per question: the letter of your answer, or an empty line to skip it. "
-    "q stops (you choose: submit, keep it for later, or abandon). The end of input submits."
-)
-
-
-def clock(seconds: float) -> str:
-    """A countdown or time used: 1:05:09, or 5:09 under an hour."""
-    whole = max(0, int(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def mock_intro_lines(profile: Profile, attempt: Attempt, resumed: bool = False) -> list[str]:
-    """What the exam is: profile, size, time, pass mark (and whether that is an estimate)."""
-    head = "Resuming your practice exam" if resumed else "Practice exam"
-    lines = [
-        f"{head}: {profile.name}, {_count(attempt.asked, 'question')}, "
-        f"{clock(attempt.left_ms / 1000)} {'left' if resumed else 'to answer them'}, "
-        f"pass mark {attempt.pass_percent}%."
-    ]
-    if attempt.pass_is_estimate:
-        lines.append(PASS_ESTIMATE)
-    return lines
-
-
-def draw_lines(drawn: Draw, asked_for: int) -> list[str]:
-    """Say what was drawn when the bank could not fill the exam as asked."""
-    if not drawn.short:
-        return []
-    have = dict(drawn.available)
-    got = dict(drawn.drawn)
-    per_domain = "; ".join(
-        f"{domain}: {got.get(domain, 0)} of {wanted} wanted ({have.get(domain, 0)} in the bank)"
-        for domain, wanted in drawn.wanted
-    )
-    return [
-        f"The question bank is too small for {asked_for} questions, so this exam has "
-        f"{sum(got.values())}. {per_domain}."
-    ]
-
-
-def mock_question_lines(question: Question, total: int) -> list[str]:
-    """One question for the piped screen: its number and card id, the question, choices."""
-    lines = [f"--- question {question.position} of {total} [{question.card_id}]"]
-    lines.append(f"Q: {question.front}")
-    lines += [f"  {letter}) {choice}" for letter, choice in lettered(question.choices)]
-    return lines
-
-
-def verdict(result: Result) -> str:
-    if result.passed:
-        return "PASS" + (" (estimated)" if result.pass_is_estimate else "")
-    return "NOT YET" + (" (estimated)" if result.pass_is_estimate else "")
-
-
-def result_lines(result: Result, time_limit_ms: int, timed_out: bool = False) -> list[str]:
-    """Score, pass or not, time used, per domain, the weakest domain."""
-    lines = ["Time is up: the exam was submitted as it stood."] if timed_out else []
-    lines.append(
-        f"Score: {result.correct} of {result.asked} ({result.percent:.0f}%): {verdict(result)}, "
-        f"pass mark {result.pass_percent}%. Time used: {clock(result.seconds_used)} of "
-        f"{clock(time_limit_ms / 1000)}."
-    )
-    if result.pass_is_estimate:
-        lines.append(PASS_ESTIMATE)
-    for domain in result.domains:
-        lines.append(
-            f"  {domain.domain}: {domain.correct} of {domain.asked} ({domain.percent:.0f}%)"
-        )
-    if result.weakest:
-        lines.append(f"Weakest domain: {result.weakest}.")
-    return lines
-
-
-def missed_question_lines(question: Question) -> list[str]:
-    """A missed question in the walk-through: the pick, the answer, why, the source."""
-    yours = (
-        f"{letter_of(question.picked, question.choices)}) {question.picked}"
-        if question.picked
-        else "no answer"
-    )
-    lines = [
-        f"{question.position}. {question.front} [{question.card_id}]",
-        f"   Your answer: {yours}",
-        f"   Answer: {letter_of(question.answer, question.choices)}) {question.answer}",
-    ]
-    if question.explanation:
-        lines.append(f"   Why: {question.explanation}")
-    if question.source:
-        lines.append(f"   Source: {question.source}")
-    return lines
-
-
-def follow_up_line(missed: int) -> str:
-    if not missed:
-        return "Nothing missed: well done."
-    cards = "card" if missed == 1 else "cards"
-    return (
-        f"The {missed} {cards} behind what you missed come first in your next "
-        "`srs-crss review` (their schedule is not changed by this exam)."
-    )
-
-
-def unfinished_line(attempt: Attempt, answered: int) -> str:
-    return (
-        f"You have an unfinished practice exam from {attempt.started_at:%Y-%m-%d %H:%M} UTC "
-        f"({answered} of {attempt.asked} answered, {clock(attempt.left_ms / 1000)} left)."
-    )
-
-
-UNFINISHED_KEPT = (
-    "It is kept: `srs-crss mock --resume` goes on with it. To start a new exam instead, "
-    "resume it and type q, then a (abandon)."
-)
-
-
-def abandoned_line(unanswered: bool) -> str:
-    if unanswered:
-        return (
-            "No question was answered, so this exam is not scored: it is closed as "
-            "abandoned (mock --history lists it)."
-        )
-    return "Abandoned: it stays in your history (mock --history), not scored."
-
-
-def kept_line() -> str:
-    return "Kept for later: `srs-crss mock --resume` goes on with the time that was left."
-
-
-def history_lines(attempts: Sequence[Attempt]) -> list[str]:
-    """One line per attempt, oldest first, with per-domain scores."""
-    if not attempts:
-        return ["No practice exams yet. Start one with `srs-crss mock`."]
-    lines = []
-    for a in attempts:
-        when = f"{a.started_at:%Y-%m-%d}"
-        if a.percent is None:
-            lines.append(f"#{a.id} {when} {a.profile}: {a.status}, {_count(a.asked, 'question')}")
-            continue
-        passed = "pass" if a.percent >= a.pass_percent else "not yet"
-        timed = ", time ran out" if a.status == "timeout" else ""
-        domains = "; ".join(f"{d.domain} {d.percent:.0f}%" for d in a.domains)
-        lines.append(
-            f"#{a.id} {when} {a.profile}: {a.correct}/{a.asked} ({a.percent:.0f}%, "
-            f"{passed}{timed}). {domains}"
-        )
-    return lines
-
-
-def recent_mocks(attempts: Sequence[Attempt], trend: float | None) -> str | None:
-    """The latest practice-exam scores and their trend, e.g. "62%, 70%, 74% (up 12 points)"."""
-    scores = [f"{a.percent:.0f}%" for a in attempts if a.percent is not None]
-    if not scores:
-        return None
-    moved = ""
-    if trend is not None:
-        moved = f" (up {trend:g} points)" if trend > 0 else f" (down {-trend:g} points)"
-        moved = " (level)" if trend == 0 else moved
-    return f"{', '.join(scores)}{moved}"

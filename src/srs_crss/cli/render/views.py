@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any, cast
 
@@ -21,11 +21,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from srs_crss.cli.render.mocktext import recent_mocks
 from srs_crss.cli.render.text import (
+    card_status,
     days_left,
     lettered,
     plan_new_cards,
-    recent_mocks,
     reviews_a_day,
 )
 from srs_crss.exams.planning import Plan
@@ -74,8 +75,18 @@ def console(stderr: bool = False) -> Console:
     return Console(file=cast(IO[str], _AsciiStream(stream)), highlight=False)
 
 
+def echo_lines(lines: Iterable[str]) -> None:
+    """Plain lines on stdout, as ASCII where stdout cannot encode more (the marks and
+    dashes as their ASCII look-alikes, anything else, emoji too, as '?')."""
+    stream: Any = sys.stdout if _encodes(sys.stdout, "█·←✓…") else _AsciiStream(sys.stdout)
+    for line in lines:
+        stream.write(line + "\n")
+    stream.flush()
+
+
 _ASCII = str.maketrans(
-    {"·": "-", "—": "-", "←": "<", "✓": "+", "✗": "x", "░": ".", "▒": ":", "▓": "%"}
+    {"·": "-", "—": "-", "←": "<", "↑": "^", "✓": "+", "✗": "x", "░": ".", "▒": ":", "▓": "%"}
+    | {"…": "...", "▶": ">", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-"}
     | dict.fromkeys("█▉▊▋▌▍▎▏▇▆▅▄▃▂▁", "#")
 )
 
@@ -141,10 +152,10 @@ def counts_table(counts: Sequence[tuple[str, int]], kind: str) -> Table:
 
 def print_card(out: Console, view: CardView) -> None:
     card, state = view.card, view.state
-    status = " [retired]" if card.retired else ""
-    out.print(
-        f"[bold]{card.qualified_id}[/bold]{status}  ({card.type}, {card.domain or 'no domain'})"
-    )
+    out.print(f"[bold]{card.qualified_id}[/bold]  ({card.type}, {card.domain or 'no domain'})")
+    status = card_status(card.qualified_id, card.retired, view.suspended)
+    if status:
+        out.print(f"[bold yellow]{escape(status)}[/bold yellow]")
     out.print(f"[bold]Front:[/bold] {escape(card.front)}")
     if card.type is CardType.MCQ:
         for letter, choice in lettered(card.choices):
@@ -248,7 +259,7 @@ def print_stats(out: Console, report: Report) -> None:
         head.append("  (srs-crss mock --history)", style="dim")
     out.print(Panel(head, title="Progress", title_align="left", border_style="blue"))
 
-    out.print(_calendar(s.calendar, report.today))
+    out.print(_calendar(s.calendar, report.today, out.width))
 
     weakest = report.weakest
     domains = Table(
@@ -296,15 +307,19 @@ def print_stats(out: Console, report: Report) -> None:
         print_plan(out, plan, report)
 
 
-def _calendar(days: Sequence[tuple[dt.date, int]], today: dt.date) -> Any:
-    """52 weeks of reviews per day as a heat map: one column a week, Monday on top."""
+def _calendar(days: Sequence[tuple[dt.date, int]], today: dt.date, width: int = 80) -> Any:
+    """Up to 52 weeks of reviews per day as a heat map: one column a week, Monday on top;
+    in a narrow window, the latest weeks that fit (a row never wraps)."""
     counts = dict(days)
-    peak = max(counts.values(), default=0)
-    start = today - dt.timedelta(days=7 * 52 - 1)
+    weeks = max(1, min(53, width - 2))  # "M " then one character a week
+    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(days=7 * (weeks - 1))
+    start = max(start, today - dt.timedelta(days=7 * 52 - 1) - dt.timedelta(days=6))
     start -= dt.timedelta(days=start.weekday())
     weeks = (today - start).days // 7 + 1
+    peak = max((n for day, n in counts.items() if start <= day <= today), default=0)
+    shown = "52 weeks" if weeks >= 53 else f"{weeks} weeks"
     text = Text()
-    text.append(f"Reviews per day, last 52 weeks (darkest = {peak})\n", style="bold")
+    text.append(f"Reviews per day, last {shown} (darkest = {peak})\n", style="bold")
     for weekday in range(7):
         text.append("MTWTFSS"[weekday] + " ", style="dim")
         for week in range(weeks):
@@ -341,7 +356,10 @@ def _columns(
     week = 7 * step
     for index, (day, _) in enumerate(days):
         if index % 7 == 0:
-            label = "today" if day == today else day.strftime("%d %b")
+            # the arrow sits under the day's own column: the label is read from there
+            label = "↑today" if day == today else day.strftime("↑%d %b")
+            if len(label) >= week:  # one character a day: "↑11Dec", a space to the next
+                label = label.replace(" ", "")
             last = index + 7 >= len(days)  # may run past the chart, not past the window
             room = min(len(label) if last else week, width - (6 + step * index))
             text.append(label.ljust(week)[: max(0, room)], style="dim")
@@ -366,8 +384,13 @@ def print_plan(out: Console, plan: Plan, report: Report) -> None:
         text.append("\n")
         text.append(warning, style="bold yellow")
     out.print(Panel(text, title="Exam plan", title_align="left", border_style="magenta"))
-    table = Table(title="Readiness by domain", title_justify="left")
-    for label in ("domain", "seen", "mature", "recent retention"):
+    table = Table(
+        title="Readiness by domain",
+        title_justify="left",
+        caption=f"well known: interval {MATURE_DAYS}+ days · retention: graded 3+ in 30 days",
+        caption_justify="left",
+    )
+    for label in ("domain", "seen", "well known", "retention"):
         table.add_column(label, justify="left" if label == "domain" else "right")
     for d in report.stats.domains:
         r = readiness(d)
