@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from srs_crss import __version__
 from srs_crss.errors import SrsError
+from srs_crss.safetext import json_safe, visible
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -47,7 +48,7 @@ class Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except SrsError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            typer.echo(f"Error: {visible(str(exc))}", err=True)  # may quote a file's text
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("", err=True)
@@ -63,7 +64,7 @@ class Group(TyperGroup):
             if os.environ.get(DEBUG_ENV):
                 raise
             typer.echo(
-                f"Error: unexpected {type(exc).__name__}: {exc} "
+                f"Error: unexpected {type(exc).__name__}: {visible(str(exc))} "
                 f"(set {DEBUG_ENV}=1 for details; please report this)",
                 err=True,
             )
@@ -167,7 +168,7 @@ def open_app(ctx: typer.Context) -> App:
         learner=default_learner() if options.learner is None else options.learner,
         rollover_hour=options.rollover_hour,
     )
-    application = App(settings, notify=lambda message: typer.echo(message, err=True))
+    application = App(settings, notify=lambda message: typer.echo(visible(message), err=True))
     ctx.call_on_close(application.close)
     return application
 
@@ -182,7 +183,8 @@ DeckFiles = Annotated[
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON on stdout: text keeps every character, control characters as JSON escapes."""
+    typer.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 def main() -> None:

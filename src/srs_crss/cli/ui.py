@@ -29,6 +29,7 @@ from srs_crss.cli.render.text import (
     summary_lines,
 )
 from srs_crss.model import LETTERS, Card, CardType, shuffled_choices
+from srs_crss.safetext import visible
 from srs_crss.session import NothingDue, Progress, Session, Summary
 from srs_crss.sm2 import Grade
 
@@ -202,7 +203,7 @@ class PlainScreen:
         self._print(PLAIN_HELP)
 
     def _print(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        self.out.write(visible(text) + "\n")  # render/ escaped card text; this keeps notes safe
         self.out.flush()
 
     def show_front(self, card: Card, progress: Progress, choices: list[str]) -> None:

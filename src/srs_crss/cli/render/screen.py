@@ -10,8 +10,9 @@ from typing import Any
 from rich.panel import Panel
 from rich.text import Text
 
-from srs_crss.cli.render.text import grade_legend, letter_of, lettered, summary_lines
+from srs_crss.cli.render.text import grade_legend, letter_of, lettered, one_line, summary_lines
 from srs_crss.model import Card, CardType
+from srs_crss.safetext import visible
 from srs_crss.session import Progress, Summary
 
 
@@ -33,7 +34,7 @@ def session_header(progress: Progress) -> Text:
 
 def card_panel(card: Card, choices: list[str], picked: str | None = None) -> Any:
     """The question and its choices; after an answer, the choices marked right and wrong."""
-    body = Text(card.front, style="bold")
+    body = Text(visible(card.front), style="bold")
     if choices:
         body.append("\n")
         for letter, choice in lettered(choices):
@@ -43,13 +44,13 @@ def card_panel(card: Card, choices: list[str], picked: str | None = None) -> Any
             elif picked is not None and choice == picked:
                 style, mark = "red strike", "✗"
             body.append(f"\n{mark}{letter}  ", style=style or "bold cyan")
-            body.append(choice, style=style)
+            body.append(visible(choice), style=style)
     title = card.deck_name + (f" · {card.domain}" if card.domain else "")
     return Panel(
         body,
-        title=title,
+        title=Text(one_line(title)),
         title_align="left",
-        subtitle=Text(card.qualified_id, style="dim"),
+        subtitle=Text(one_line(card.qualified_id), style="dim"),
         subtitle_align="right",
         border_style="blue",
         padding=(1, 2),
@@ -76,15 +77,15 @@ def answer_panel(
             body.append("Correct! ", style="bold green")
         else:
             body.append(f"Not quite: you chose {letter_of(picked, choices)}. ", style="bold red")
-        body.append(f"The answer is {right}: {card.answer}")
+        body.append(f"The answer is {right}: {visible(card.answer or '')}")
     else:
-        body.append(card.back or "")
+        body.append(visible(card.back or ""))
     if explanation:
         body.append("\n\n")
-        body.append(explanation)
+        body.append(visible(explanation))
     if card.source and source:
         body.append("\n\nSource: ", style="dim")
-        body.append(card.source, style="dim")
+        body.append(visible(card.source), style="dim")
     return Panel(body, title="Answer", title_align="left", border_style="green")
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from srs_crss.model import LETTERS, Card, CardType, Flag, Info
+from srs_crss.safetext import visible
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
     from srs_crss.sync import SyncReport
 
 GRADE_KEYS = "012345"
+
+
+def one_line(text: str) -> str:
+    """Text from a file, a package or a person, made safe on one line (safetext.visible):
+    names, ids, domains, titles, notes. Card text keeps its newlines with `visible`."""
+    return visible(text, lines=False)
 
 
 def lettered(choices: Sequence[str]) -> list[tuple[str, str]]:
@@ -37,11 +44,11 @@ def grade_legend(allowed: str = GRADE_KEYS) -> list[tuple[str, str]]:
 
 def front_lines(card: Card, choices: Sequence[str]) -> Iterator[str]:
     """A card's front as plain lines: its id and place, the question, lettered choices."""
-    domain = f" / {card.domain}" if card.domain else ""
-    yield f"[{card.qualified_id}] {card.deck_name}{domain}"
-    yield f"Q: {card.front}"
+    domain = f" / {one_line(card.domain)}" if card.domain else ""
+    yield f"[{one_line(card.qualified_id)}] {one_line(card.deck_name)}{domain}"
+    yield f"Q: {visible(card.front)}"
     for letter, choice in lettered(choices):
-        yield f"  {letter}) {choice}"
+        yield f"  {letter}) {visible(choice)}"
 
 
 def back_lines(
@@ -50,23 +57,24 @@ def back_lines(
     """The answer as plain lines (the verdict on a pick), the why, the source, the grades."""
     if card.type is CardType.MCQ:
         verdict = "Correct." if picked == card.answer else "Not quite."
-        yield f"{verdict} Answer: {letter_of(card.answer, choices)}) {card.answer}"
+        yield f"{verdict} Answer: {letter_of(card.answer, choices)}) {visible(card.answer or '')}"
     else:
-        yield f"A: {card.back}"
+        yield f"A: {visible(card.back or '')}"
     if card.explanation:
-        yield f"Why: {card.explanation}"
+        yield f"Why: {visible(card.explanation)}"
     if card.source:
-        yield f"Source: {card.source}"
+        yield f"Source: {visible(card.source)}"
     yield "Grades: " + " | ".join(f"{q} {m}" for q, m in grade_legend(grades))
 
 
 def info_lines(info: Info) -> list[str]:
     where = "Database file" if info.is_file else "Database"
-    you = info.learner if info.learner_known else f"{info.learner} (no answers yet)"
+    name = one_line(info.learner)
+    you = name if info.learner_known else f"{name} (no answers yet)"
     learners = _count(info.learners, "learner")
     return [
         f"srs-crss {info.version}",
-        f"{where}: {info.database}",
+        f"{where}: {one_line(info.database)}",
         f"Schema: {info.schema or 'none'}",
         f"Learner: {you}",
         f"Holds: {_count(info.decks, 'deck')}, {_count(info.cards, 'card')}, {learners}; "
@@ -84,8 +92,8 @@ def sync_lines(report: SyncReport) -> Iterator[str]:
         if plan.restored:
             parts.append(f"{len(plan.restored)} restored")
         parts.append(f"{plan.unchanged} unchanged")
-        status = "new deck" if plan.new_deck else str(plan.spec.path)
-        yield f"{plan.spec.id} ({plan.spec.name}, {status}): {', '.join(parts)}"
+        status = "new deck" if plan.new_deck else one_line(str(plan.spec.path))
+        yield f"{plan.spec.id} ({one_line(plan.spec.name)}, {status}): {', '.join(parts)}"
     if not report.changed:
         yield "Nothing to change: the database already matches these files."
 
@@ -136,10 +144,10 @@ def import_lines(result: ImportResult) -> list[str]:
     """What `import-anki` did (or would do, with --dry-run); short enough for 60 columns."""
     verb = "Would add" if result.dry_run else "Added"
     lines = [
-        f"{verb} {_count(result.added, 'new review')} from {result.path},"
+        f"{verb} {_count(result.added, 'new review')} from {one_line(str(result.path))},"
         f" on {_count(result.cards, 'card')}."
         if result.added
-        else f"0 new reviews in {result.path}: nothing to change.",
+        else f"0 new reviews in {one_line(str(result.path))}: nothing to change.",
         f"  {_count(result.matched_notes, 'note')} matched;"
         f" {result.already} of their reviews were already here.",
     ]
@@ -171,7 +179,7 @@ NO_EXAM = "No exam date set. Set one with: srs-crss exam set YYYY-MM-DD [--deck 
 
 
 def _exam_scope(deck: str | None) -> str:
-    return f"deck {deck}" if deck else "all decks"
+    return f"deck {one_line(deck)}" if deck else "all decks"
 
 
 def check_total(files: int, cards: int, warnings: int) -> str:
@@ -189,14 +197,14 @@ def config_lines(rows: Sequence[ConfigRow]) -> list[str]:
     """One line per setting: key (deck), value, and whether it is the default."""
     lines = []
     for key, deck, value, default in rows:
-        where = f" ({deck})" if deck else ""
+        where = f" ({one_line(deck)})" if deck else ""
         shown = value or "(none)"
-        lines.append(f"{key}{where}: {shown}" + ("  [default]" if default else ""))
+        lines.append(f"{key}{where}: {one_line(shown)}" + ("  [default]" if default else ""))
     return lines
 
 
 def config_set_line(key: str, value: str, deck: str | None) -> str:
-    return f"{key} is now {value}" + (f" for deck {deck}." if deck else ".")
+    return f"{key} is now {one_line(value)}" + (f" for deck {one_line(deck)}." if deck else ".")
 
 
 def config_unset_line(key: str, deck: str | None, done: bool) -> str:
@@ -207,6 +215,7 @@ def config_unset_line(key: str, deck: str | None, done: bool) -> str:
 
 
 def flag_line(card: str) -> str:
+    card = one_line(card)
     return f"Flagged {card}: thank you. Deck authors see it with `srs-crss flags`."
 
 
@@ -215,13 +224,16 @@ def flags_lines(flags: Sequence[Flag]) -> list[str]:
         return ["No card has been flagged."]
     lines = []
     for flag in flags:
-        lines.append(f"{flag.card}  ({flag.learner}, {flag.created_at:%Y-%m-%d})")
-        lines.append(f"  {flag.note}")
-        lines.append(f"  source: {flag.source or '(none)'}")
+        lines.append(
+            f"{one_line(flag.card)}  ({one_line(flag.learner)}, {flag.created_at:%Y-%m-%d})"
+        )
+        lines.append(f"  {one_line(flag.note)}")
+        lines.append(f"  source: {one_line(flag.source or '(none)')}")
     return lines
 
 
 def suspend_line(card: str, suspended: bool, changed: bool) -> str:
+    card = one_line(card)
     if suspended:
         if changed:
             return f"Suspended {card}: it stays out of review until `srs-crss unsuspend {card}`."
@@ -253,7 +265,7 @@ def mock_intro_lines(profile: Profile, attempt: Attempt, resumed: bool = False) 
     """What the exam is: profile, size, time, pass mark (and whether that is an estimate)."""
     head = "Resuming your practice exam" if resumed else "Practice exam"
     lines = [
-        f"{head}: {profile.name}, {attempt.asked} questions, "
+        f"{head}: {one_line(profile.name)}, {attempt.asked} questions, "
         f"{clock(attempt.left_ms / 1000)} {'left' if resumed else 'to answer them'}, "
         f"pass mark {attempt.pass_percent}%."
     ]
@@ -269,7 +281,8 @@ def draw_lines(drawn: Draw, asked_for: int) -> list[str]:
     have = dict(drawn.available)
     got = dict(drawn.drawn)
     per_domain = "; ".join(
-        f"{domain}: {got.get(domain, 0)} of {wanted} wanted ({have.get(domain, 0)} in the bank)"
+        f"{one_line(domain)}: {got.get(domain, 0)} of {wanted} wanted "
+        f"({have.get(domain, 0)} in the bank)"
         for domain, wanted in drawn.wanted
     )
     return [
@@ -280,9 +293,9 @@ def draw_lines(drawn: Draw, asked_for: int) -> list[str]:
 
 def mock_question_lines(question: Question, total: int) -> list[str]:
     """One question for the piped screen: its number and card id, the question, choices."""
-    lines = [f"--- question {question.position} of {total} [{question.card_id}]"]
-    lines.append(f"Q: {question.front}")
-    lines += [f"  {letter}) {choice}" for letter, choice in lettered(question.choices)]
+    lines = [f"--- question {question.position} of {total} [{one_line(question.card_id)}]"]
+    lines.append(f"Q: {visible(question.front)}")
+    lines += [f"  {letter}) {visible(choice)}" for letter, choice in lettered(question.choices)]
     return lines
 
 
@@ -304,29 +317,30 @@ def result_lines(result: Result, time_limit_ms: int, timed_out: bool = False) ->
         lines.append(PASS_ESTIMATE)
     for domain in result.domains:
         lines.append(
-            f"  {domain.domain}: {domain.correct} of {domain.asked} ({domain.percent:.0f}%)"
+            f"  {one_line(domain.domain)}: {domain.correct} of {domain.asked} "
+            f"({domain.percent:.0f}%)"
         )
     if result.weakest:
-        lines.append(f"Weakest domain: {result.weakest}.")
+        lines.append(f"Weakest domain: {one_line(result.weakest)}.")
     return lines
 
 
 def missed_question_lines(question: Question) -> list[str]:
     """A missed question in the walk-through: the pick, the answer, why, the source."""
     yours = (
-        f"{letter_of(question.picked, question.choices)}) {question.picked}"
+        f"{letter_of(question.picked, question.choices)}) {visible(question.picked)}"
         if question.picked
         else "no answer"
     )
     lines = [
-        f"{question.position}. {question.front} [{question.card_id}]",
+        f"{question.position}. {visible(question.front)} [{one_line(question.card_id)}]",
         f"   Your answer: {yours}",
-        f"   Answer: {letter_of(question.answer, question.choices)}) {question.answer}",
+        f"   Answer: {letter_of(question.answer, question.choices)}) {visible(question.answer)}",
     ]
     if question.explanation:
-        lines.append(f"   Why: {question.explanation}")
+        lines.append(f"   Why: {visible(question.explanation)}")
     if question.source:
-        lines.append(f"   Source: {question.source}")
+        lines.append(f"   Source: {visible(question.source)}")
     return lines
 
 
@@ -359,13 +373,13 @@ def history_lines(attempts: Sequence[Attempt]) -> list[str]:
     for a in attempts:
         when = f"{a.started_at:%Y-%m-%d}"
         if a.percent is None:
-            lines.append(f"#{a.id} {when} {a.profile}: {a.status}, {a.asked} questions")
+            lines.append(f"#{a.id} {when} {one_line(a.profile)}: {a.status}, {a.asked} questions")
             continue
         passed = "pass" if a.percent >= a.pass_percent else "not yet"
         timed = ", time ran out" if a.status == "timeout" else ""
-        domains = "; ".join(f"{d.domain} {d.percent:.0f}%" for d in a.domains)
+        domains = "; ".join(f"{one_line(d.domain)} {d.percent:.0f}%" for d in a.domains)
         lines.append(
-            f"#{a.id} {when} {a.profile}: {a.correct}/{a.asked} ({a.percent:.0f}%, "
+            f"#{a.id} {when} {one_line(a.profile)}: {a.correct}/{a.asked} ({a.percent:.0f}%, "
             f"{passed}{timed}). {domains}"
         )
     return lines
