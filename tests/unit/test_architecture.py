@@ -35,6 +35,9 @@ LAYERS: dict[str, int] = {
     "srs_crss.profiles": 0,
     "srs_crss.anki.mapping": 0,
     "srs_crss.merge": 0,
+    "srs_crss.safetext": 0,
+    "srs_crss.files": 0,
+    "srs_crss.decklines": 0,
     # 1: storage and Anki's formats, each on its own
     "srs_crss.storage": 1,
     "srs_crss.anki": 1,
@@ -68,6 +71,8 @@ PURE = {
     "srs_crss.policy",
     "srs_crss.anki.mapping",
     "srs_crss.merge",
+    "srs_crss.safetext",
+    "srs_crss.decklines",
 }
 NO_IO = {
     "os", "io", "sqlite3", "subprocess", "shutil", "tempfile", "socket", "select", "termios",
