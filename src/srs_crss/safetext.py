@@ -16,14 +16,18 @@ control, bidi or zero-width characters at all.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = [
     "BIDI_CONTROLS",
     "ZERO_WIDTH",
     "control_characters",
+    "hide_password",
     "json_safe",
+    "name_key",
     "name_problem",
+    "password_in",
     "visible",
 ]
 
@@ -107,3 +111,38 @@ def name_problem(name: str) -> str | None:
         if char in ZERO_WIDTH or category in ("Cf", "Zl", "Zp"):
             return f"it holds an invisible character ({_escape(char)})"
     return None
+
+
+_PASSWORD_PARAMETER = re.compile(r"(?i)\b(password|passwd|pwd)=[^&\s]*")
+
+
+def hide_password(target: str) -> str:
+    """A database URL (or what was meant as one) with its password shown as ***.
+
+    Works on text SQLAlchemy cannot parse too, since those are the ones printed in an
+    error: "postgres://srs:PW@host/db", "srs:PW@host://x", a port that is not a number.
+    Everything between the user's ":" and the last "@" is hidden (a password may hold
+    "@" or "/"), and so is a password=... parameter. Text without "@" or such a
+    parameter is returned as it is.
+    """
+    shown = _PASSWORD_PARAMETER.sub(lambda m: f"{m.group(1)}=***", target)
+    secret = password_in(target)
+    return shown.replace(f":{secret}@", ":***@", 1) if secret else shown
+
+
+def password_in(target: str) -> str | None:
+    """The password written in a database URL, by the rule of `hide_password`, if any."""
+    scheme, sep, rest = target.partition("://")
+    if not sep or "@" in scheme:
+        rest = target  # no scheme, or "user:pw@host://x": the credentials come first
+    userinfo = rest.rpartition("@")[0]
+    if ":" not in userinfo:
+        return None
+    secret = userinfo.partition(":")[2]
+    return secret or None
+
+
+def name_key(name: str) -> str:
+    """What two names must share to be one person's: NFKC, case folded ("Ａlice", "ALICE"
+    and "alice" are one learner; "José" composed or not, too)."""
+    return unicodedata.normalize("NFKC", name).casefold()

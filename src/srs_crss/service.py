@@ -8,6 +8,7 @@ the bundled decks into an empty database all happen here, once, lazily.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -119,9 +120,8 @@ class App:
         name = self.settings.learner
         learner_id, created = self.store.learners.ensure(name, self.now())
         if created:
-            others = [n for n in self.store.learners.names() if n != name]
-            known = f" (others here: {', '.join(others)})" if others else ""
-            self.notify(f"New learner {name!r} started{known}.")
+            others = _others(self.store.learners.count() - 1)
+            self.notify(f"New learner {name!r} started{others}.")
         return learner_id
 
     @property
@@ -407,8 +407,14 @@ class App:
 
 def _exists(database: str) -> bool:
     """Whether a database is already there (a server's always counts as there)."""
-    return "://" in database or Path(database).expanduser().exists()
+    return "://" in database or os.path.exists(os.path.expanduser(database))  # ~nouser: no
 
 
 def _exam_order(item: tuple[str | None, dt.date]) -> tuple[dt.date, str]:
     return item[1], item[0] or ""
+
+
+def _others(n: int) -> str:
+    """How many other learners, never who: on a shared server names are private."""
+    uses = "learners use" if n != 1 else "learner uses"
+    return f" ({n} other {uses} this database: check --learner if you meant one)" if n else ""

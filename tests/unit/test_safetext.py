@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srs_crss.safetext import control_characters, json_safe, name_problem, visible
+from srs_crss.safetext import (
+    control_characters,
+    hide_password,
+    json_safe,
+    name_key,
+    name_problem,
+    visible,
+)
 
 HOSTILE = [
     ("\x1b[2Jclear", "\\x1b[2Jclear"),
@@ -81,3 +88,27 @@ def test_control_characters_lists_each_once() -> None:
 def test_names_refuse_control_bidi_and_invisible_characters(name: str, problem: str | None) -> None:
     found = name_problem(name)
     assert found == problem if problem is None else problem in (found or "")
+
+
+@pytest.mark.parametrize(
+    ("target", "shown"),
+    [
+        ("postgres://srs:PW@host/db", "postgres://srs:***@host/db"),
+        ("srs:PW@host://x", "srs:***@host://x"),
+        ("postgresql://srs:p@s/s@host:notaport/db", "postgresql://srs:***@host:notaport/db"),
+        (
+            "postgresql://h/db?sslmode=require&password=PW",
+            "postgresql://h/db?sslmode=require&password=***",
+        ),
+        ("postgresql://srs@host/db", "postgresql://srs@host/db"),
+        ("/home/pat/srs-crss.db", "/home/pat/srs-crss.db"),
+    ],
+)
+def test_passwords_are_hidden_even_in_urls_that_do_not_parse(target: str, shown: str) -> None:
+    assert hide_password(target) == shown
+
+
+def test_names_have_one_key_whatever_their_width_or_case() -> None:
+    assert name_key("Ａlice") == name_key("alice") == name_key("ALICE")
+    assert name_key("Jose\u0301") == name_key("José")
+    assert name_key("alice") != name_key("alicia")

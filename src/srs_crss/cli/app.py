@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 
 from srs_crss import __version__
 from srs_crss.errors import SrsError
-from srs_crss.safetext import json_safe, visible
+from srs_crss.safetext import json_safe, password_in, visible
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -48,7 +48,7 @@ class Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except SrsError as exc:
-            typer.echo(f"Error: {visible(str(exc))}", err=True)  # may quote a file's text
+            typer.echo(f"Error: {_shown(ctx, exc)}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("", err=True)
@@ -64,11 +64,23 @@ class Group(TyperGroup):
             if os.environ.get(DEBUG_ENV):
                 raise
             typer.echo(
-                f"Error: unexpected {type(exc).__name__}: {visible(str(exc))} "
+                f"Error: unexpected {type(exc).__name__}: {_shown(ctx, exc)} "
                 f"(set {DEBUG_ENV}=1 for details; please report this)",
                 err=True,
             )
             raise typer.Exit(1) from None
+
+
+def _shown(ctx: Any, exc: BaseException) -> str:
+    """An error's text fit to print: control characters escaped (it may quote a file),
+    and the --db password hidden wherever a driver's message repeats the URL."""
+    text = str(exc)
+    options = ctx.obj
+    secret = password_in(options.db) if isinstance(options, Options) and options.db else None
+    if secret:  # as in a URL; alone too where it is long enough not to hit ordinary words
+        text = text.replace(f":{secret}@", ":***@")
+        text = text.replace(secret, "***") if len(secret) >= 6 else text
+    return visible(text)
 
 
 app = typer.Typer(
