@@ -137,7 +137,7 @@ def nothing_due_line(info: NothingDue) -> str:
 
 def export_line(path: str, notes: int, cards: int, reviews: int, scheduling: bool) -> str:
     carried = f", {reviews} reviews carried" if scheduling else " (all as new cards)"
-    return f"Wrote {path}: {notes} notes, {cards} cards{carried}"
+    return f"Wrote {one_line(path)}: {notes} notes, {cards} cards{carried}"
 
 
 def import_lines(result: ImportResult) -> list[str]:
