@@ -27,7 +27,7 @@ __all__ = [
     "json_safe",
     "name_key",
     "name_problem",
-    "password_in",
+    "passwords_in",
     "visible",
 ]
 
@@ -125,13 +125,24 @@ def hide_password(target: str) -> str:
     "@" or "/"), and so is a password=... parameter. Text without "@" or such a
     parameter is returned as it is.
     """
-    shown = _PASSWORD_PARAMETER.sub(lambda m: f"{m.group(1)}=***", target)
-    secret = password_in(target)
+    shown = hide_parameters(target)
+    secret = _userinfo_password(target)
     return shown.replace(f":{secret}@", ":***@", 1) if secret else shown
 
 
-def password_in(target: str) -> str | None:
-    """The password written in a database URL, by the rule of `hide_password`, if any."""
+def hide_parameters(text: str) -> str:
+    """Any text with password=..., passwd=... and pwd=... values shown as ***."""
+    return _PASSWORD_PARAMETER.sub(lambda m: f"{m.group(1)}=***", text)
+
+
+def passwords_in(target: str) -> list[str]:
+    """The passwords written in a database URL (before the host, or as a parameter)."""
+    found = [m.group(0).partition("=")[2] for m in _PASSWORD_PARAMETER.finditer(target)]
+    secret = _userinfo_password(target)
+    return [s for s in [secret, *found] if s]
+
+
+def _userinfo_password(target: str) -> str | None:
     scheme, sep, rest = target.partition("://")
     if not sep or "@" in scheme:
         rest = target  # no scheme, or "user:pw@host://x": the credentials come first

@@ -45,6 +45,7 @@ def program(cwd: Path, *args: str, db: str | None = None) -> subprocess.Complete
         f"postgresql://srs:{SECRET}@db.example:notaport/cohort",
         f"postgresql://srs:{SECRET}@db.example:99999999999/cohort",
         f"postgresql://srs:a@{SECRET}@db.example:notaport/cohort",  # a password with an @
+        f"postgres://srs@db.example/cohort?password={SECRET}",  # libpq takes it here too
     ],
 )
 @pytest.mark.parametrize("args", [("info",), ("info", "--json"), ("stats",), ("sync",)])
@@ -144,3 +145,18 @@ def test_a_new_learner_hears_how_many_others_there_are_not_who(cli: Invoke) -> N
 def _learners(db: Path) -> list[str]:
     with sqlite3.connect(db) as conn:
         return [name for (name,) in conn.execute("SELECT name FROM learners ORDER BY name")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql://srs:{SECRET}@127.0.0.1:1/cohort",
+        f"postgresql://srs@127.0.0.1:1/cohort?password={SECRET}&connect_timeout=5",
+    ],
+)
+def test_a_server_that_cannot_be_reached_is_named_without_its_password(
+    cli: Invoke, url: str
+) -> None:
+    result = cli("--db", url, "info", "--json")  # port 1: nothing listens there
+    assert result.exit_code != 0 and "unexpected" not in result.output
+    assert SECRET not in result.output and "***" in result.output

@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 
 from srs_crss import __version__
 from srs_crss.errors import SrsError
-from srs_crss.safetext import json_safe, password_in, visible
+from srs_crss.safetext import hide_parameters, json_safe, passwords_in, visible
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -74,10 +74,10 @@ class Group(TyperGroup):
 def _shown(ctx: Any, exc: BaseException) -> str:
     """An error's text fit to print: control characters escaped (it may quote a file),
     and the --db password hidden wherever a driver's message repeats the URL."""
-    text = str(exc)
+    text = hide_parameters(str(exc))
     options = ctx.obj
-    secret = password_in(options.db) if isinstance(options, Options) and options.db else None
-    if secret:  # as in a URL; alone too where it is long enough not to hit ordinary words
+    db = options.db if isinstance(options, Options) and options.db else ""
+    for secret in passwords_in(db):  # as in a URL; alone where too long to be a common word
         text = text.replace(f":{secret}@", ":***@")
         text = text.replace(secret, "***") if len(secret) >= 6 else text
     return visible(text)

@@ -76,7 +76,7 @@ class Location:
     def display(self) -> str:
         """The URL safe to print (password hidden)."""
         try:
-            return make_url(self.url).render_as_string(hide_password=True)
+            return hide_password(make_url(self.url).render_as_string(hide_password=True))
         except (sa_exc.ArgumentError, ValueError):
             return hide_password(self.url)
 
