@@ -170,9 +170,23 @@ def _strings(data: object) -> list[str]:
     return []
 
 
+def logged(child: pexpect.spawn) -> pexpect.spawn:
+    child.logfile_read = io.StringIO()  # everything the program writes to the terminal
+    return child
+
+
+def assert_screen_clean(child: pexpect.spawn) -> None:
+    """At the program's end: none of the hostile sequences reached the terminal, and the
+    text was shown (escaped, markup as written)."""
+    child.expect(pexpect.EOF)
+    output = child.logfile_read.getvalue()
+    for bad in INJECTED:
+        assert bad not in output, f"{bad!r} reached the terminal"
+    assert "\\x1b]52;c;aGk=\\x07" in output and "[bold]markup[/bold]" in output
+
+
 def test_the_review_screen_draws_no_hostile_sequence(db: Path, hostile: Path) -> None:
-    child = spawn(db, "review", "--deck", "evil")
-    child.logfile_read = io.StringIO()  # everything the program wrote to the terminal
+    child = logged(spawn(db, "review", "--deck", "evil"))
     child.expect("Pick")  # the multiple-choice card comes first
     child.send("a")
     child.expect("because")
@@ -182,16 +196,11 @@ def test_the_review_screen_draws_no_hostile_sequence(db: Path, hostile: Path) ->
     child.expect("ring")
     child.send("4")
     child.expect("Session over")
-    child.expect(pexpect.EOF)
-    output = child.logfile_read.getvalue()
-    for bad in INJECTED:
-        assert bad not in output, f"{bad!r} reached the terminal"
-    assert "\\x1b]52;c;aGk=\\x07" in output and "[bold]markup[/bold]" in output
+    assert_screen_clean(child)
 
 
 def test_the_exam_screen_draws_no_hostile_sequence(db: Path, hostile: Path) -> None:
-    child = spawn(db, "mock", "--deck", "evil", "--questions", "1", "--seed", "1")
-    child.logfile_read = io.StringIO()  # everything the program wrote to the terminal
+    child = logged(spawn(db, "mock", "--deck", "evil", "--questions", "1", "--seed", "1"))
     child.expect("Press any key")
     child.send(" ")
     child.expect("Pick")
@@ -204,8 +213,4 @@ def test_the_exam_screen_draws_no_hostile_sequence(db: Path, hostile: Path) -> N
     child.send("\r")
     child.expect("because")
     child.send("q")
-    child.expect(pexpect.EOF)
-    output = child.logfile_read.getvalue()
-    for bad in INJECTED:
-        assert bad not in output, f"{bad!r} reached the terminal"
-    assert "\\x1b]52;c;aGk=\\x07" in output and "[bold]markup[/bold]" in output
+    assert_screen_clean(child)
