@@ -4,7 +4,9 @@ files, a byte order mark, ids longer than the database holds. Each gets a plain 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +146,20 @@ def test_ids_longer_than_the_database_holds_are_refused(
     assert not db.exists()
     path.write_text(path.read_text().replace("d" * 101, "d" * 100).replace("c" * 101, "c" * 100))
     assert cli("sync", str(path)).exit_code == 0
+
+
+def test_a_file_synced_under_the_old_rules_is_validated_again(
+    cli: Invoke, tmp_path: Path, db: Path
+) -> None:
+    """sync skips a file whose bytes it synced before (decks.source_hash), so a file with
+    U+001F synced by the version before this rule must not be skipped now: the rules'
+    version is in the fingerprint (deckspec.FORMAT_VERSION, 2 before this rule)."""
+    path = tmp_path / "sep.toml"
+    path.write_text(CARD.format(extra=""))
+    assert cli("sync", str(path)).exit_code == 0
+    path.write_text(CARD.format(extra='explanation = "one\\u001ftwo"\n'))
+    old = hashlib.sha256(b"2\0" + path.read_bytes()).hexdigest()
+    with sqlite3.connect(db) as conn:  # as the previous version left it
+        conn.execute("UPDATE decks SET source_hash = ? WHERE slug = 'd'", (old,))
+    result = cli("sync", str(path))
+    assert result.exit_code == 2 and "explanation holds a U+001F character" in result.output
