@@ -30,7 +30,8 @@ def test_a_new_database_and_a_new_learner_are_announced_on_stderr(
     again = cli("review", "--new", "0", input="", env={"SRS_CRSS_DB": str(deep)})
     assert "Created" not in again.stderr and "New learner" not in again.stderr
     typo = cli("--learner", "alx", "review", "--new", "0", env={"SRS_CRSS_DB": str(deep)})
-    assert "New learner 'alx' started (others here: alex)." in typo.stderr
+    assert "New learner 'alx' started (1 other learner uses this database" in typo.stderr
+    assert "alex" not in typo.stderr  # who else studies here is not told to a newcomer
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from srs_crss import __version__
 from srs_crss.errors import SrsError
+from srs_crss.untrusted.text import hide_parameters, json_safe, passwords_in, visible
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -51,7 +52,7 @@ class Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except SrsError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            typer.echo(f"Error: {_shown(ctx, exc)}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("", err=True)
@@ -70,11 +71,23 @@ class Group(TyperGroup):
             if os.environ.get(DEBUG_ENV):
                 raise
             typer.echo(
-                f"Error: unexpected {type(exc).__name__}: {exc} "
+                f"Error: unexpected {type(exc).__name__}: {_shown(ctx, exc)} "
                 f"(set {DEBUG_ENV}=1 for details; please report this)",
                 err=True,
             )
             raise typer.Exit(1) from None
+
+
+def _shown(ctx: Any, exc: BaseException) -> str:
+    """An error's text fit to print: control characters escaped (it may quote a file),
+    and the --db password hidden wherever a driver's message repeats the URL."""
+    text = hide_parameters(str(exc))
+    options = ctx.obj
+    db = options.db if isinstance(options, Options) and options.db else ""
+    for secret in passwords_in(db):  # as in a URL; alone where too long to be a common word
+        text = text.replace(f":{secret}@", ":***@")
+        text = text.replace(secret, "***") if len(secret) >= 6 else text
+    return visible(text)
 
 
 GLOBAL_OPTIONS = {"--db": "PATH", "--learner": "NAME", "--rollover-hour": "HOUR"}
@@ -182,7 +195,9 @@ def open_app(ctx: typer.Context) -> App:
     """
     from srs_crss.service import App
 
-    application = App(settings_of(ctx), notify=lambda message: typer.echo(message, err=True))
+    application = App(
+        settings_of(ctx), notify=lambda message: typer.echo(visible(message), err=True)
+    )
     ctx.call_on_close(application.close)
     return application
 
@@ -209,7 +224,8 @@ DeckFiles = Annotated[
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON on stdout: text keeps every character, control characters as JSON escapes."""
+    typer.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 def main() -> None:

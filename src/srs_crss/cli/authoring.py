@@ -8,6 +8,7 @@ import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import DeckFiles, app, open_app
+from srs_crss.untrusted.text import visible
 
 
 @app.command()
@@ -39,7 +40,7 @@ def check(
     """
     decks, warnings = open_app(ctx).check(paths or None)
     for warning in warnings:
-        typer.echo(str(warning))
+        typer.echo(visible(str(warning)))
     cards = sum(len(deck.cards) for deck in decks)
     typer.echo(render.text.check_total(len(decks), cards, len(warnings)))
     if strict and warnings:

@@ -25,6 +25,7 @@ from srs_crss.cli.render import examscreen, mocktext
 from srs_crss.exams.mock import Question, Result
 from srs_crss.exams.run import MockRun
 from srs_crss.model import ABANDONED, LETTERS, OPEN, SUBMITTED, TIMED_OUT
+from srs_crss.untrusted.text import visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ def run_plain(run: MockRun, lines: IO[str], out: IO[str]) -> Ending:
     """Ask the unanswered questions in order, one input line each; end of input submits."""
 
     def say(line: str = "") -> None:
-        out.write(line + "\n")
+        out.write(visible(line) + "\n")  # lines hold card text: never a raw control
         out.flush()
 
     say(mocktext.MOCK_PLAIN_HELP)
@@ -153,7 +154,7 @@ class TerminalExam:
         console.print(self._header(), overflow="ellipsis", no_wrap=True)
         console.print(examscreen.question_panel(self.run.current, self.title))
         if self.hint:
-            console.print(Text(self.hint, style="yellow"))
+            console.print(Text(visible(self.hint), style="yellow"))
         console.print(extra or examscreen.exam_keys(len(self.run.current.choices)))
 
     def _tick(self) -> bool:

@@ -25,6 +25,7 @@ from srs_crss.cli.render import screen
 from srs_crss.cli.render.text import nothing_due_line
 from srs_crss.cli.ui import grades_after
 from srs_crss.model import Card, NothingDue, Progress, Summary
+from srs_crss.untrusted.text import visible
 
 OTHER_KEYS = "u undo · s suspend · f flag · q quit"
 """The keys that act on any card, at the end of every prompt."""
@@ -92,7 +93,7 @@ class TerminalScreen:
 
     def ask(self, question: str) -> str | None:
         """A line typed with the terminal's own editing (echo on), then single keys again."""
-        self.console.print(f"[bold]{escape(question)}[/bold]")
+        self.console.print(f"[bold]{escape(visible(question))}[/bold]")
         return self._keys.line()
 
     def finish(self, summary: Summary) -> None:
@@ -145,10 +146,12 @@ class TerminalScreen:
         assert self._card is not None and self._progress is not None
         card, choices, picked = self._card, self._choices, self._picked
         top: list[Any] = [screen.session_header(self._progress)]
-        top += [f"[bold]{escape(text)}[/bold]" for text in (self._note_shown,) if text and note]
+        top += [
+            f"[bold]{escape(visible(text))}[/bold]" for text in (self._note_shown,) if text and note
+        ]
         shown = picked if self._answer_shown else None
         top += [screen.card_panel(card, choices, shown, compact=compact)]
-        hint = [f"[yellow]{escape(self._hint)}[/yellow]"] if self._hint else []
+        hint = [f"[yellow]{escape(visible(self._hint))}[/yellow]"] if self._hint else []
         self._explanation_cut = False
         if not self._answer_shown:
             return [*top, *hint, self._prompt_line()]

@@ -31,6 +31,7 @@ from srs_crss.cli.render.text import (
 from srs_crss.model import LETTERS, Card, CardType, NothingDue, Progress, Summary, shuffled_choices
 from srs_crss.sm2 import Grade
 from srs_crss.study.session import Session
+from srs_crss.untrusted.text import visible
 
 AGAIN_NOTE = (
     "{card} comes back before this session ends: a card graded below 4 (below 3 when "
@@ -211,7 +212,7 @@ class PlainScreen:
         self._print(PLAIN_HELP)
 
     def _print(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        self.out.write(visible(text) + "\n")  # render/ escaped card text; this keeps notes safe
         self.out.flush()
 
     def show_front(self, card: Card, progress: Progress, choices: list[str]) -> None:

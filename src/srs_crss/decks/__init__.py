@@ -1,6 +1,7 @@
 """Deck files: the TOML format, validation, sync planning and the quality checks.
 
-`deckfile` (reading files, with file:line errors; the bundled decks' folder),
+`deckfile` (reading files, with file:line errors; the bundled decks' folder;
+`decklines` finds the line of a key),
 `spec` (validated deck content, pure), `sync` (pure: what a sync changes),
 `quality` (pure: the warnings `check` prints), `testwise` (pure: the cues a
 content-blind, test-wise guesser reads in multiple-choice items).

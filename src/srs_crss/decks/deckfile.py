@@ -14,9 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from srs_crss.decks.spec import CardSpec, DeckSpec, fingerprint
+from srs_crss.decks.decklines import LineFinder, first_line_of
+from srs_crss.decks.spec import MAX_ID_LENGTH, CardSpec, DeckSpec, fingerprint
 from srs_crss.errors import DeckError
 from srs_crss.model import LETTERS, CardType
+from srs_crss.untrusted.files import FileProblem, read_regular
 
 try:  # tomli is tomllib compiled with mypyc: the same parser, three times faster
     import tomli as toml
@@ -36,6 +38,15 @@ __all__ = [
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
+MAX_DECK_BYTES = 64 * 1024 * 1024
+"""The largest deck file read (the bundled CRSS deck of 800 cards is half a megabyte): a
+bigger one, or a device such as /dev/zero, would only fill memory."""
+
+REFUSED = {"\x00": "a NUL character (\\u0000)", "\x1f": "a U+001F character (\\u001f)"}
+"""Characters no card text may hold: NUL ends strings in C and in databases, and U+001F
+is Anki's field separator (one in one card makes Anki refuse the whole exported package).
+Other control characters are shown escaped on screen and warned about by `check`."""
+
 _DECK_KEYS = {"id", "name", "description", "optional"}
 _COMMON_KEYS = {"id", "type", "front", "explanation", "domain", "tags", "source", "sibling_of"}
 _CARD_KEYS = {
@@ -43,8 +54,6 @@ _CARD_KEYS = {
     CardType.MCQ: _COMMON_KEYS | {"choices", "answer"},
 }
 
-_CARDS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\]", re.MULTILINE)
-_DECK_HEADER = re.compile(r"^[ \t]*\[[ \t]*deck[ \t]*\]", re.MULTILINE)
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 _At = Callable[[str], int | None]
@@ -95,7 +104,7 @@ def check_unique_ids(decks: Iterable[tuple[str, Path]]) -> None:
     for deck_id, path in decks:
         if deck_id in seen:
             try:
-                line = _LineFinder(path.read_text(encoding="utf-8")).deck_key("id")
+                line = LineFinder(path.read_text(encoding="utf-8")).deck_key("id")
             except (OSError, UnicodeDecodeError):
                 line = None
             raise DeckError(path, f"deck id {deck_id!r} is already used by {seen[deck_id]}", line)
@@ -108,22 +117,24 @@ def load_deck(path: Path) -> DeckSpec:
 
 
 def read_deck_bytes(path: Path) -> bytes:
-    """A deck file's bytes, or a DeckError saying why they cannot be read."""
+    """A deck file's bytes, or a DeckError saying why they cannot be read (a pipe or a
+    device is refused without waiting on it; at most MAX_DECK_BYTES)."""
     try:
-        raw = path.read_bytes()
+        return read_regular(path, MAX_DECK_BYTES)
     except FileNotFoundError:
         raise DeckError(path, "no such file") from None
     except IsADirectoryError:
         raise DeckError(path, "is a directory, not a deck file") from None
+    except FileProblem as exc:
+        raise DeckError(path, f"{exc}: give a deck file (.toml)") from None
     except OSError as exc:
         raise DeckError(path, f"cannot read: {exc.strerror}") from None
-    return raw
 
 
 def decode_deck(raw: bytes, path: Path) -> DeckSpec:
     """Validate a deck file's bytes; `path` is used in messages."""
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte order mark (some Windows editors) is fine
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DeckError(path, "not UTF-8 text", line) from None
@@ -137,6 +148,10 @@ def parse_deck(text: str, path: Path) -> DeckSpec:
         raise DeckError(path, "file is empty; a deck file needs a [deck] table and [[cards]]")
     try:
         data = toml.loads(text)
+    except RecursionError:
+        raise DeckError(
+            path, "TOML nested too deeply: a deck file is a [deck] and [[cards]]"
+        ) from None
     except toml.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_POSITION.search(message)
@@ -149,55 +164,12 @@ def parse_deck(text: str, path: Path) -> DeckSpec:
     return _Validator(text, path).deck(data)
 
 
-class _LineFinder:
-    """Maps table and key positions back to line numbers, for messages."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.card_lines: list[int] = []
-        line, offset = 1, 0
-        for match in _CARDS_HEADER.finditer(text):
-            line += text.count("\n", offset, match.start())
-            offset = match.start()
-            self.card_lines.append(line)
-        deck = _DECK_HEADER.search(text)
-        self.deck_line = text.count("\n", 0, deck.start()) + 1 if deck else None
-
-    def card(self, index: int) -> int | None:
-        if index < len(self.card_lines):
-            return self.card_lines[index]
-        return None
-
-    def card_key(self, index: int, key: str) -> int | None:
-        start = self.card(index)
-        if start is None:
-            return None
-        end = self.card_lines[index + 1] if index + 1 < len(self.card_lines) else None
-        return self._key_between(key, start, end) or start
-
-    def deck_key(self, key: str) -> int | None:
-        if self.deck_line is None:
-            return None
-        end = min((n for n in self.card_lines if n > self.deck_line), default=None)
-        return self._key_between(key, self.deck_line, end) or self.deck_line
-
-    def _key_between(self, key: str, start: int, end: int | None) -> int | None:
-        pattern = re.compile(
-            rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*="
-        )
-        stop = (end - 1) if end is not None else len(self.lines)
-        for number in range(start, stop + 1):
-            if pattern.match(self.lines[number - 1]):
-                return number
-        return None
-
-
 class _Validator:
     """Checks one parsed file and builds its DeckSpec."""
 
     def __init__(self, text: str, path: Path) -> None:
         self.path = path
-        self.lines = _LineFinder(text)
+        self.lines = LineFinder(text)
 
     def fail(self, message: str, line: int | None) -> DeckError:
         return DeckError(self.path, message, line)
@@ -207,7 +179,7 @@ class _Validator:
             if key not in ("deck", "cards"):
                 raise self.fail(
                     f"unknown top-level key {key!r} (expected [deck] and [[cards]])",
-                    _first_line_of(key, self.lines.lines),
+                    first_line_of(key, self.lines.lines),
                 )
         header = data.get("deck")
         if not isinstance(header, dict):
@@ -342,6 +314,10 @@ class _Validator:
                 f"bad {what} {value!r}: use lowercase letters, digits and single hyphens",
                 at(key),
             )
+        if len(value) > MAX_ID_LENGTH:
+            raise self.fail(
+                f"{what} is {len(value)} characters long; at most {MAX_ID_LENGTH}", at(key)
+            )
         return value
 
     def text(
@@ -354,12 +330,18 @@ class _Validator:
             return None
         if not isinstance(value, str):
             raise self.fail(f"{key} must be a string, not {_kind(value)}", at(key))
+        self.refuse_characters(value, key, at)
         value = value.strip()
         if not value:
             if required:
                 raise self.fail(f"{key} is empty", at(key))
             return None
         return value
+
+    def refuse_characters(self, value: str, key: str, at: _At) -> None:
+        for char, name in REFUSED.items():
+            if char in value:
+                raise self.fail(f"{key} holds {name}: remove it", at(key))
 
     def tags(self, table: dict[str, Any], at: _At) -> tuple[str, ...]:
         value = table.get("tags", [])
@@ -384,6 +366,8 @@ class _Validator:
             raise self.fail("missing choices (a multiple-choice card needs 2 or more)", at("id"))
         if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
             raise self.fail("choices must be a list of strings", at("choices"))
+        for choice in value:
+            self.refuse_characters(choice, "choices", at)
         choices = tuple(c.strip() for c in value)
         if len(choices) < 2:
             raise self.fail(
@@ -407,11 +391,3 @@ def _kind(value: object) -> str:
     names = {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
     names |= {list: "a list", dict: "a table"}
     return names.get(type(value), type(value).__name__)
-
-
-def _first_line_of(key: str, lines: list[str]) -> int | None:
-    pattern = re.compile(rf"^\s*\[*\s*{re.escape(key)}\b")
-    for number, line in enumerate(lines, start=1):
-        if pattern.match(line):
-            return number
-    return None

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from srs_crss.decks.spec import CardSpec, DeckSpec
 from srs_crss.decks.testwise import analyse
 from srs_crss.model import CardType
+from srs_crss.untrusted.text import control_characters
 
 LONG_BACK = 400
 """Characters: a back longer than this is hard to recall as one fact."""
@@ -56,6 +57,7 @@ def check_decks(decks: Sequence[DeckSpec]) -> list[QualityWarning]:
     for deck in decks:
         for card in deck.cards:
             warnings.extend(_card_warnings(deck, card))
+    warnings.extend(w for deck in decks if (w := _deck_controls(deck)) is not None)
     warnings.extend(_duplicate_fronts(decks))
     warnings.extend(w for deck in decks if (w := _longest_answers(deck)) is not None)
     warnings.extend(w for deck in decks for w in _testwise_warnings(deck))
@@ -67,6 +69,10 @@ def _card_warnings(deck: DeckSpec, card: CardSpec) -> Iterator[QualityWarning]:
     def warn(message: str) -> QualityWarning:
         return QualityWarning(deck.path, card.line, card.id, message)
 
+    fields = (card.front, card.back, *card.choices, card.explanation, card.domain, card.source)
+    controls = _controls(fields)
+    if controls:
+        yield warn(controls)
     if not card.source:
         yield warn("no source (say where the fact comes from)")
     if not card.domain:
@@ -89,6 +95,27 @@ def _card_warnings(deck: DeckSpec, card: CardSpec) -> Iterator[QualityWarning]:
                 f"the answer is {ratio:.2f} times as long as the average distractor "
                 f"(over {LONGER_ANSWER}): length gives it away; lengthen the distractors"
             )
+
+
+def _controls(fields: Iterable[str | None]) -> str | None:
+    """A warning for control characters (ESC, BEL, bidi overrides...) in these texts:
+    srs-crss shows them escaped, but Anki and other tools may not."""
+    found: list[str] = []
+    for text in fields:
+        found += [c for c in control_characters(text or "") if c not in found]
+    if not found:
+        return None
+    return (
+        f"control characters in the text ({', '.join(found)}): they are shown as escapes; "
+        "write plain text"
+    )
+
+
+def _deck_controls(deck: DeckSpec) -> QualityWarning | None:
+    controls = _controls((deck.name, deck.description))
+    return (
+        None if controls is None else QualityWarning(deck.path, None, f"deck {deck.id}", controls)
+    )
 
 
 def _distractor_lengths(card: CardSpec) -> list[int]:

@@ -13,8 +13,13 @@ from typing import Any
 
 from srs_crss.model import CardType
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 """Bump when validation changes, so stored fingerprints force a fresh parse."""
+
+MAX_ID_LENGTH = 100
+"""The longest deck or card id (and sibling_of): the storage columns hold 100 characters
+(tests/storage checks the schema agrees), so a longer one is refused by `check`, not by
+the database halfway through a sync."""
 
 
 @dataclass(frozen=True, slots=True)

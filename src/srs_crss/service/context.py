@@ -10,6 +10,7 @@ imports, the App.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -93,9 +94,8 @@ class Context:
         name = self.settings.learner
         learner_id, created = self.store.learners.ensure(name, self.now())
         if created:
-            others = [n for n in self.store.learners.names() if n != name]
-            known = f" (others here: {', '.join(others)})" if others else ""
-            self.notify(f"New learner {name!r} started{known}.")
+            others = _others(self.store.learners.count() - 1)
+            self.notify(f"New learner {name!r} started{others}.")
         return learner_id
 
     @property
@@ -225,4 +225,10 @@ class Context:
 
 def _exists(database: str) -> bool:
     """Whether a database is already there (a server's always counts as there)."""
-    return "://" in database or Path(database).expanduser().exists()
+    return "://" in database or os.path.exists(os.path.expanduser(database))  # ~nouser: no
+
+
+def _others(n: int) -> str:
+    """How many other learners, never who: on a shared server names are private."""
+    uses = "learners use" if n != 1 else "learner uses"
+    return f" ({n} other {uses} this database: check --learner if you meant one)" if n else ""

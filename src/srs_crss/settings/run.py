@@ -15,6 +15,7 @@ from pathlib import Path
 
 from srs_crss import clock
 from srs_crss.errors import UsageError
+from srs_crss.untrusted.text import name_problem
 
 DB_FILENAME = "srs-crss.db"
 
@@ -49,12 +50,25 @@ class Settings:
         self.learner = normal_learner(self.learner)
 
 
+MAX_LEARNER_NAME = 200
+"""Characters in a learner's name: what the learners.name column holds (on SQLite too)."""
+
+
 def normal_learner(name: str) -> str:
-    """One spelling per learner: Unicode NFC, surrounding spaces trimmed; never blank."""
-    normal = unicodedata.normalize("NFC", name).strip()
+    """One spelling per learner: Unicode NFKC (a full-width "Ａlice" is "Alice"), surrounding
+    spaces trimmed; never blank, never longer than MAX_LEARNER_NAME, and without control,
+    bidi or zero-width characters (they forge lines in messages or hide who is who)."""
+    normal = unicodedata.normalize("NFKC", name).strip()
     if not normal:
         raise UsageError(
             "the learner name is empty: give one with --learner NAME (or SRS_CRSS_LEARNER)"
+        )
+    problem = name_problem(normal)
+    if problem:
+        raise UsageError(f"the learner name cannot be used: {problem}; type it in plain letters")
+    if len(normal) > MAX_LEARNER_NAME:
+        raise UsageError(
+            f"the learner name is {len(normal)} characters long; at most {MAX_LEARNER_NAME}"
         )
     return normal
 

@@ -24,6 +24,8 @@ from sqlalchemy.engine import make_url
 from srs_crss.errors import DatabaseError, StorageFailure
 from srs_crss.storage.checkpoint import Checkpointer
 from srs_crss.storage.schema import KNOWN_REVISIONS, SCHEMA_HEAD, alembic_version_t, metadata
+from srs_crss.untrusted.files import not_regular
+from srs_crss.untrusted.text import hide_password
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -39,25 +41,52 @@ class Location:
 
     @classmethod
     def of(cls, target: str) -> Location:
-        """Resolve a `--db` value: a URL as is, a path as an SQLite file."""
+        """Resolve a `--db` value: a URL as is, a path as an SQLite file.
+
+        Mistakes are plain errors that never show a password: a blank value, a home
+        folder that does not exist (~nouser/x.db), a URL that does not parse or has a
+        port that is not a number, and a path that is a pipe, a device or a folder
+        (SQLite would wait on a pipe for ever).
+        """
+        if not target.strip():
+            raise DatabaseError(
+                "the database is blank: give a file path or a URL with --db (or SRS_CRSS_DB)"
+            )
         if "://" not in target:
-            path = Path(target).expanduser().resolve()
-            return cls(url=f"sqlite:///{path}", path=path)
+            try:
+                path = Path(target).expanduser().resolve()
+            except RuntimeError:  # "~name" where there is no such user
+                raise DatabaseError(
+                    f"cannot use --db {target!r}: no home folder for {target.split('/')[0]!r}"
+                ) from None
+            return cls(url=f"sqlite:///{path}", path=_regular_or_new(path))
         try:
             parsed = make_url(target)
-        except sa_exc.ArgumentError as exc:
-            raise DatabaseError(f"bad database URL {target!r}: {exc}") from None
+            parsed.port  # noqa: B018 - a port that is not a number fails here, not later
+        except (sa_exc.ArgumentError, ValueError):
+            raise DatabaseError(
+                f"bad database URL {hide_password(target)!r}: expected "
+                "DIALECT://USER:PASSWORD@HOST:PORT/NAME, e.g. postgresql://srs@localhost/srs"
+            ) from None
         database = parsed.database or ""
         if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
-            return cls(url=target, path=Path(database))
+            return cls(url=target, path=_regular_or_new(Path(database)))
         return cls(url=target)
 
     def display(self) -> str:
         """The URL safe to print (password hidden)."""
         try:
-            return make_url(self.url).render_as_string(hide_password=True)
-        except sa_exc.ArgumentError:
-            return self.url
+            return hide_password(make_url(self.url).render_as_string(hide_password=True))
+        except (sa_exc.ArgumentError, ValueError):
+            return hide_password(self.url)
+
+
+def _regular_or_new(path: Path) -> Path:
+    """`path` if it is a file or not there yet; a pipe, a device or a folder is refused."""
+    kind = not_regular(path)
+    if kind is not None:
+        raise DatabaseError(f"{path} is {kind}, not a database file")
+    return path
 
 
 class WriteConflict(StorageFailure):
@@ -86,8 +115,14 @@ class Database:
         """
         try:
             engine = _make_engine(location)
-        except sa_exc.ArgumentError as exc:
-            raise DatabaseError(f"bad database URL {location.url!r}: {exc}") from None
+        except sa_exc.NoSuchModuleError:
+            kind = location.url.partition("://")[0]
+            raise DatabaseError(
+                f"unknown kind of database {kind!r} in {location.display()!r}: use a file "
+                "path, sqlite:///FILE or postgresql://USER@HOST/NAME"
+            ) from None
+        except (sa_exc.ArgumentError, ValueError):
+            raise DatabaseError(f"bad database URL {location.display()!r}") from None
         except ModuleNotFoundError as exc:
             raise DatabaseError(
                 f"the database driver for {location.display()} is not installed ({exc.name})"

@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, select
 
 from srs_crss.storage.engine import Database
 from srs_crss.storage.schema import learners_t
+from srs_crss.untrusted.text import name_key
 
 
 class Learners:
@@ -15,9 +16,18 @@ class Learners:
         self.db = db
 
     def find(self, name: str) -> int | None:
-        """The id of learner `name`, or None if there is no such learner yet."""
+        """The id of learner `name`, or None if there is no such learner yet.
+
+        Names compare in NFKC and without case ("Ａlice" is "alice"): the name as spelt
+        first, else the one learner whose name has the same key (safetext.name_key; the
+        few names are compared here rather than in SQL, whose lower() knows only ASCII).
+        """
         with self.db.read() as conn:
             found = conn.scalar(select(learners_t.c.id).where(learners_t.c.name == name))
+            if found is None:
+                key = name_key(name)
+                rows = conn.execute(select(learners_t.c.id, learners_t.c.name))
+                found = next((pk for pk, other in rows if name_key(other) == key), None)
         return None if found is None else int(found)
 
     def id_of(self, name: str, now: dt.datetime) -> int:
@@ -30,7 +40,9 @@ class Learners:
         if found is not None:
             return found, False
         with self.db.write() as conn:
-            found = conn.scalar(select(learners_t.c.id).where(learners_t.c.name == name))
+            key = name_key(name)
+            rows = conn.execute(select(learners_t.c.id, learners_t.c.name))
+            found = next((pk for pk, other in rows if name_key(other) == key), None)
             if found is not None:  # another process created it meanwhile
                 return int(found), False
             created = conn.scalar(
@@ -38,10 +50,6 @@ class Learners:
             )
         assert created is not None
         return int(created), True
-
-    def names(self) -> list[str]:
-        with self.db.read() as conn:
-            return list(conn.scalars(select(learners_t.c.name).order_by(learners_t.c.name)))
 
     def count(self) -> int:
         with self.db.read() as conn:

@@ -16,8 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from srs_crss.cli.render.mocktext import PASS_ESTIMATE, clock, verdict
-from srs_crss.cli.render.text import lettered
+from srs_crss.cli.render.text import lettered, one_line
 from srs_crss.exams.mock import Question, Result
+from srs_crss.untrusted.text import visible
 
 EXAM_KEYS = (
     "{letters} answer · Enter next · p back · f flag · u unanswered · r flagged · "
@@ -44,7 +45,7 @@ def _choices(rows: Sequence[tuple[str, str, str]]) -> Table:
     grid.add_column(no_wrap=True)
     grid.add_column()
     for head, choice, style in rows:
-        grid.add_row(Text(head, style=style or "bold cyan"), Text(choice, style=style))
+        grid.add_row(Text(head, style=style or "bold cyan"), Text(visible(choice), style=style))
     return grid
 
 
@@ -57,8 +58,8 @@ def question_panel(question: Question, title: str) -> Panel:
     ]  # fmt: skip
     flag = " · ⚑ flagged for review" if question.flagged else ""
     return Panel(
-        Group(Text(question.front, style="bold"), Text(""), _choices(rows)),
-        title=f"{title}{flag}",
+        Group(Text(visible(question.front), style="bold"), Text(""), _choices(rows)),
+        title=Text(one_line(f"{title}{flag}")),
         title_align="left",
         border_style="yellow" if question.flagged else "blue",
         padding=(1, 2),
@@ -85,7 +86,10 @@ def result_table(result: Result, time_limit_ms: int) -> Any:
     for d in result.domains:
         weak = d.domain == result.weakest
         table.add_row(
-            Text(d.domain + (" (weakest)" if weak else ""), style="bold yellow" if weak else ""),
+            Text(
+                one_line(d.domain) + (" (weakest)" if weak else ""),
+                style="bold yellow" if weak else "",
+            ),
             str(d.correct),
             str(d.asked),
             f"{d.percent:.0f}%",
@@ -109,18 +113,18 @@ def missed_panel(question: Question, index: int, count: int) -> Panel:
         elif choice == question.picked:
             style, mark = "red strike", "✗"
         rows.append((f"{mark} {letter}", choice, style))
-    parts: list[Any] = [Text(question.front, style="bold"), Text(""), _choices(rows)]
+    parts: list[Any] = [Text(visible(question.front), style="bold"), Text(""), _choices(rows)]
     if question.picked is None:
         parts.append(Text("\nYou left this one unanswered.", style="yellow"))
     if question.explanation:
-        parts.append(Text("\n" + question.explanation))
+        parts.append(Text("\n" + visible(question.explanation)))
     if question.source:
-        parts.append(Text(f"\nSource: {question.source}", style="dim"))
+        parts.append(Text(f"\nSource: {visible(question.source)}", style="dim"))
     return Panel(
         Group(*parts),
         title=f"Missed {index} of {count} · question {question.position}",
         title_align="left",
-        subtitle=Text(question.card_id, style="dim"),
+        subtitle=Text(one_line(question.card_id), style="dim"),
         subtitle_align="right",
         border_style="red",
         padding=(0, 1),

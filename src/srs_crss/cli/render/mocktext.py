@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from srs_crss.cli.render.text import count_of, letter_of, lettered
+from srs_crss.cli.render.text import count_of, letter_of, lettered, one_line
+from srs_crss.untrusted.text import visible
 
 if TYPE_CHECKING:
     from srs_crss.exams.mock import Attempt, Draw, Question, Result
@@ -35,7 +36,7 @@ def mock_intro_lines(profile: Profile, attempt: Attempt, resumed: bool = False) 
     """What the exam is: profile, size, time, pass mark (and whether that is an estimate)."""
     head = "Resuming your practice exam" if resumed else "Practice exam"
     lines = [
-        f"{head}: {profile.name}, {count_of(attempt.asked, 'question')}, "
+        f"{head}: {one_line(profile.name)}, {count_of(attempt.asked, 'question')}, "
         f"{clock(attempt.left_ms / 1000)} {'left' if resumed else 'to answer them'}, "
         f"pass mark {attempt.pass_percent}%."
     ]
@@ -51,7 +52,8 @@ def draw_lines(drawn: Draw, asked_for: int) -> list[str]:
     have = dict(drawn.available)
     got = dict(drawn.drawn)
     per_domain = "; ".join(
-        f"{domain}: {got.get(domain, 0)} of {wanted} wanted ({have.get(domain, 0)} in the bank)"
+        f"{one_line(domain)}: {got.get(domain, 0)} of {wanted} wanted "
+        f"({have.get(domain, 0)} in the bank)"
         for domain, wanted in drawn.wanted
     )
     return [
@@ -62,9 +64,9 @@ def draw_lines(drawn: Draw, asked_for: int) -> list[str]:
 
 def mock_question_lines(question: Question, total: int) -> list[str]:
     """One question for the piped screen: its number and card id, the question, choices."""
-    lines = [f"--- question {question.position} of {total} [{question.card_id}]"]
-    lines.append(f"Q: {question.front}")
-    lines += [f"  {letter}) {choice}" for letter, choice in lettered(question.choices)]
+    lines = [f"--- question {question.position} of {total} [{one_line(question.card_id)}]"]
+    lines.append(f"Q: {visible(question.front)}")
+    lines += [f"  {letter}) {visible(choice)}" for letter, choice in lettered(question.choices)]
     return lines
 
 
@@ -86,29 +88,30 @@ def result_lines(result: Result, time_limit_ms: int, timed_out: bool = False) ->
         lines.append(PASS_ESTIMATE)
     for domain in result.domains:
         lines.append(
-            f"  {domain.domain}: {domain.correct} of {domain.asked} ({domain.percent:.0f}%)"
+            f"  {one_line(domain.domain)}: {domain.correct} of {domain.asked} "
+            f"({domain.percent:.0f}%)"
         )
     if result.weakest:
-        lines.append(f"Weakest domain: {result.weakest}.")
+        lines.append(f"Weakest domain: {one_line(result.weakest)}.")
     return lines
 
 
 def missed_question_lines(question: Question) -> list[str]:
     """A missed question in the walk-through: the pick, the answer, why, the source."""
     yours = (
-        f"{letter_of(question.picked, question.choices)}) {question.picked}"
+        f"{letter_of(question.picked, question.choices)}) {visible(question.picked)}"
         if question.picked
         else "no answer"
     )
     lines = [
-        f"{question.position}. {question.front} [{question.card_id}]",
+        f"{question.position}. {visible(question.front)} [{one_line(question.card_id)}]",
         f"   Your answer: {yours}",
-        f"   Answer: {letter_of(question.answer, question.choices)}) {question.answer}",
+        f"   Answer: {letter_of(question.answer, question.choices)}) {visible(question.answer)}",
     ]
     if question.explanation:
-        lines.append(f"   Why: {question.explanation}")
+        lines.append(f"   Why: {visible(question.explanation)}")
     if question.source:
-        lines.append(f"   Source: {question.source}")
+        lines.append(f"   Source: {visible(question.source)}")
     return lines
 
 
@@ -156,13 +159,15 @@ def history_lines(attempts: Sequence[Attempt]) -> list[str]:
     for a in attempts:
         when = f"{a.started_at:%Y-%m-%d}"
         if a.percent is None:
-            lines.append(f"#{a.id} {when} {a.profile}: {a.status}, {count_of(a.asked, 'question')}")
+            lines.append(
+                f"#{a.id} {when} {one_line(a.profile)}: {a.status}, {count_of(a.asked, 'question')}"
+            )
             continue
         passed = "pass" if a.percent >= a.pass_percent else "not yet"
         timed = ", time ran out" if a.status == "timeout" else ""
-        domains = "; ".join(f"{d.domain} {d.percent:.0f}%" for d in a.domains)
+        domains = "; ".join(f"{one_line(d.domain)} {d.percent:.0f}%" for d in a.domains)
         lines.append(
-            f"#{a.id} {when} {a.profile}: {a.correct}/{a.asked} ({a.percent:.0f}%, "
+            f"#{a.id} {when} {one_line(a.profile)}: {a.correct}/{a.asked} ({a.percent:.0f}%, "
             f"{passed}{timed}). {domains}"
         )
     return lines

@@ -10,8 +10,9 @@ from typing import Any
 from rich.panel import Panel
 from rich.text import Text
 
-from srs_crss.cli.render.text import grade_legend, letter_of, lettered, summary_lines
+from srs_crss.cli.render.text import grade_legend, letter_of, lettered, one_line, summary_lines
 from srs_crss.model import Card, CardType, Progress, Summary
+from srs_crss.untrusted.text import visible
 
 
 def session_header(progress: Progress) -> Text:
@@ -35,7 +36,7 @@ def card_panel(
 ) -> Any:
     """The question and its choices; after an answer, the choices marked right and wrong.
     `compact`: no blank lines around them (for a small window)."""
-    body = Text(card.front, style="bold")
+    body = Text(visible(card.front), style="bold")
     if choices:
         if not compact:
             body.append("\n")
@@ -46,13 +47,13 @@ def card_panel(
             elif picked is not None and choice == picked:
                 style, mark = "red strike", "✗"
             body.append(f"\n{mark}{letter}  ", style=style or "bold cyan")
-            body.append(choice, style=style)
+            body.append(visible(choice), style=style)
     title = card.deck_name + (f" · {card.domain}" if card.domain else "")
     return Panel(
         body,
-        title=title,
+        title=Text(one_line(title)),
         title_align="left",
-        subtitle=Text(card.qualified_id, style="dim"),
+        subtitle=Text(one_line(card.qualified_id), style="dim"),
         subtitle_align="right",
         border_style="blue",
         padding=(0, 2) if compact else (1, 2),
@@ -79,15 +80,15 @@ def answer_panel(
             body.append("Correct! ", style="bold green")
         else:
             body.append(f"Not quite: you chose {letter_of(picked, choices)}. ", style="bold red")
-        body.append(f"The answer is {right}: {card.answer}")
+        body.append(f"The answer is {right}: {visible(card.answer or '')}")
     else:
-        body.append(card.back or "")
+        body.append(visible(card.back or ""))
     if explanation:
         body.append("\n\n")
-        body.append(explanation)
+        body.append(visible(explanation))
     if card.source and source:
         body.append("\n\nSource: ", style="dim")
-        body.append(card.source, style="dim")
+        body.append(visible(card.source), style="dim")
     return Panel(body, title="Answer", title_align="left", border_style="green")
 
 

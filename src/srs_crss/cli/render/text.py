@@ -18,6 +18,7 @@ from srs_crss.model import (
     Suspension,
 )
 from srs_crss.sm2 import Grade
+from srs_crss.untrusted.text import visible
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
     from srs_crss.service.anki_import import ImportResult
 
 GRADE_KEYS = "012345"
+
+
+def one_line(text: str) -> str:
+    """Text from a file, a package or a person, made safe on one line (safetext.visible):
+    names, ids, domains, titles, notes. Card text keeps its newlines with `visible`."""
+    return visible(text, lines=False)
 
 
 def lettered(choices: Sequence[str]) -> list[tuple[str, str]]:
@@ -48,11 +55,11 @@ def grade_legend(allowed: str = GRADE_KEYS) -> list[tuple[str, str]]:
 
 def front_lines(card: Card, choices: Sequence[str]) -> Iterator[str]:
     """A card's front as plain lines: its id and place, the question, lettered choices."""
-    domain = f" / {card.domain}" if card.domain else ""
-    yield f"[{card.qualified_id}] {card.deck_name}{domain}"
-    yield f"Q: {card.front}"
+    domain = f" / {one_line(card.domain)}" if card.domain else ""
+    yield f"[{one_line(card.qualified_id)}] {one_line(card.deck_name)}{domain}"
+    yield f"Q: {visible(card.front)}"
     for letter, choice in lettered(choices):
-        yield f"  {letter}) {choice}"
+        yield f"  {letter}) {visible(choice)}"
 
 
 def back_lines(
@@ -61,23 +68,24 @@ def back_lines(
     """The answer as plain lines (the verdict on a pick), the why, the source, the grades."""
     if card.type is CardType.MCQ:
         verdict = "Correct." if picked == card.answer else "Not quite."
-        yield f"{verdict} Answer: {letter_of(card.answer, choices)}) {card.answer}"
+        yield f"{verdict} Answer: {letter_of(card.answer, choices)}) {visible(card.answer or '')}"
     else:
-        yield f"A: {card.back}"
+        yield f"A: {visible(card.back or '')}"
     if card.explanation:
-        yield f"Why: {card.explanation}"
+        yield f"Why: {visible(card.explanation)}"
     if card.source:
-        yield f"Source: {card.source}"
+        yield f"Source: {visible(card.source)}"
     yield "Grades: " + " | ".join(f"{q} {m}" for q, m in grade_legend(grades))
 
 
 def info_lines(info: Info) -> list[str]:
     where = "Database file" if info.is_file else "Database"
-    you = info.learner if info.learner_known else f"{info.learner} (no answers yet)"
+    name = one_line(info.learner)
+    you = name if info.learner_known else f"{name} (no answers yet)"
     learners = count_of(info.learners, "learner")
     return [
         f"srs-crss {info.version}",
-        f"{where}: {info.database}",
+        f"{where}: {one_line(info.database)}",
         f"Schema: {info.schema or 'none'}",
         f"Learner: {you}",
         f"Holds: {count_of(info.decks, 'deck')}, {count_of(info.cards, 'card')}, {learners}; "
@@ -95,8 +103,8 @@ def sync_lines(report: SyncReport) -> Iterator[str]:
         if plan.restored:
             parts.append(f"{len(plan.restored)} restored")
         parts.append(f"{plan.unchanged} unchanged")
-        status = "new deck" if plan.new_deck else str(plan.spec.path)
-        yield f"{plan.spec.id} ({plan.spec.name}, {status}): {', '.join(parts)}"
+        status = "new deck" if plan.new_deck else one_line(str(plan.spec.path))
+        yield f"{plan.spec.id} ({one_line(plan.spec.name)}, {status}): {', '.join(parts)}"
     if not report.changed:
         yield "Nothing to change: the database already matches these files."
 
@@ -154,17 +162,17 @@ def nothing_due_line(info: NothingDue) -> str:
 
 def export_line(path: str, notes: int, cards: int, reviews: int, scheduling: bool) -> str:
     carried = f", {reviews} reviews carried" if scheduling else " (all as new cards)"
-    return f"Wrote {path}: {notes} notes, {cards} cards{carried}"
+    return f"Wrote {one_line(path)}: {notes} notes, {cards} cards{carried}"
 
 
 def import_lines(result: ImportResult) -> list[str]:
     """What `import-anki` did (or would do, with --dry-run); short enough for 60 columns."""
     verb = "Would add" if result.dry_run else "Added"
     lines = [
-        f"{verb} {count_of(result.added, 'new review')} from {result.path},"
+        f"{verb} {count_of(result.added, 'new review')} from {one_line(str(result.path))},"
         f" on {count_of(result.cards, 'card')}."
         if result.added
-        else f"0 new reviews in {result.path}: nothing to change.",
+        else f"0 new reviews in {one_line(str(result.path))}: nothing to change.",
         f"  {count_of(result.matched_notes, 'note')} matched;"
         f" {result.already} of their reviews were already here.",
     ]
@@ -198,7 +206,7 @@ NO_EXAM = "No exam date set. Set one with: srs-crss exam set YYYY-MM-DD [--deck 
 
 
 def _exam_scope(deck: str | None) -> str:
-    return f"deck {deck}" if deck else "all decks"
+    return f"deck {one_line(deck)}" if deck else "all decks"
 
 
 def check_total(files: int, cards: int, warnings: int) -> str:
@@ -250,14 +258,14 @@ def config_lines(rows: Sequence[ConfigRow]) -> list[str]:
     """One line per setting: key (deck), value, and whether it is the default."""
     lines = []
     for key, deck, value, default in rows:
-        where = f" ({deck})" if deck else ""
+        where = f" ({one_line(deck)})" if deck else ""
         shown = value or "(none)"
-        lines.append(f"{key}{where}: {shown}" + ("  [default]" if default else ""))
+        lines.append(f"{key}{where}: {one_line(shown)}" + ("  [default]" if default else ""))
     return lines
 
 
 def config_set_line(key: str, value: str, deck: str | None) -> str:
-    return f"{key} is now {value}" + (f" for deck {deck}." if deck else ".")
+    return f"{key} is now {one_line(value)}" + (f" for deck {one_line(deck)}." if deck else ".")
 
 
 def config_unset_line(key: str, deck: str | None, done: bool) -> str:
@@ -270,6 +278,7 @@ def config_unset_line(key: str, deck: str | None, done: bool) -> str:
 def card_status(card: str, retired: bool, suspended: Suspension | None) -> str | None:
     """Why a card is not in review, if it is not: retired from its deck, suspended, or a
     leech (suspended for being forgotten too often), with the way back."""
+    card = one_line(card)
     if retired:
         return "Retired: its deck file no longer has it, so it is out of review for everyone."
     if suspended is Suspension.LEECH:
@@ -285,10 +294,12 @@ def card_status(card: str, retired: bool, suspended: Suspension | None) -> str |
 def flag_line(card: str, study_file: Path | None) -> str:
     """Say where a flag goes: on a shared server the deck's authors list it there; in a
     study file of one's own it stays there until it is passed on."""
+    card = one_line(card)
     if study_file is None:
         return f"Flagged {card}: thank you. Deck authors see it with `srs-crss flags`."
+    where = one_line(str(study_file))
     return (
-        f"Flagged {card}: thank you. It is kept in your study file ({study_file}), which "
+        f"Flagged {card}: thank you. It is kept in your study file ({where}), which "
         "the deck's authors do not see: `srs-crss flags` lists your flags to send them."
     )
 
@@ -298,13 +309,16 @@ def flags_lines(flags: Sequence[Flag]) -> list[str]:
         return ["No card has been flagged."]
     lines = []
     for flag in flags:
-        lines.append(f"{flag.card}  ({flag.learner}, {flag.created_at:%Y-%m-%d})")
-        lines.append(f"  {flag.note}")
-        lines.append(f"  source: {flag.source or '(none)'}")
+        lines.append(
+            f"{one_line(flag.card)}  ({one_line(flag.learner)}, {flag.created_at:%Y-%m-%d})"
+        )
+        lines.append(f"  {one_line(flag.note)}")
+        lines.append(f"  source: {one_line(flag.source or '(none)')}")
     return lines
 
 
 def suspend_line(card: str, suspended: bool, changed: bool) -> str:
+    card = one_line(card)
     if suspended:
         if changed:
             return f"Suspended {card}: it stays out of review until `srs-crss unsuspend {card}`."

@@ -26,6 +26,7 @@ from srs_crss.cli.render.text import (
     card_status,
     days_left,
     lettered,
+    one_line,
     plan_new_cards,
     reviews_a_day,
 )
@@ -34,6 +35,7 @@ from srs_crss.exams.planning import warnings as exam_warnings
 from srs_crss.model import CardType, CardView, DeckSummary
 from srs_crss.sm2 import ReviewKind
 from srs_crss.study.stats import HARD_DAYS, MATURE_DAYS, Report, readiness
+from srs_crss.untrusted.text import visible
 
 PROGRESS_FROM = 2000
 """Exports of at least this many notes show a progress bar (in a terminal)."""
@@ -118,6 +120,17 @@ class _AsciiStream:
         return getattr(self._stream, name)
 
 
+def _m(text: str, *, lines: bool = False) -> str:
+    """Text from a file or a person inside rich markup: control characters escaped
+    (safetext.visible) and markup shown literally ("[bold]" prints as written)."""
+    return escape(visible(text, lines=lines))
+
+
+def _cell(text: str) -> Text:
+    """Text from a file or a person as a table cell: one line, never read as markup."""
+    return Text(one_line(text))
+
+
 def decks_table(summaries: Sequence[DeckSummary]) -> Table:
     table = Table(title="Decks", title_justify="left")
     table.add_column("id", style="bold")
@@ -125,10 +138,8 @@ def decks_table(summaries: Sequence[DeckSummary]) -> Table:
     for label in ("cards", "new", "due", "retired"):
         table.add_column(label, justify="right")
     for s in summaries:
-        name = escape(s.name) + (
-            " [dim](optional: study it with --deck)[/dim]" if s.optional else ""
-        )
-        table.add_row(s.id, name, str(s.cards), str(s.new), str(s.due), str(s.retired))
+        name = _m(s.name) + (" [dim](optional: study it with --deck)[/dim]" if s.optional else "")
+        table.add_row(_cell(s.id), name, str(s.cards), str(s.new), str(s.due), str(s.retired))
     if not summaries:
         table.caption = "No decks yet: run `srs-crss sync`."
     return table
@@ -144,7 +155,7 @@ def counts_table(counts: Sequence[tuple[str, int]], kind: str) -> Table:
     table.add_column(kind[:-1])
     table.add_column("cards", justify="right")
     for name, n in counts:
-        table.add_row(escape(name), str(n))
+        table.add_row(_cell(name), str(n))
     table.caption = f"srs-crss review {option} NAME studies one" if counts else "None yet."
     table.caption_justify = "left"
     return table
@@ -152,23 +163,25 @@ def counts_table(counts: Sequence[tuple[str, int]], kind: str) -> Table:
 
 def print_card(out: Console, view: CardView) -> None:
     card, state = view.card, view.state
-    out.print(f"[bold]{card.qualified_id}[/bold]  ({card.type}, {card.domain or 'no domain'})")
+    out.print(
+        f"[bold]{_m(card.qualified_id)}[/bold]  ({card.type}, {_m(card.domain or 'no domain')})"
+    )
     status = card_status(card.qualified_id, card.retired, view.suspended)
     if status:
         out.print(f"[bold yellow]{escape(status)}[/bold yellow]")
-    out.print(f"[bold]Front:[/bold] {escape(card.front)}")
+    out.print(f"[bold]Front:[/bold] {_m(card.front, lines=True)}")
     if card.type is CardType.MCQ:
         for letter, choice in lettered(card.choices):
             mark = "  <- answer" if choice == card.answer else ""
-            out.print(f"  {letter}. {escape(choice)}{mark}")
+            out.print(f"  {letter}. {_m(choice, lines=True)}{mark}")
     else:
-        out.print(f"[bold]Back:[/bold] {escape(card.back or '')}")
+        out.print(f"[bold]Back:[/bold] {_m(card.back or '', lines=True)}")
     if card.explanation:
-        out.print(f"[bold]Why:[/bold] {escape(card.explanation)}")
+        out.print(f"[bold]Why:[/bold] {_m(card.explanation, lines=True)}")
     if card.tags:
-        out.print(f"[bold]Tags:[/bold] {', '.join(card.tags)}")
+        out.print(f"[bold]Tags:[/bold] {_m(', '.join(card.tags))}")
     if card.source:
-        out.print(f"[bold]Source:[/bold] {escape(card.source)}")
+        out.print(f"[bold]Source:[/bold] {_m(card.source, lines=True)}")
     if state.is_new:
         out.print("[bold]State:[/bold] new (never reviewed)")
     else:
@@ -190,7 +203,7 @@ def print_card(out: Console, view: CardView) -> None:
             picked = []
             if mcq:
                 mark = "✓ " if h.picked == card.answer else "✗ " if h.picked else ""
-                picked = [mark + escape(h.picked or "—")]
+                picked = [mark + _m(h.picked or "—")]
             table.add_row(
                 h.reviewed_at.strftime("%Y-%m-%d %H:%M"),
                 str(int(h.grade)),
@@ -250,7 +263,8 @@ def print_stats(out: Console, report: Report) -> None:
         )
     if s.leeches:
         head.append("\nLeeches ", style="bold")
-        head.append(", ".join(s.leeches) + " (forgotten too often: read the source, rewrite)")
+        leeches = one_line(", ".join(s.leeches))
+        head.append(leeches + " (forgotten too often: read the source, rewrite)")
     mocks = recent_mocks(report.mocks, report.mock_trend)
     if mocks:
         head.append("\nPractice exams ", style="bold")
@@ -280,7 +294,7 @@ def print_stats(out: Console, report: Report) -> None:
         else:
             retention = f"{bar(d.retention, 8)} {_share(d.retention)}"
         domains.add_row(
-            d.domain + ("  ← weakest" if mark else ""),
+            _cell(d.domain + ("  ← weakest" if mark else "")),
             f"{d.seen} of {d.cards}",
             str(d.mature),
             retention,
@@ -301,7 +315,7 @@ def print_stats(out: Console, report: Report) -> None:
         for label in ("id", "failed", "ease"):
             hard.add_column(label, justify="left" if label == "id" else "right")
         for h in s.hardest:
-            hard.add_row(h.id, f"{h.failed} of {h.answers}", f"{h.ef / 100:.2f}")
+            hard.add_row(_cell(h.id), f"{h.failed} of {h.answers}", f"{h.ef / 100:.2f}")
         out.print(hard)
     for plan in report.plans:
         print_plan(out, plan, report)
@@ -368,7 +382,7 @@ def _columns(
 
 
 def print_plan(out: Console, plan: Plan, report: Report) -> None:
-    scope = f"deck {plan.deck}" if plan.deck else "all decks"
+    scope = f"deck {one_line(plan.deck)}" if plan.deck else "all decks"
     text = Text()
     text.append(f"Exam {plan.exam_day:%A %d %B %Y} ({scope}): ", style="bold")
     text.append(f"{days_left(plan.days_left)}.\n")
@@ -395,7 +409,7 @@ def print_plan(out: Console, plan: Plan, report: Report) -> None:
     for d in report.stats.domains:
         r = readiness(d)
         table.add_row(
-            d.domain,
+            _cell(d.domain),
             f"{bar(r.seen, 10)} {r.seen * 100:.0f}%",
             f"{bar(r.mature, 10)} {r.mature * 100:.0f}%",
             _share(r.retention),
