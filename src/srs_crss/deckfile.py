@@ -8,20 +8,25 @@ database; `sync` and `check` both start from `load_decks`.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from srs_crss import tasklist
 from srs_crss.deckspec import CardSpec, DeckSpec, fingerprint
+from srs_crss.decktoml import (
+    SLUG,
+    At,
+    LineFinder,
+    TableValidator,
+    first_line_of,
+    kind,
+    parse_toml,
+    read_bytes,
+)
 from srs_crss.errors import DeckError
 from srs_crss.model import LETTERS, CardType
-
-try:  # tomli is tomllib compiled with mypyc: the same parser, three times faster
-    import tomli as toml
-except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is its stdlib twin
-    import tomllib as toml  # type: ignore[no-redef]
 
 __all__ = [
     "bundled_deck_dir",
@@ -34,21 +39,12 @@ __all__ = [
     "read_deck_bytes",
 ]
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-_DECK_KEYS = {"id", "name", "description", "optional"}
+_DECK_KEYS = {"id", "name", "description", "optional", "tasks"}
 _COMMON_KEYS = {"id", "type", "front", "explanation", "domain", "tags", "source", "sibling_of"}
 _CARD_KEYS = {
     CardType.BASIC: _COMMON_KEYS | {"back"},
-    CardType.MCQ: _COMMON_KEYS | {"choices", "answer"},
+    CardType.MCQ: _COMMON_KEYS | {"choices", "answer", "task"},
 }
-
-_CARDS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*cards[ \t]*\]\]", re.MULTILINE)
-_DECK_HEADER = re.compile(r"^[ \t]*\[[ \t]*deck[ \t]*\]", re.MULTILINE)
-_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
-
-_At = Callable[[str], int | None]
-"""Finds the line of a key in the table being validated."""
 
 
 def bundled_deck_dir() -> Path:
@@ -95,7 +91,7 @@ def check_unique_ids(decks: Iterable[tuple[str, Path]]) -> None:
     for deck_id, path in decks:
         if deck_id in seen:
             try:
-                line = _LineFinder(path.read_text(encoding="utf-8")).deck_key("id")
+                line = LineFinder(path.read_text(encoding="utf-8")).deck_key("id")
             except (OSError, UnicodeDecodeError):
                 line = None
             raise DeckError(path, f"deck id {deck_id!r} is already used by {seen[deck_id]}", line)
@@ -109,15 +105,7 @@ def load_deck(path: Path) -> DeckSpec:
 
 def read_deck_bytes(path: Path) -> bytes:
     """A deck file's bytes, or a DeckError saying why they cannot be read."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DeckError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DeckError(path, "is a directory, not a deck file") from None
-    except OSError as exc:
-        raise DeckError(path, f"cannot read: {exc.strerror}") from None
-    return raw
+    return read_bytes(path, "file", "deck file")
 
 
 def decode_deck(raw: bytes, path: Path) -> DeckSpec:
@@ -135,79 +123,18 @@ def parse_deck(text: str, path: Path) -> DeckSpec:
     """Validate the text of a deck file; `path` is used in messages."""
     if not text.strip():
         raise DeckError(path, "file is empty; a deck file needs a [deck] table and [[cards]]")
-    try:
-        data = toml.loads(text)
-    except toml.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POSITION.search(message)
-        line = int(match.group(1)) if match else None
-        if line is None and "end of document" in message:
-            line = len(text.splitlines()) or 1  # the last line, where the file stopped
-        detail = _TOML_POSITION.sub("", message).replace("(at end of document)", "at the end")
-        detail = detail.strip()
-        raise DeckError(path, f"TOML syntax error: {detail}", line) from None
-    return _Validator(text, path).deck(data)
+    return _Validator(text, path).deck(parse_toml(text, path))
 
 
-class _LineFinder:
-    """Maps table and key positions back to line numbers, for messages."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.card_lines: list[int] = []
-        line, offset = 1, 0
-        for match in _CARDS_HEADER.finditer(text):
-            line += text.count("\n", offset, match.start())
-            offset = match.start()
-            self.card_lines.append(line)
-        deck = _DECK_HEADER.search(text)
-        self.deck_line = text.count("\n", 0, deck.start()) + 1 if deck else None
-
-    def card(self, index: int) -> int | None:
-        if index < len(self.card_lines):
-            return self.card_lines[index]
-        return None
-
-    def card_key(self, index: int, key: str) -> int | None:
-        start = self.card(index)
-        if start is None:
-            return None
-        end = self.card_lines[index + 1] if index + 1 < len(self.card_lines) else None
-        return self._key_between(key, start, end) or start
-
-    def deck_key(self, key: str) -> int | None:
-        if self.deck_line is None:
-            return None
-        end = min((n for n in self.card_lines if n > self.deck_line), default=None)
-        return self._key_between(key, self.deck_line, end) or self.deck_line
-
-    def _key_between(self, key: str, start: int, end: int | None) -> int | None:
-        pattern = re.compile(
-            rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*="
-        )
-        stop = (end - 1) if end is not None else len(self.lines)
-        for number in range(start, stop + 1):
-            if pattern.match(self.lines[number - 1]):
-                return number
-        return None
-
-
-class _Validator:
+class _Validator(TableValidator):
     """Checks one parsed file and builds its DeckSpec."""
-
-    def __init__(self, text: str, path: Path) -> None:
-        self.path = path
-        self.lines = _LineFinder(text)
-
-    def fail(self, message: str, line: int | None) -> DeckError:
-        return DeckError(self.path, message, line)
 
     def deck(self, data: dict[str, Any]) -> DeckSpec:
         for key in data:
             if key not in ("deck", "cards"):
                 raise self.fail(
                     f"unknown top-level key {key!r} (expected [deck] and [[cards]])",
-                    _first_line_of(key, self.lines.lines),
+                    first_line_of(key, self.lines.lines),
                 )
         header = data.get("deck")
         if not isinstance(header, dict):
@@ -225,9 +152,11 @@ class _Validator:
         optional = header.get("optional", False)
         if not isinstance(optional, bool):
             raise self.fail(
-                f"optional must be true or false, not {_kind(optional)}",
+                f"optional must be true or false, not {kind(optional)}",
                 self.lines.deck_key("optional"),
             )
+
+        tasks = tasklist.deck_tasks(self, header)
 
         raw_cards = data.get("cards", [])
         if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
@@ -245,6 +174,7 @@ class _Validator:
             seen[card.id] = index
             cards.append(card)
         self.siblings(cards)
+        tasklist.check_task_keys(self, cards, tasks)
         return DeckSpec(
             id=deck_id,
             name=name,
@@ -252,6 +182,7 @@ class _Validator:
             path=self.path,
             cards=tuple(cards),
             optional=optional,
+            tasks=tasks,
         )
 
     def siblings(self, cards: list[CardSpec]) -> None:
@@ -298,6 +229,7 @@ class _Validator:
         source = self.text(raw, "source", at)
         tags = self.tags(raw, at)
         sibling_of = self.slug(raw, "sibling_of", "sibling_of", at) if "sibling_of" in raw else None
+        task = self.slug(raw, "task", "task", at) if "task" in raw else None
         line = self.lines.card(index)
         if card_type == CardType.BASIC:
             back = self.text(raw, "back", at, required=True)
@@ -328,47 +260,18 @@ class _Validator:
             tags=tags,
             source=source,
             sibling_of=sibling_of,
+            task=task,
             line=line,
         )
 
-    def slug(self, table: dict[str, Any], key: str, what: str, at: _At) -> str:
-        value = table.get(key)
-        if value is None:
-            raise self.fail(f'missing {what} ({key} = "...")', at(key))
-        if not isinstance(value, str):
-            raise self.fail(f"{what} must be a string, not {_kind(value)}", at(key))
-        if not SLUG.fullmatch(value):
-            raise self.fail(
-                f"bad {what} {value!r}: use lowercase letters, digits and single hyphens",
-                at(key),
-            )
-        return value
-
-    def text(
-        self, table: dict[str, Any], key: str, at: _At, *, required: bool = False
-    ) -> str | None:
-        value = table.get(key)
-        if value is None:
-            if required:
-                raise self.fail(f"missing {key}", at(key))
-            return None
-        if not isinstance(value, str):
-            raise self.fail(f"{key} must be a string, not {_kind(value)}", at(key))
-        value = value.strip()
-        if not value:
-            if required:
-                raise self.fail(f"{key} is empty", at(key))
-            return None
-        return value
-
-    def tags(self, table: dict[str, Any], at: _At) -> tuple[str, ...]:
+    def tags(self, table: dict[str, Any], at: At) -> tuple[str, ...]:
         value = table.get("tags", [])
         if not isinstance(value, list):
-            raise self.fail(f"tags must be a list of strings, not {_kind(value)}", at("tags"))
+            raise self.fail(f"tags must be a list of strings, not {kind(value)}", at("tags"))
         tags: list[str] = []
         for tag in value:
             if not isinstance(tag, str):
-                raise self.fail(f"tags must be strings, not {_kind(tag)}", at("tags"))
+                raise self.fail(f"tags must be strings, not {kind(tag)}", at("tags"))
             if not SLUG.fullmatch(tag):
                 raise self.fail(
                     f"bad tag {tag!r}: use lowercase letters, digits and single hyphens",
@@ -378,7 +281,7 @@ class _Validator:
                 tags.append(tag)
         return tuple(tags)
 
-    def choices(self, table: dict[str, Any], at: _At) -> tuple[str, ...]:
+    def choices(self, table: dict[str, Any], at: At) -> tuple[str, ...]:
         value = table.get("choices")
         if value is None:
             raise self.fail("missing choices (a multiple-choice card needs 2 or more)", at("id"))
@@ -401,17 +304,3 @@ class _Validator:
         if len(set(choices)) != len(choices):
             raise self.fail("choices must be distinct", at("choices"))
         return choices
-
-
-def _kind(value: object) -> str:
-    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
-    names |= {list: "a list", dict: "a table"}
-    return names.get(type(value), type(value).__name__)
-
-
-def _first_line_of(key: str, lines: list[str]) -> int | None:
-    pattern = re.compile(rf"^\s*\[*\s*{re.escape(key)}\b")
-    for number, line in enumerate(lines, start=1):
-        if pattern.match(line):
-            return number
-    return None

@@ -177,3 +177,28 @@ def test_the_pennsylvania_near_duplicates_are_tied() -> None:
     pa = _cards(DECKS / "pa-crs.toml")
     assert _root(pa, "role-pa-not-mcq") == _root(pa, "role-not-sponsor")
     assert _root(pa, "pa-roles-missing") == _root(pa, "pa-role-advocate")
+
+
+# ---- point 3: every item names its exam task --------------------------------------------
+
+TASK_LIST = _load(DECKS / "tasks" / "icrc-pr.toml")["tasks"]
+TASK_IDS = {t["id"] for t in TASK_LIST}
+
+
+@pytest.mark.parametrize("deck_file", ["crss.toml", "legal-details.toml", "pa-crs.toml"])
+def test_every_item_names_a_listed_exam_task(deck_file: str) -> None:
+    path = DECKS / deck_file
+    assert _load(path)["deck"]["tasks"] == "tasks/icrc-pr.toml"
+    items = [c for c in _cards(path).values() if c.get("type") == "mcq"]
+    assert items and all(c.get("task") in TASK_IDS for c in items), [
+        c["id"] for c in items if c.get("task") not in TASK_IDS
+    ]
+
+
+def test_every_listed_task_has_items_and_a_source() -> None:
+    named = {c["task"] for c in MCQS}
+    assert named == TASK_IDS
+    domains = {t["domain"] for t in TASK_LIST}
+    assert domains == {"Advocacy", "Mentoring and Education", "Recovery and Wellness Support",
+                       "Ethical Responsibility"}  # fmt: skip
+    assert all(t["task"].strip() for t in TASK_LIST)

@@ -25,6 +25,8 @@ LAYERS: dict[str, int] = {
     "srs_crss.clock": 0,
     "srs_crss.model": 0,
     "srs_crss.deckfile": 0,
+    "srs_crss.decktoml": 0,
+    "srs_crss.tasklist": 0,
     "srs_crss.deckspec": 0,
     "srs_crss.policy": 0,
     "srs_crss.sync": 0,
