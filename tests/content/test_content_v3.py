@@ -202,3 +202,34 @@ def test_every_listed_task_has_items_and_a_source() -> None:
     assert domains == {"Advocacy", "Mentoring and Education", "Recovery and Wellness Support",
                        "Ethical Responsibility"}  # fmt: skip
     assert all(t["task"].strip() for t in TASK_LIST)
+
+
+# ---- point 4: the thin topics ----------------------------------------------------------
+
+THIN_TOPICS = {
+    "suicide warning signs": ["suicide-warning-signs", "suicide-warning-sign-mcq"],
+    "lethal-means safety": ["safety-plan-lethal-means", "lethal-means-mcq"],
+    "dangerous withdrawal": ["alcohol-withdrawal-danger", "alcohol-withdrawal-mcq"],
+    "how MOUD work": [
+        "moud-methadone-action",
+        "moud-buprenorphine-action",
+        "moud-naltrexone-action",
+    ],
+    "psychiatric medication classes": ["med-class-lithium", "med-class-antipsychotic-mcq"],
+    "Housing First": ["housing-first-what", "housing-first-mcq"],
+    "recovery residences and RCOs": ["narr-levels", "rco-definition", "rco-mcq"],
+    "history of mutual aid": ["history-aa-founded", "history-on-our-own"],
+    "mental-health recovery stages": ["stages-andresen-missing", "stages-spaniol-phases"],
+    "adverse childhood experiences": ["aces-study-finding", "aces-mcq"],
+}
+
+
+def test_the_thin_topics_have_cards_with_their_own_sources() -> None:
+    for topic, ids in THIN_TOPICS.items():
+        assert set(ids) <= set(CARDS), topic
+        assert all(CARDS[i]["source"].strip() for i in ids), topic
+
+
+def test_the_bank_grew() -> None:
+    assert len(MCQS) >= 380  # 379 before issue 28, less the 10 detail items moved out
+    assert len(CARDS) >= 670
