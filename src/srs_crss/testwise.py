@@ -42,6 +42,10 @@ SHARED_QUESTION_SHARE = 0.06
 share of a deck's items: a stock question tells the candidate what kind of answer
 wins."""
 
+TONE_GAP = 2
+"""An item whose answer outscores every distractor's tone by this much reads as house
+style on its own: the answer is the only warm, person-led choice."""
+
 MIN_ITEMS = 20
 """Deck-wide rates are judged only on decks with at least this many items."""
 
@@ -197,6 +201,16 @@ def question_wording(front: str) -> str:
 
 def _item_findings(card: CardSpec) -> list[ItemFinding]:
     found: list[ItemFinding] = []
+    answer_tone = tone(card.answer or "")
+    best_other = max((tone(c) for c in card.choices if c != card.answer), default=0)
+    if answer_tone - best_other >= TONE_GAP:
+        found.append(
+            ItemFinding(
+                card,
+                f"only the answer has the warm, person-led words (tone {answer_tone:+d}, "
+                f"distractors at most {best_other:+d}): give the distractors the same tone",
+            )
+        )
     if NEGATIVE_STEM.search(card.front):
         found.append(ItemFinding(card, "negative stem (NOT, EXCEPT...): ask for the right thing"))
     for choice in card.choices:
