@@ -56,7 +56,7 @@ PEER_WORDS = frozenset(
     acknowledges acknowledging validate validates validating reflect reflects
     reflecting together collaborate collaborating own choice choices choose
     empower empowering encourage encouraging curious curiosity gently calmly
-    understanding wish wishes wants preference preferences""".split()
+    understanding wish wishes wants preference preferences help helps helping""".split()
 )
 """Peer-values words: the warm, person-led vocabulary of the right answers in a
 house-style bank."""
@@ -88,6 +88,7 @@ ALL_OR_NONE = re.compile(
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_PARTS = re.compile(r"\band\b|,|;|\bthen\b")
 _STOP = frozenset(
     """a an and are as at be been being but by can could did do does for from had has
     have he her hers him his how i if in into is it its me my no not of on or our she
@@ -166,6 +167,16 @@ def _guess_echo(card: CardSpec) -> float:
     return _expected_score(card, _echo(card.front))
 
 
+def parts(choice: str) -> int:
+    """How many actions a choice strings together ("X, and Y, then Z")."""
+    return len(_PARTS.findall(choice.lower()))
+
+
+def _guess_parts(card: CardSpec) -> float:
+    """The fullest, most qualified choice: the answer is often the one doing two things."""
+    return _expected_score(card, parts)
+
+
 def _guess_tone_then_echo(card: CardSpec) -> float:
     """Tone first, the stem's words to break ties: a guesser using both cues."""
     echo = _echo(card.front)
@@ -176,6 +187,7 @@ GUESSERS: dict[str, Callable[[CardSpec], float]] = {
     "tone of the choices": _guess_tone,
     "words shared with the question": _guess_echo,
     "tone, then words shared with the question": _guess_tone_then_echo,
+    "number of parts in each choice": _guess_parts,
 }
 """Each reads only the wording, never the subject."""
 

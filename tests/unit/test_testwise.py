@@ -192,3 +192,14 @@ def test_an_item_whose_answer_alone_sounds_warm(
     findings = testwise.analyse(_deck([_plain(0, answer=answer, distractors=distractors)]))
     messages = [f.message for f in findings.item_findings]
     assert bool([m for m in messages if m.startswith("only the answer has the warm")]) is flagged
+
+
+def test_the_parts_guesser_finds_answers_that_do_two_things_where_distractors_do_one() -> None:
+    items = [
+        _item(n, "Thank her, listen, and then plan together", ["Call the office", "Wait", "Go"])
+        for n in range(20)
+    ]
+    report = testwise.analyse(_deck(items))
+    assert report.guessers["number of parts in each choice"] == 1.0
+    assert any("number of parts in each choice scores 100%" in m for m in _messages(_deck(items)))
+    assert testwise.parts("Thank her, listen, and then plan together") == 4
