@@ -28,7 +28,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 BASIC_REQUIRED = {"id", "front", "back", "domain", "tags", "source"}
 BASIC_KEYS = BASIC_REQUIRED | {"type", "explanation", "sibling_of"}
 MCQ_KEYS = {"id", "type", "front", "choices", "answer", "explanation", "domain", "tags", "source"}
-OPTIONAL_KEYS = {"sibling_of"}
+OPTIONAL_KEYS = {"sibling_of", "task"}  # task: issue 28, the exam task an item tests
 
 MIN_CARDS = 200
 MIN_PER_DOMAIN = 40

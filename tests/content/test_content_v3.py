@@ -177,3 +177,59 @@ def test_the_pennsylvania_near_duplicates_are_tied() -> None:
     pa = _cards(DECKS / "pa-crs.toml")
     assert _root(pa, "role-pa-not-mcq") == _root(pa, "role-not-sponsor")
     assert _root(pa, "pa-roles-missing") == _root(pa, "pa-role-advocate")
+
+
+# ---- point 3: every item names its exam task --------------------------------------------
+
+TASK_LIST = _load(DECKS / "tasks" / "icrc-pr.toml")["tasks"]
+TASK_IDS = {t["id"] for t in TASK_LIST}
+
+
+@pytest.mark.parametrize("deck_file", ["crss.toml", "legal-details.toml", "pa-crs.toml"])
+def test_every_item_names_a_listed_exam_task(deck_file: str) -> None:
+    path = DECKS / deck_file
+    assert _load(path)["deck"]["tasks"] == "tasks/icrc-pr.toml"
+    items = [c for c in _cards(path).values() if c.get("type") == "mcq"]
+    assert items and all(c.get("task") in TASK_IDS for c in items), [
+        c["id"] for c in items if c.get("task") not in TASK_IDS
+    ]
+
+
+def test_every_listed_task_has_items_and_a_source() -> None:
+    named = {c["task"] for c in MCQS}
+    assert named == TASK_IDS
+    domains = {t["domain"] for t in TASK_LIST}
+    assert domains == {"Advocacy", "Mentoring and Education", "Recovery and Wellness Support",
+                       "Ethical Responsibility"}  # fmt: skip
+    assert all(t["task"].strip() for t in TASK_LIST)
+
+
+# ---- point 4: the thin topics ----------------------------------------------------------
+
+THIN_TOPICS = {
+    "suicide warning signs": ["suicide-warning-signs", "suicide-warning-sign-mcq"],
+    "lethal-means safety": ["safety-plan-lethal-means", "lethal-means-mcq"],
+    "dangerous withdrawal": ["alcohol-withdrawal-danger", "alcohol-withdrawal-mcq"],
+    "how MOUD work": [
+        "moud-methadone-action",
+        "moud-buprenorphine-action",
+        "moud-naltrexone-action",
+    ],
+    "psychiatric medication classes": ["med-class-lithium", "med-class-antipsychotic-mcq"],
+    "Housing First": ["housing-first-what", "housing-first-mcq"],
+    "recovery residences and RCOs": ["narr-levels", "rco-definition", "rco-mcq"],
+    "history of mutual aid": ["history-aa-founded", "history-on-our-own"],
+    "mental-health recovery stages": ["stages-andresen-missing", "stages-spaniol-phases"],
+    "adverse childhood experiences": ["aces-study-finding", "aces-mcq"],
+}
+
+
+def test_the_thin_topics_have_cards_with_their_own_sources() -> None:
+    for topic, ids in THIN_TOPICS.items():
+        assert set(ids) <= set(CARDS), topic
+        assert all(CARDS[i]["source"].strip() for i in ids), topic
+
+
+def test_the_bank_grew() -> None:
+    assert len(MCQS) >= 380  # 379 before issue 28, less the 8 detail items moved out, plus 10
+    assert len(CARDS) >= 670

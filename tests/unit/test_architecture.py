@@ -55,7 +55,6 @@ PURE = {
     "srs_crss.model",
     "srs_crss.names",
     "srs_crss.untrusted.text",
-    "srs_crss.decks.decklines",
     "srs_crss.decks.spec",
     "srs_crss.decks.sync",
     "srs_crss.decks.quality",

@@ -171,3 +171,35 @@ def test_check_reports_findings_as_warnings_with_lines_and_examples() -> None:
     [deck] = [w for w in warnings if w.card == "deck d" and "tone of the choices" in w.message]
     assert deck.message.endswith("(e.g. item-0, item-1, item-2, item-4, item-5 and 14 more)")
     assert str(deck).startswith("d.toml: warning: deck d: a guesser reading only")
+
+
+@pytest.mark.parametrize(
+    ("answer", "distractors", "flagged"),
+    [
+        (
+            "Ask her and support her choice",
+            ["Tell her to stop", "Call the office", "Wait a week"],
+            True,
+        ),
+        ("Ask what she hopes for", ["Tell her to stop", "Call the office", "Wait a week"], False),
+        ("Ask her and support her choice", ["Ask and support the office", "Call", "Wait"], False),
+    ],
+)
+def test_an_item_whose_answer_alone_sounds_warm(
+    answer: str, distractors: list[str], flagged: bool
+) -> None:
+    """Per item: the answer's tone outscores every distractor's by two or more."""
+    findings = testwise.analyse(_deck([_plain(0, answer=answer, distractors=distractors)]))
+    messages = [f.message for f in findings.item_findings]
+    assert bool([m for m in messages if m.startswith("only the answer has the warm")]) is flagged
+
+
+def test_the_parts_guesser_finds_answers_that_do_two_things_where_distractors_do_one() -> None:
+    items = [
+        _item(n, "Thank her, listen, and then plan together", ["Call the office", "Wait", "Go"])
+        for n in range(20)
+    ]
+    report = testwise.analyse(_deck(items))
+    assert report.guessers["number of parts in each choice"] == 1.0
+    assert any("number of parts in each choice scores 100%" in m for m in _messages(_deck(items)))
+    assert testwise.parts("Thank her, listen, and then plan together") == 4

@@ -8,22 +8,25 @@ database; `sync` and `check` both start from `load_decks`.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from srs_crss.decks.decklines import LineFinder, first_line_of
-from srs_crss.decks.spec import MAX_ID_LENGTH, CardSpec, DeckSpec, fingerprint
+from srs_crss.decks import tasklist
+from srs_crss.decks.decktoml import (
+    SLUG,
+    At,
+    LineFinder,
+    TableValidator,
+    first_line_of,
+    kind,
+    parse_toml,
+    read_bytes,
+)
+from srs_crss.decks.spec import CardSpec, DeckSpec, fingerprint
 from srs_crss.errors import DeckError
 from srs_crss.model import LETTERS, CardType
-from srs_crss.untrusted.files import FileProblem, read_regular
-
-try:  # tomli is tomllib compiled with mypyc: the same parser, three times faster
-    import tomli as toml
-except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is its stdlib twin
-    import tomllib as toml  # type: ignore[no-redef]
 
 __all__ = [
     "bundled_deck_dir",
@@ -36,28 +39,16 @@ __all__ = [
     "read_deck_bytes",
 ]
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
 MAX_DECK_BYTES = 64 * 1024 * 1024
 """The largest deck file read (the bundled CRSS deck of 800 cards is half a megabyte): a
 bigger one, or a device such as /dev/zero, would only fill memory."""
 
-REFUSED = {"\x00": "a NUL character (\\u0000)", "\x1f": "a U+001F character (\\u001f)"}
-"""Characters no card text may hold: NUL ends strings in C and in databases, and U+001F
-is Anki's field separator (one in one card makes Anki refuse the whole exported package).
-Other control characters are shown escaped on screen and warned about by `check`."""
-
-_DECK_KEYS = {"id", "name", "description", "optional"}
+_DECK_KEYS = {"id", "name", "description", "optional", "tasks"}
 _COMMON_KEYS = {"id", "type", "front", "explanation", "domain", "tags", "source", "sibling_of"}
 _CARD_KEYS = {
     CardType.BASIC: _COMMON_KEYS | {"back"},
-    CardType.MCQ: _COMMON_KEYS | {"choices", "answer"},
+    CardType.MCQ: _COMMON_KEYS | {"choices", "answer", "task"},
 }
-
-_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
-
-_At = Callable[[str], int | None]
-"""Finds the line of a key in the table being validated."""
 
 
 def bundled_deck_dir() -> Path:
@@ -119,16 +110,7 @@ def load_deck(path: Path) -> DeckSpec:
 def read_deck_bytes(path: Path) -> bytes:
     """A deck file's bytes, or a DeckError saying why they cannot be read (a pipe or a
     device is refused without waiting on it; at most MAX_DECK_BYTES)."""
-    try:
-        return read_regular(path, MAX_DECK_BYTES)
-    except FileNotFoundError:
-        raise DeckError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DeckError(path, "is a directory, not a deck file") from None
-    except FileProblem as exc:
-        raise DeckError(path, f"{exc}: give a deck file (.toml)") from None
-    except OSError as exc:
-        raise DeckError(path, f"cannot read: {exc.strerror}") from None
+    return read_bytes(path, "file", "deck file", MAX_DECK_BYTES)
 
 
 def decode_deck(raw: bytes, path: Path) -> DeckSpec:
@@ -146,33 +128,11 @@ def parse_deck(text: str, path: Path) -> DeckSpec:
     """Validate the text of a deck file; `path` is used in messages."""
     if not text.strip():
         raise DeckError(path, "file is empty; a deck file needs a [deck] table and [[cards]]")
-    try:
-        data = toml.loads(text)
-    except RecursionError:
-        raise DeckError(
-            path, "TOML nested too deeply: a deck file is a [deck] and [[cards]]"
-        ) from None
-    except toml.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POSITION.search(message)
-        line = int(match.group(1)) if match else None
-        if line is None and "end of document" in message:
-            line = len(text.splitlines()) or 1  # the last line, where the file stopped
-        detail = _TOML_POSITION.sub("", message).replace("(at end of document)", "at the end")
-        detail = detail.strip()
-        raise DeckError(path, f"TOML syntax error: {detail}", line) from None
-    return _Validator(text, path).deck(data)
+    return _Validator(text, path).deck(parse_toml(text, path))
 
 
-class _Validator:
+class _Validator(TableValidator):
     """Checks one parsed file and builds its DeckSpec."""
-
-    def __init__(self, text: str, path: Path) -> None:
-        self.path = path
-        self.lines = LineFinder(text)
-
-    def fail(self, message: str, line: int | None) -> DeckError:
-        return DeckError(self.path, message, line)
 
     def deck(self, data: dict[str, Any]) -> DeckSpec:
         for key in data:
@@ -197,9 +157,11 @@ class _Validator:
         optional = header.get("optional", False)
         if not isinstance(optional, bool):
             raise self.fail(
-                f"optional must be true or false, not {_kind(optional)}",
+                f"optional must be true or false, not {kind(optional)}",
                 self.lines.deck_key("optional"),
             )
+
+        tasks = tasklist.deck_tasks(self, header)
 
         raw_cards = data.get("cards", [])
         if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
@@ -217,6 +179,7 @@ class _Validator:
             seen[card.id] = index
             cards.append(card)
         self.siblings(cards)
+        tasklist.check_task_keys(self, cards, tasks)
         return DeckSpec(
             id=deck_id,
             name=name,
@@ -224,6 +187,7 @@ class _Validator:
             path=self.path,
             cards=tuple(cards),
             optional=optional,
+            tasks=tasks,
         )
 
     def siblings(self, cards: list[CardSpec]) -> None:
@@ -270,6 +234,7 @@ class _Validator:
         source = self.text(raw, "source", at)
         tags = self.tags(raw, at)
         sibling_of = self.slug(raw, "sibling_of", "sibling_of", at) if "sibling_of" in raw else None
+        task = self.slug(raw, "task", "task", at) if "task" in raw else None
         line = self.lines.card(index)
         if card_type == CardType.BASIC:
             back = self.text(raw, "back", at, required=True)
@@ -300,57 +265,18 @@ class _Validator:
             tags=tags,
             source=source,
             sibling_of=sibling_of,
+            task=task,
             line=line,
         )
 
-    def slug(self, table: dict[str, Any], key: str, what: str, at: _At) -> str:
-        value = table.get(key)
-        if value is None:
-            raise self.fail(f'missing {what} ({key} = "...")', at(key))
-        if not isinstance(value, str):
-            raise self.fail(f"{what} must be a string, not {_kind(value)}", at(key))
-        if not SLUG.fullmatch(value):
-            raise self.fail(
-                f"bad {what} {value!r}: use lowercase letters, digits and single hyphens",
-                at(key),
-            )
-        if len(value) > MAX_ID_LENGTH:
-            raise self.fail(
-                f"{what} is {len(value)} characters long; at most {MAX_ID_LENGTH}", at(key)
-            )
-        return value
-
-    def text(
-        self, table: dict[str, Any], key: str, at: _At, *, required: bool = False
-    ) -> str | None:
-        value = table.get(key)
-        if value is None:
-            if required:
-                raise self.fail(f"missing {key}", at(key))
-            return None
-        if not isinstance(value, str):
-            raise self.fail(f"{key} must be a string, not {_kind(value)}", at(key))
-        self.refuse_characters(value, key, at)
-        value = value.strip()
-        if not value:
-            if required:
-                raise self.fail(f"{key} is empty", at(key))
-            return None
-        return value
-
-    def refuse_characters(self, value: str, key: str, at: _At) -> None:
-        for char, name in REFUSED.items():
-            if char in value:
-                raise self.fail(f"{key} holds {name}: remove it", at(key))
-
-    def tags(self, table: dict[str, Any], at: _At) -> tuple[str, ...]:
+    def tags(self, table: dict[str, Any], at: At) -> tuple[str, ...]:
         value = table.get("tags", [])
         if not isinstance(value, list):
-            raise self.fail(f"tags must be a list of strings, not {_kind(value)}", at("tags"))
+            raise self.fail(f"tags must be a list of strings, not {kind(value)}", at("tags"))
         tags: list[str] = []
         for tag in value:
             if not isinstance(tag, str):
-                raise self.fail(f"tags must be strings, not {_kind(tag)}", at("tags"))
+                raise self.fail(f"tags must be strings, not {kind(tag)}", at("tags"))
             if not SLUG.fullmatch(tag):
                 raise self.fail(
                     f"bad tag {tag!r}: use lowercase letters, digits and single hyphens",
@@ -360,7 +286,7 @@ class _Validator:
                 tags.append(tag)
         return tuple(tags)
 
-    def choices(self, table: dict[str, Any], at: _At) -> tuple[str, ...]:
+    def choices(self, table: dict[str, Any], at: At) -> tuple[str, ...]:
         value = table.get("choices")
         if value is None:
             raise self.fail("missing choices (a multiple-choice card needs 2 or more)", at("id"))
@@ -385,9 +311,3 @@ class _Validator:
         if len(set(choices)) != len(choices):
             raise self.fail("choices must be distinct", at("choices"))
         return choices
-
-
-def _kind(value: object) -> str:
-    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
-    names |= {list: "a list", dict: "a table"}
-    return names.get(type(value), type(value).__name__)

@@ -62,6 +62,7 @@ def check_decks(decks: Sequence[DeckSpec]) -> list[QualityWarning]:
     warnings.extend(w for deck in decks if (w := _longest_answers(deck)) is not None)
     warnings.extend(w for deck in decks for w in _testwise_warnings(deck))
     warnings.extend(w for deck in decks for w in _untied_near_duplicates(deck))
+    warnings.extend(w for deck in decks for w in _items_without_task(deck))
     return sorted(warnings, key=lambda w: (str(w.path), w.line or 0, w.message))
 
 
@@ -292,3 +293,21 @@ def _untied_near_duplicates(deck: DeckSpec) -> Iterator[QualityWarning]:
                     f"asks nearly the same as {where}: tie them with sibling_of "
                     f"so they never come the same day",
                 )
+
+
+# ---- exam tasks (issue 28) ----------------------------------------------------------
+
+
+def _items_without_task(deck: DeckSpec) -> Iterator[QualityWarning]:
+    """In a deck with a task list, each multiple-choice item should name its task
+    (unknown task ids are load errors, deckfile's job)."""
+    if not deck.tasks:
+        return
+    for card in deck.cards:
+        if card.type is CardType.MCQ and card.task is None:
+            yield QualityWarning(
+                deck.path,
+                card.line,
+                card.id,
+                "multiple-choice item names no exam task (task = ...)",
+            )

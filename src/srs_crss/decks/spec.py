@@ -38,6 +38,9 @@ class CardSpec:
     source: str | None = None
     sibling_of: str | None = None
     """Another card of the deck that tests the same fact: the two never share a day."""
+    task: str | None = None
+    """The exam task a multiple-choice item tests: an id from the deck's task list.
+    Not stored: it is checked against the list and read from the deck file."""
     line: int | None = field(default=None, compare=False)
 
     def columns(self) -> dict[str, Any]:
@@ -71,6 +74,17 @@ class CardSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """One exam task statement from a task list (e.g. decks/tasks/icrc-pr.toml)."""
+
+    id: str
+    domain: str
+    task: str
+    """The task in the list's own words (a restatement, not the exam body's text)."""
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class DeckSpec:
     """One deck file, validated."""
 
@@ -83,6 +97,8 @@ class DeckSpec:
     """Studied only when asked for by name (--deck), e.g. another state's credential."""
     fingerprint: str | None = None
     """Hash of the file's bytes (and format version) when loaded from a file."""
+    tasks: tuple[TaskSpec, ...] = ()
+    """The exam tasks its multiple-choice items may name (from [deck] tasks = "...")."""
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)

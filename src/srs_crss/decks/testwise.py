@@ -42,6 +42,10 @@ SHARED_QUESTION_SHARE = 0.06
 share of a deck's items: a stock question tells the candidate what kind of answer
 wins."""
 
+TONE_GAP = 2
+"""An item whose answer outscores every distractor's tone by this much reads as house
+style on its own: the answer is the only warm, person-led choice."""
+
 MIN_ITEMS = 20
 """Deck-wide rates are judged only on decks with at least this many items."""
 
@@ -52,7 +56,7 @@ PEER_WORDS = frozenset(
     acknowledges acknowledging validate validates validating reflect reflects
     reflecting together collaborate collaborating own choice choices choose
     empower empowering encourage encouraging curious curiosity gently calmly
-    understanding wish wishes wants preference preferences""".split()
+    understanding wish wishes wants preference preferences help helps helping""".split()
 )
 """Peer-values words: the warm, person-led vocabulary of the right answers in a
 house-style bank."""
@@ -84,6 +88,7 @@ ALL_OR_NONE = re.compile(
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_PARTS = re.compile(r"\band\b|,|;|\bthen\b")
 _STOP = frozenset(
     """a an and are as at be been being but by can could did do does for from had has
     have he her hers him his how i if in into is it its me my no not of on or our she
@@ -162,6 +167,16 @@ def _guess_echo(card: CardSpec) -> float:
     return _expected_score(card, _echo(card.front))
 
 
+def parts(choice: str) -> int:
+    """How many actions a choice strings together ("X, and Y, then Z")."""
+    return len(_PARTS.findall(choice.lower()))
+
+
+def _guess_parts(card: CardSpec) -> float:
+    """The fullest, most qualified choice: the answer is often the one doing two things."""
+    return _expected_score(card, parts)
+
+
 def _guess_tone_then_echo(card: CardSpec) -> float:
     """Tone first, the stem's words to break ties: a guesser using both cues."""
     echo = _echo(card.front)
@@ -172,6 +187,7 @@ GUESSERS: dict[str, Callable[[CardSpec], float]] = {
     "tone of the choices": _guess_tone,
     "words shared with the question": _guess_echo,
     "tone, then words shared with the question": _guess_tone_then_echo,
+    "number of parts in each choice": _guess_parts,
 }
 """Each reads only the wording, never the subject."""
 
@@ -197,6 +213,16 @@ def question_wording(front: str) -> str:
 
 def _item_findings(card: CardSpec) -> list[ItemFinding]:
     found: list[ItemFinding] = []
+    answer_tone = tone(card.answer or "")
+    best_other = max((tone(c) for c in card.choices if c != card.answer), default=0)
+    if answer_tone - best_other >= TONE_GAP:
+        found.append(
+            ItemFinding(
+                card,
+                f"only the answer has the warm, person-led words (tone {answer_tone:+d}, "
+                f"distractors at most {best_other:+d}): give the distractors the same tone",
+            )
+        )
     if NEGATIVE_STEM.search(card.front):
         found.append(ItemFinding(card, "negative stem (NOT, EXCEPT...): ask for the right thing"))
     for choice in card.choices:

@@ -45,7 +45,7 @@ class Location:
 
         Mistakes are plain errors that never show a password: a blank value, a home
         folder that does not exist (~nouser/x.db), a URL that does not parse or has a
-        port that is not a number, and a path that is a pipe, a device or a folder
+        port that is not a number or out of range, and a path that is a pipe, a device or a folder
         (SQLite would wait on a pipe for ever).
         """
         if not target.strip():
@@ -62,7 +62,8 @@ class Location:
             return cls(url=f"sqlite:///{path}", path=_regular_or_new(path))
         try:
             parsed = make_url(target)
-            parsed.port  # noqa: B018 - a port that is not a number fails here, not later
+            if parsed.port is not None and not 0 < parsed.port < 65536:  # (not a number: here)
+                raise ValueError("port out of range")
         except (sa_exc.ArgumentError, ValueError):
             raise DatabaseError(
                 f"bad database URL {hide_password(target)!r}: expected "

@@ -57,5 +57,11 @@ def read_regular(path: Path, limit: int) -> bytes:
             raise FileProblem(f"is {_kind(mode)}, not a file")
         raw = file.read(limit + 1)
     if len(raw) > limit:
-        raise FileProblem(f"is larger than {limit // (1024 * 1024)} MB")
+        raise FileProblem(f"is larger than {_size(limit)}")
     return raw
+
+
+def _size(limit: int) -> str:
+    """A size limit in words: "64 MB" for whole megabytes, else "1,000,000 bytes"."""
+    megabytes, rest = divmod(limit, 1024 * 1024)
+    return f"{megabytes} MB" if megabytes and not rest else f"{limit:,} bytes"
