@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install Debian's chromium and chromium-driver if missing: tests/browser shows
-# the Anki multiple-choice card in a real headless browser. Source it:
+# the Anki multiple-choice card in a real headless browser (Selenium, through
+# chromium-driver) and drives `srs-crss serve` (Playwright, launching
+# /usr/bin/chromium itself: no browser download). Source it:
 #   source scripts/ci-chromium.sh   -> exports SRS_CRSS_TEST_BROWSER=1
 # (with it set, a missing browser fails those tests instead of skipping them)
 set -euo pipefail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,15 @@ def browser() -> Iterator[Any]:
         yield found
 
 
+@pytest.fixture(scope="session")
+def deck_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small deck synced once; each test serves its own copy."""
+    return web.deck_database(tmp_path_factory.mktemp("deck"))
+
+
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    with web.served(tmp_path) as found:
+def server(tmp_path: Path, deck_db: Path) -> Iterator[tuple[str, Path]]:
+    db = tmp_path / "study.db"
+    shutil.copyfile(deck_db, db)
+    with web.served(db) as found:
         yield found

@@ -2,9 +2,9 @@
 
 Every page is a plain HTML form that works with scripts off: a POST does one
 thing and answers "303 See Other" to the page that shows the result, so a
-reload never answers a card twice. Each request opens its own `App` (fresh
-settings and a fresh day), except a review in progress, whose session keeps
-its `App` in a `Sitting` between clicks.
+reload never answers a card twice. Every request calls the server's one
+`App` (Web.app); a review in progress keeps its session in a `Sitting`
+between clicks.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def build(settings: Settings, lan: bool = False, web: Web | None = None) -> Star
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
-        state.sittings.close()
+        state.close()
 
     app = Starlette(
         routes=routes,

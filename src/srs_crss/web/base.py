@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +52,21 @@ class Web:
     env: Environment = field(default_factory=templates)
     sittings: Sittings = field(default_factory=Sittings)
 
-    def open(self) -> App:
-        """A fresh App for one request (closed by the caller)."""
+    @cached_property
+    def app(self) -> App:
+        """The one App of this server, shared by every request and review session.
+
+        One, not one per request: a second store over the same SQLite file, closed
+        while a review session's store stays open, was seen to lose the session's
+        later answers (the closing store checkpoints and ends the log the open one
+        still writes to). Settings changed through it refresh themselves
+        (Preferences.set).
+        """
         return App(self.settings)
+
+    def close(self) -> None:
+        if "app" in self.__dict__:
+            self.app.close()
 
     def page(self, request: Request, name: str, status: int = 200, **values: Any) -> Response:
         html = self.env.get_template(name).render(

@@ -19,6 +19,9 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8370
 
 
+LAN_END = "Keep this window open while you study; Ctrl-C stops the server."
+
+
 class PortBusy(SrsError):
     """The port asked for is taken by another program."""
 
@@ -89,6 +92,7 @@ def serve(
         say("On a phone on the same Wi-Fi, open this link (it carries a secret: share it")
         say(f"with no one), or scan the code below with the phone's camera:\n  {link}")
         say(qr.terminal(link))
+        say(LAN_END)
     if open_browser:
         webbrowser.open(local)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")

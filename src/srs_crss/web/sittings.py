@@ -19,7 +19,6 @@ from srs_crss.model import Card, CardType, shuffled_choices
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
-    from srs_crss.service import App
     from srs_crss.session import Session
 
 MAX_SITTINGS = 8
@@ -49,7 +48,6 @@ def default_grade(allowed: str) -> str | None:
 class Sitting:
     """One review session in a browser tab, and the state of the card on screen."""
 
-    app: App
     session: Session
     ended: bool = False
     card_pk: int | None = None
@@ -144,8 +142,7 @@ class Sittings:
         key = secrets.token_urlsafe(12)
         self._open[key] = sitting
         while len(self._open) > MAX_SITTINGS:
-            _, old = self._open.popitem(last=False)
-            old.app.close()
+            self._open.popitem(last=False)
         return key
 
     def get(self, key: str) -> Sitting | None:
@@ -153,8 +150,3 @@ class Sittings:
         if sitting is not None:
             self._open.move_to_end(key)
         return sitting
-
-    def close(self) -> None:
-        while self._open:
-            _, old = self._open.popitem()
-            old.app.close()

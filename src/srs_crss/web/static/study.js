@@ -5,6 +5,7 @@
 "use strict";
 (function () {
   var busy = false;
+  var pending = [];  // keys typed while a page was on its way: played after it arrives
 
   function main() { return document.getElementById("swap"); }
 
@@ -40,7 +41,10 @@
         return response.text().then(function (html) { swap(html, response.url); });
       })
       .catch(function () { form.submit(); })
-      .finally(function () { busy = false; });
+      .finally(function () {
+        busy = false;
+        if (pending.length) { act(pending.shift(), null); }
+      });
   }
 
   document.addEventListener("submit", function (event) {
@@ -67,11 +71,25 @@
     var native = event.target instanceof HTMLElement &&
       /^(BUTTON|A|SUMMARY)$/.test(event.target.tagName);
     if ((key === "Space" || key === "Enter") && native) { return; }  // the focused control acts
+    if (busy) {
+      if (/^([0-5a-z]|Space|Enter)$/.test(key) && pending.length < 4) {
+        event.preventDefault();
+        pending.push(key);
+      }
+      return;
+    }
+    act(key, event);
+  });
+
+  // Do what `key` means on the page shown; `event` (null for a replayed key) is stopped
+  // from doing its default when the key acts.
+  function act(key, event) {
+    var stop = function () { if (event) { event.preventDefault(); } };
     var root = main();
     if (key === "f") {
       var flag = root.querySelector("[data-key-open='f']");
       if (flag) {
-        event.preventDefault();
+        stop();
         flag.open = true;
         flag.querySelector("textarea").focus();
       }
@@ -79,7 +97,7 @@
     }
     var gradeForm = root.querySelector("[data-grade-form]");
     if (gradeForm && /^[0-5]$/.test(key)) {  // a grade before the answer: as sure as that
-      event.preventDefault();
+      stop();
       var field = document.createElement("input");
       field.type = "hidden"; field.name = "grade"; field.value = key;
       gradeForm.appendChild(field);
@@ -91,7 +109,7 @@
       var element = candidates[i];
       var keys = element.getAttribute("data-key").split(" ");
       if (keys.indexOf(key) < 0) { continue; }
-      event.preventDefault();
+      stop();
       if (element instanceof HTMLInputElement && element.type === "radio") {
         element.checked = true;
         element.form.requestSubmit();
@@ -100,7 +118,7 @@
       }
       return;
     }
-  });
+  }
 
   window.addEventListener("popstate", function () { window.location.reload(); });
 })();
