@@ -65,6 +65,15 @@ def _bad_start(page: Any) -> None:
     page.get_by_text("There is a problem").wait_for()
 
 
+def _progress_with_data(page: Any) -> None:
+    _after_pick(page)  # one answer (web/one, 5) and a pick
+    _click("Right, after hesitation")(page)
+    page.get_by_role("link", name="Progress").click()
+    page.locator("#exam_day").fill("2099-01-01")
+    _click("Save the exam date")(page)
+    page.get_by_text("Your exam is on 2099-01-01").wait_for()
+
+
 PAGES: dict[str, tuple[str, Step | None]] = {
     "today": ("/", None),
     "choose what to study": ("/review", None),
@@ -75,6 +84,7 @@ PAGES: dict[str, tuple[str, Step | None]] = {
     "a flag being written": ("/", _flag_open),
     "the session summary": ("/", _session_over),
     "progress": ("/progress", None),
+    "progress with answers and an exam date": ("/", _progress_with_data),
     "a form error": ("/", _bad_exam_date),
     "a start error": ("/", _bad_start),
     "no such page": ("/nowhere", None),
