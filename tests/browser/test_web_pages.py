@@ -74,6 +74,32 @@ def _progress_with_data(page: Any) -> None:
     page.get_by_text("Your exam is on 2099-01-01").wait_for()
 
 
+def _exam_question(page: Any) -> None:
+    page.goto(page.url.rsplit("/", 1)[0] + "/exam")
+    page.get_by_label("Illinois CRSS").check()
+    page.get_by_label("How many questions").fill("2")
+    _click("Start the practice exam")(page)
+    page.get_by_role("heading", name="Question 1 of 2").wait_for()
+
+
+def _exam_submit(page: Any) -> None:
+    _exam_question(page)
+    _click("Submit the exam…")(page)
+    page.get_by_role("heading", name="Submit the exam?").wait_for()
+
+
+def _exam_result(page: Any) -> None:
+    _exam_submit(page)
+    _click("Yes, submit and see my score")(page)
+    page.get_by_role("heading", name="Your score").wait_for()
+
+
+def _exam_history(page: Any) -> None:
+    _exam_result(page)
+    page.get_by_role("link", name="Practice exams").click()
+    page.get_by_role("heading", name="Your practice exams").wait_for()
+
+
 PAGES: dict[str, tuple[str, Step | None]] = {
     "today": ("/", None),
     "choose what to study": ("/review", None),
@@ -88,6 +114,10 @@ PAGES: dict[str, tuple[str, Step | None]] = {
     "a form error": ("/", _bad_exam_date),
     "a start error": ("/", _bad_start),
     "no such page": ("/nowhere", None),
+    "a practice exam question": ("/", _exam_question),
+    "a practice exam's submit page": ("/", _exam_submit),
+    "a practice exam's result": ("/", _exam_result),
+    "practice exams with a history": ("/", _exam_history),
 }
 
 

@@ -102,12 +102,14 @@ def _env() -> dict[str, str]:
 
 
 def deck_database(tmp: Path) -> Path:
-    """A new database holding DECK (made once per run by a fixture, then copied)."""
+    """A new database holding the bundled decks (for practice exams) and DECK, studied by
+    default (made once per run by a fixture, then copied)."""
     db = tmp / "study.db"
     deck = tmp / "web.toml"
     deck.write_text(DECK, encoding="utf-8")
-    synced = run(db, "sync", str(deck))
-    assert synced.returncode == 0, synced.stderr
+    for step in (["sync"], ["sync", str(deck)], ["config", "set", "default-deck", "web"]):
+        done = run(db, *step)
+        assert done.returncode == 0, done.stderr
     return db
 
 

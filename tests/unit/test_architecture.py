@@ -207,10 +207,11 @@ WEB_MAY_IMPORT = (
     "srs_crss.errors",
     "srs_crss.settings",
     "srs_crss.config",
+    "srs_crss.profiles",
 )
 """The web front end reaches the library through the service API and its records only
-(plus sm2's grade meanings and config's setting meanings), so modules below can move
-without touching it."""
+(plus sm2's grade meanings, config's setting meanings and the exam profiles), so
+modules below can move without touching it."""
 
 
 def test_the_web_front_end_uses_only_the_service_api() -> None:

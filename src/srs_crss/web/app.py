@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from srs_crss.errors import SrsError
 from srs_crss.settings import Settings
-from srs_crss.web import pages, review, security
+from srs_crss.web import exam, pages, review, security
 from srs_crss.web.base import HERE, Web
 
 Handler = Callable[[Web, Request], Awaitable[Response]]
@@ -52,6 +52,14 @@ def build(settings: Settings, lan: bool = False, web: Web | None = None) -> Star
         Route("/review", bind(review.start), methods=["POST"]),
         Route("/review/{key}", bind(review.show), methods=["GET"]),
         Route("/review/{key}", bind(review.act), methods=["POST"]),
+        Route("/exam", bind(exam.start_form), methods=["GET"]),
+        Route("/exam", bind(exam.start), methods=["POST"]),
+        Route("/exam/resume", bind(exam.resume), methods=["POST"]),
+        Route("/exam/{number}", bind(exam.question), methods=["GET"]),
+        Route("/exam/{number}", bind(exam.act), methods=["POST"]),
+        Route("/exam/{number}/submit", bind(exam.confirm), methods=["GET"]),
+        Route("/exam/{number}/submit", bind(exam.submit), methods=["POST"]),
+        Route("/exam/{number}/result", bind(exam.result), methods=["GET"]),
         Route("/progress", bind(pages.progress), methods=["GET"]),
         Route("/progress", bind(pages.change), methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

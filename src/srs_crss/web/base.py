@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from srs_crss.service import App
 from srs_crss.settings import Settings
 from srs_crss.web import security
-from srs_crss.web.sittings import Sittings
+from srs_crss.web.sittings import Exams, Sittings
 
 HERE = Path(__file__).resolve().parent
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -51,6 +51,7 @@ class Web:
     secrets: security.Secrets = field(default_factory=security.Secrets)
     env: Environment = field(default_factory=templates)
     sittings: Sittings = field(default_factory=Sittings)
+    exams: Exams = field(default_factory=Exams)
 
     @cached_property
     def app(self) -> App:

@@ -19,6 +19,8 @@ from srs_crss.model import Card, CardType, shuffled_choices
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
+    from srs_crss.mockexam import Result
+    from srs_crss.mockrun import MockRun
     from srs_crss.session import Session
 
 MAX_SITTINGS = 8
@@ -150,3 +152,13 @@ class Sittings:
         if sitting is not None:
             self._open.move_to_end(key)
         return sitting
+
+
+@dataclass
+class Exams:
+    """Practice exams open in this server (by attempt id; the clock runs while open), the
+    results of those finished here, and their runs (by minus the id) for the walk
+    through the missed questions."""
+
+    runs: dict[int, MockRun] = field(default_factory=dict)
+    results: dict[int, tuple[Result, bool]] = field(default_factory=dict)

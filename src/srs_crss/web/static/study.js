@@ -29,6 +29,32 @@
     announce(document);
     var focus = main().querySelector("[data-focus]");
     if (focus) { focus.focus(); }
+    startClock();
+  }
+
+  // A practice exam's clock: counts down each second; at zero the exam is handed in
+  // (the server checks the time itself, so a stopped script loses nothing).
+  var timer = null;
+  function startClock() {
+    if (timer) { window.clearInterval(timer); timer = null; }
+    var shown = main().querySelector("[data-clock]");
+    if (!shown) { return; }
+    var left = parseInt(shown.getAttribute("data-clock"), 10);
+    var ends = Date.now() + left * 1000;
+    timer = window.setInterval(function () {
+      var seconds = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      var minutes = Math.floor(seconds / 60);
+      shown.textContent = minutes + ":" + String(seconds % 60).padStart(2, "0");
+      if (seconds === 300 || seconds === 60) {
+        document.getElementById("announce").textContent = minutes + " minutes left.";
+      }
+      if (seconds === 0) {
+        window.clearInterval(timer);
+        timer = null;
+        var up = main().querySelector("[data-time-up]");
+        if (up) { busy = false; send(up, null); }
+      }
+    }, 1000);
   }
 
   function send(form, submitter) {
@@ -92,15 +118,17 @@
         stop();
         flag.open = true;
         flag.querySelector("textarea").focus();
+        return;
       }
-      return;
     }
+    var field = root.querySelector("[data-key-focus='" + key + "']");
+    if (field) { stop(); field.focus(); return; }
     var gradeForm = root.querySelector("[data-grade-form]");
     if (gradeForm && /^[0-5]$/.test(key)) {  // a grade before the answer: as sure as that
       stop();
-      var field = document.createElement("input");
-      field.type = "hidden"; field.name = "grade"; field.value = key;
-      gradeForm.appendChild(field);
+      var grade = document.createElement("input");
+      grade.type = "hidden"; grade.name = "grade"; grade.value = key;
+      gradeForm.appendChild(grade);
       send(gradeForm, null);
       return;
     }
@@ -121,4 +149,9 @@
   }
 
   window.addEventListener("popstate", function () { window.location.reload(); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startClock);
+  } else {
+    startClock();
+  }
 })();
