@@ -12,27 +12,11 @@ import http.client
 import re
 import shutil
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import pytest
-
 from srs_crss.web import server as web_server
 from tests.browser import web
-
-
-@pytest.fixture(scope="module")
-def deck_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return web.deck_database(tmp_path_factory.mktemp("deck"))
-
-
-@pytest.fixture
-def served(tmp_path: Path, deck_db: Path) -> Iterator[tuple[str, Path]]:
-    db = tmp_path / "study.db"
-    shutil.copyfile(deck_db, db)
-    with web.served(db) as found:
-        yield found
 
 
 def _request(
@@ -70,8 +54,8 @@ def _start(url: str) -> str:
     return str(response.getheader("location"))
 
 
-def test_every_response_carries_the_security_headers(served: tuple[str, Path]) -> None:
-    url, _ = served
+def test_every_response_carries_the_security_headers(server: tuple[str, Path]) -> None:
+    url, _ = server
     for path in ("/", "/review", "/progress", "/static/study.js", "/nowhere"):
         response = _request(url, "GET", path)
         csp = response.getheader("content-security-policy") or ""
@@ -80,8 +64,8 @@ def test_every_response_carries_the_security_headers(served: tuple[str, Path]) -
         assert response.getheader("x-content-type-options") == "nosniff"
 
 
-def test_no_page_holds_an_inline_script(served: tuple[str, Path]) -> None:
-    url, _ = served
+def test_no_page_holds_an_inline_script(server: tuple[str, Path]) -> None:
+    url, _ = server
     sitting = _start(url)
     for path in ("/", "/review", "/progress", sitting):
         html = _page(url, path)
@@ -90,9 +74,9 @@ def test_no_page_holds_an_inline_script(served: tuple[str, Path]) -> None:
 
 
 def test_a_post_without_the_token_or_from_another_site_changes_nothing(
-    served: tuple[str, Path],
+    server: tuple[str, Path],
 ) -> None:
-    url, db = served
+    url, db = server
     sitting = _start(url)
     token = _csrf(url)
     grade = {"action": "grade", "grade": "5"}
@@ -111,8 +95,8 @@ def test_a_post_without_the_token_or_from_another_site_changes_nothing(
     assert web.stats(db)["today"]["reviewed"] == 1
 
 
-def test_a_site_rebinding_its_name_to_this_machine_is_refused(served: tuple[str, Path]) -> None:
-    url, _ = served
+def test_a_site_rebinding_its_name_to_this_machine_is_refused(server: tuple[str, Path]) -> None:
+    url, _ = server
     assert _request(url, "GET", "/", Host="evil.example").status == 403
     assert _request(url, "GET", "/", Host="localhost:1").status == 200
 

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from srs_crss.mockrun import MockRun
     from srs_crss.session import Session
 
+MAX_FLAG_NOTE = 500
+"""Characters, as `srs-crss flag` allows."""
+
 MAX_SITTINGS = 8
 """Sittings kept open at once (old tabs): the oldest is closed beyond this."""
 
@@ -126,7 +129,10 @@ class Sitting:
         if not note.strip():
             self.notes.append("Not flagged: say in a few words what looks wrong.")
             return
-        self.session.flag(note[:500])
+        if len(" ".join(note.split())) > MAX_FLAG_NOTE:
+            self.notes.append(f"Not flagged: keep the note under {MAX_FLAG_NOTE} characters.")
+            return
+        self.session.flag(note)
         self.notes.append("Flagged for the deck's authors: thank you.")
 
     def take_notes(self) -> list[str]:
