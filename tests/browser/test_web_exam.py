@@ -43,6 +43,7 @@ def test_a_keyboard_only_exam_from_start_to_result(browser: Any, bundled: Any) -
     page = browser.new_page()
     _start(page, url, "3")
     assert page.get_by_text("Time left:").count() == 1
+    web.script_ready(page)
     page.locator("[data-focus]").focus()
     page.keyboard.press("a")  # pick A: saved at once
     web.expect(page.get_by_role("radio").first).to_be_checked()

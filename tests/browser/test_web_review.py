@@ -29,6 +29,7 @@ def test_a_keyboard_only_session_lands_in_stats(browser: Any, server: tuple[str,
     url, db = server
     page = browser.new_page()
     page.goto(url + "/")
+    web.script_ready(page)
     # to the start button with Tab alone: skip link, brand, three nav links, two links
     start = page.get_by_role("button", name="Start today's review")
     for _ in range(20):

@@ -67,6 +67,11 @@ def expect(locator: Any) -> Any:
     return pytest.importorskip("playwright.sync_api").expect(locator)
 
 
+def script_ready(page: Any) -> None:
+    """Wait until the page's script listens for keys (a key typed before is lost)."""
+    page.locator("html[data-script=ready]").wait_for(state="attached")
+
+
 def chromium_path() -> str:
     """Debian's chromium, or a skip (a failure where the run expects a browser)."""
     found = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")

@@ -154,4 +154,6 @@
   } else {
     startClock();
   }
+  // keys work from here on (tests wait for this before typing)
+  document.documentElement.setAttribute("data-script", "ready");
 })();
