@@ -128,6 +128,19 @@ def test_serve_listens_only_on_this_machine_unless_lan() -> None:
         where.sock.close()
 
 
+def test_answers_are_not_held_back_by_nagle() -> None:
+    # asyncio sets TCP_NODELAY on accepted sockets only when the listening socket's
+    # proto is IPPROTO_TCP (0 before): each page then waited ~40 ms for a delayed ACK
+    where = web_server.listen(0, lan=False)
+    client = socket.create_connection(("127.0.0.1", where.port))
+    accepted, _ = where.sock.accept()
+    try:
+        assert accepted.proto == socket.IPPROTO_TCP
+    finally:
+        for open_socket in (accepted, client, where.sock):
+            open_socket.close()
+
+
 def test_a_busy_port_is_a_plain_message(tmp_path: Path) -> None:
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))

@@ -38,7 +38,10 @@ class Listening:
 def listen(port: int, lan: bool) -> Listening:
     """A socket listening on 127.0.0.1 (every interface with `lan`) at `port` (0: any)."""
     host = "0.0.0.0" if lan else LOOPBACK
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not 0: asyncio turns Nagle off (TCP_NODELAY) only on sockets
+    # whose proto says TCP, and accepted ones inherit it. Without it every response
+    # waited ~40 ms for the client's delayed ACK (benchmarks/bench_web.py).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
