@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from srs_crss.cli import app
+from tests.browser import web as serving
 
 NOW = "2026-11-22T10:00:00+00:00"
 
@@ -131,3 +133,20 @@ def pg_url() -> Iterator[str]:
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
+
+
+# ---- `srs-crss serve` (tests/browser and tests/program/test_serve.py) ----
+
+
+@pytest.fixture(scope="session")
+def deck_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small deck synced once; each test serves its own copy."""
+    return serving.deck_database(tmp_path_factory.mktemp("deck"))
+
+
+@pytest.fixture
+def server(tmp_path: Path, deck_db: Path) -> Iterator[tuple[str, Path]]:
+    db = tmp_path / "study.db"
+    shutil.copyfile(deck_db, db)
+    with serving.served(db) as found:
+        yield found

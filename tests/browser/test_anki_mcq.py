@@ -1,18 +1,17 @@
 """The multiple-choice card in Anki, in a real browser.
 
 The card's question and answer HTML are rendered by Anki's own library from an
-exported package, then shown in headless Chromium (Debian's `chromium` and
-`chromium-driver`, driven by Selenium) the two ways Anki clients show a card:
-the desktop and AnkiMobile swap the HTML inside one page (scripts re-run, as
-Anki's reviewer does), AnkiDroid loads each side as its own page.
+exported package, then shown in headless Chromium (Debian's `chromium`, driven
+by Playwright, as in the web front end's tests: tests/browser/web.py) the two ways
+Anki clients show a card: the desktop and AnkiMobile swap the HTML inside one
+page (scripts re-run, as Anki's reviewer does), AnkiDroid loads each side as its
+own page.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -20,10 +19,7 @@ from typing import Any
 import pytest
 
 anki_collection = pytest.importorskip("anki.collection")
-webdriver = pytest.importorskip("selenium.webdriver")
-By = pytest.importorskip("selenium.webdriver.common.by").By
 
-BROWSER_ENV = "SRS_CRSS_TEST_BROWSER"
 DECK = """\
 [deck]
 id = "mcq"
@@ -64,31 +60,6 @@ function srsShow(html) {
   });
 }
 </script></body></html>"""
-
-
-def _binaries() -> tuple[str, str]:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if browser and driver:
-        return browser, driver
-    if os.environ.get(BROWSER_ENV):
-        pytest.fail("chromium and chromedriver are not installed, yet the test run expects them")
-    pytest.skip("chromium/chromedriver are not installed (.ci/run installs Debian's packages)")
-
-
-def _driver(javascript: bool = True) -> Any:
-    browser, driver = _binaries()
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    if not javascript:
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2}
-        )
-    return webdriver.Chrome(options=options, service=Service(driver))
 
 
 @pytest.fixture(scope="module")
@@ -149,95 +120,98 @@ def site(
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    driver = _driver()
-    yield driver
-    driver.quit()
+def page(browser: Any) -> Iterator[Any]:
+    """One tab for the module's tests (the browser fixture: tests/browser/conftest.py)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
-def _choices(driver: Any) -> list[Any]:
-    return list(driver.find_elements(By.CSS_SELECTOR, "ol.choices li"))
+def _choices(page: Any) -> list[Any]:
+    return list(page.locator("ol.choices li").all())
 
 
-def _texts(driver: Any) -> list[str]:
-    return [li.text for li in _choices(driver)]
+def _texts(page: Any) -> list[str]:
+    return [li.inner_text() for li in _choices(page)]
 
 
-def _verdict(driver: Any) -> str:
-    return str(driver.find_element(By.CSS_SELECTOR, ".srs-verdict").text)
+def _verdict(page: Any) -> str:
+    return str(page.locator(".srs-verdict").inner_text())
 
 
-def _classes(driver: Any, text: str) -> set[str]:
-    (li,) = [li for li in _choices(driver) if li.text == text]
+def _classes(page: Any, text: str) -> set[str]:
+    (li,) = [li for li in _choices(page) if li.inner_text() == text]
     return set((li.get_attribute("class") or "").split())
 
 
-def _desktop(driver: Any, site: str, sides: tuple[str, str], pick: str | None) -> list[str]:
+def _show(page: Any, html: str) -> None:
+    page.evaluate("html => srsShow(html)", html)
+
+
+def _desktop(page: Any, site: str, sides: tuple[str, str], pick: str | None) -> list[str]:
     """Front, a tap on `pick`, then back, in one page (desktop and AnkiMobile)."""
-    driver.get(f"{site}/reader.html")
-    driver.execute_script("srsShow(arguments[0])", sides[0])
-    front = _texts(driver)
+    page.goto(f"{site}/reader.html")
+    _show(page, sides[0])
+    front = _texts(page)
     if pick is not None:
-        (li,) = [li for li in _choices(driver) if li.text == pick]
+        (li,) = [li for li in _choices(page) if li.inner_text() == pick]
         li.click()
-        assert "srs-picked" in _classes(driver, pick)
-    driver.execute_script("srsShow(arguments[0])", sides[1])
+        assert "srs-picked" in _classes(page, pick)
+    _show(page, sides[1])
     return front
 
 
-def _android(driver: Any, site: str, name: str, pick: str | None) -> list[str]:
+def _android(page: Any, site: str, name: str, pick: str | None) -> list[str]:
     """Front and back as two pages of one tab (AnkiDroid)."""
-    driver.get(f"{site}/{name}-q.html")
-    front = _texts(driver)
+    page.goto(f"{site}/{name}-q.html")
+    front = _texts(page)
     if pick is not None:
-        (li,) = [li for li in _choices(driver) if li.text == pick]
+        (li,) = [li for li in _choices(page) if li.inner_text() == pick]
         li.click()
-    driver.get(f"{site}/{name}-a.html")
+    page.goto(f"{site}/{name}-a.html")
     return front
 
 
 @pytest.mark.parametrize("client", ["desktop", "android"])
-def test_a_right_pick_is_marked_right(browser: Any, site: str, sides: Any, client: str) -> None:
+def test_a_right_pick_is_marked_right(page: Any, site: str, sides: Any, client: str) -> None:
     if client == "desktop":
-        front = _desktop(browser, site, sides["quality"], "Empathy")
+        front = _desktop(page, site, sides["quality"], "Empathy")
     else:
-        front = _android(browser, site, "quality", "Empathy")
-    assert _texts(browser) == front  # the back keeps the order shown on the front
-    assert {"srs-right", "srs-picked"} <= _classes(browser, "Empathy")
+        front = _android(page, site, "quality", "Empathy")
+    assert _texts(page) == front  # the back keeps the order shown on the front
+    assert {"srs-right", "srs-picked"} <= _classes(page, "Empathy")
     letter = "ABCD"[front.index("Empathy")]
-    assert _verdict(browser) == f"Right: you picked {letter}."
-    assert browser.find_element(By.CSS_SELECTOR, ".srs-answer").text == f"{letter}. Empathy"
+    assert _verdict(page) == f"Right: you picked {letter}."
+    assert page.locator(".srs-answer").inner_text() == f"{letter}. Empathy"
 
 
 @pytest.mark.parametrize("client", ["desktop", "android"])
 def test_a_wrong_pick_is_marked_wrong_next_to_the_answer(
-    browser: Any, site: str, sides: Any, client: str
+    page: Any, site: str, sides: Any, client: str
 ) -> None:
     if client == "desktop":
-        front = _desktop(browser, site, sides["quality"], "Charisma")
+        front = _desktop(page, site, sides["quality"], "Charisma")
     else:
-        front = _android(browser, site, "quality", "Charisma")
-    assert _texts(browser) == front
-    assert "srs-wrong" in _classes(browser, "Charisma")
-    assert "srs-right" in _classes(browser, "Empathy")
-    assert _verdict(browser) == f"Not this time: you picked {'ABCD'[front.index('Charisma')]}."
-    assert "Empathy builds trust." in browser.find_element(By.CSS_SELECTOR, ".explanation").text
+        front = _android(page, site, "quality", "Charisma")
+    assert _texts(page) == front
+    assert "srs-wrong" in _classes(page, "Charisma")
+    assert "srs-right" in _classes(page, "Empathy")
+    assert _verdict(page) == f"Not this time: you picked {'ABCD'[front.index('Charisma')]}."
+    assert "Empathy builds trust." in page.locator(".explanation").inner_text()
 
 
-def test_no_pick_says_so(browser: Any, site: str, sides: Any) -> None:
-    _desktop(browser, site, sides["quality"], None)
-    assert _verdict(browser) == "No choice picked."
-    assert "srs-right" in _classes(browser, "Empathy")
+def test_no_pick_says_so(page: Any, site: str, sides: Any) -> None:
+    _desktop(page, site, sides["quality"], None)
+    assert _verdict(page) == "No choice picked."
+    assert "srs-right" in _classes(page, "Empathy")
 
 
-def test_choices_are_shuffled_each_time_the_card_is_shown(
-    browser: Any, site: str, sides: Any
-) -> None:
-    browser.get(f"{site}/reader.html")
+def test_choices_are_shuffled_each_time_the_card_is_shown(page: Any, site: str, sides: Any) -> None:
+    page.goto(f"{site}/reader.html")
     orders = set()
     for _ in range(20):
-        browser.execute_script("srsShow(arguments[0])", sides["quality"][0])
-        orders.add(tuple(_texts(browser)))
+        _show(page, sides["quality"][0])
+        orders.add(tuple(_texts(page)))
     assert len(orders) >= 2
     assert all(
         sorted(order) == sorted(["Charisma", "Empathy", "Assertiveness", "Expertise"])
@@ -245,28 +219,29 @@ def test_choices_are_shuffled_each_time_the_card_is_shown(
     )
 
 
-def test_field_text_stays_text(browser: Any, site: str, sides: Any) -> None:
-    front = _desktop(browser, site, sides["tricky"], 'Tom & "Jerry"')
+def test_field_text_stays_text(page: Any, site: str, sides: Any) -> None:
+    front = _desktop(page, site, sides["tricky"], 'Tom & "Jerry"')
     assert sorted(front) == sorted(
         ["<img src=x onerror=\"document.title='owned'\">", 'Tom & "Jerry"', "a < b", "plain"]
     )
-    assert not browser.find_elements(By.CSS_SELECTOR, "#qa img")
-    assert browser.title != "owned"
-    assert "srs-right" in _classes(browser, 'Tom & "Jerry"')
-    assert browser.find_element(By.CSS_SELECTOR, ".question").text == "Which one is <b>text</b>?"
+    assert page.locator("#qa img").count() == 0
+    assert page.title() != "owned"
+    assert "srs-right" in _classes(page, 'Tom & "Jerry"')
+    assert page.locator(".question").inner_text() == "Which one is <b>text</b>?"
 
 
-def test_without_javascript_the_static_list_is_shown(site: str) -> None:
-    driver = _driver(javascript=False)
+def test_without_javascript_the_static_list_is_shown(browser: Any, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
     try:
-        driver.get(f"{site}/quality-q.html")
-        assert _texts(driver) and sorted(_texts(driver)) == sorted(
+        page = context.new_page()
+        page.goto(f"{site}/quality-q.html")
+        assert _texts(page) and sorted(_texts(page)) == sorted(
             ["Charisma", "Empathy", "Assertiveness", "Expertise"]
         )
-        live = driver.find_element(By.CSS_SELECTOR, "ol.choices").get_attribute("class")
+        live = page.locator("ol.choices").get_attribute("class")
         assert "srs-live" not in (live or "")
-        driver.get(f"{site}/quality-a.html")
-        assert not driver.find_elements(By.CSS_SELECTOR, ".srs-verdict")
-        assert driver.find_element(By.CSS_SELECTOR, ".srs-answer").text.endswith(". Empathy")
+        page.goto(f"{site}/quality-a.html")
+        assert page.locator(".srs-verdict").count() == 0
+        assert page.locator(".srs-answer").inner_text().endswith(". Empathy")
     finally:
-        driver.quit()
+        context.close()

@@ -62,6 +62,16 @@ domain = "Mentoring"
 """
 
 
+def expect(locator: Any) -> Any:
+    """Playwright's retrying assertions (its own script world: the page's CSP allows no eval)."""
+    return pytest.importorskip("playwright.sync_api").expect(locator)
+
+
+def script_ready(page: Any) -> None:
+    """Wait until the page's script listens for keys (a key typed before is lost)."""
+    page.locator("html[data-script=ready]").wait_for(state="attached")
+
+
 def chromium_path() -> str:
     """Debian's chromium, or a skip (a failure where the run expects a browser)."""
     found = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
@@ -96,14 +106,22 @@ def _env() -> dict[str, str]:
     return env
 
 
-@contextmanager
-def served(tmp: Path, *extra: str) -> Iterator[tuple[str, Path]]:
-    """`srs-crss serve` over a new database holding DECK: (its address, the database)."""
+def deck_database(tmp: Path) -> Path:
+    """A new database holding the bundled decks (for practice exams) and DECK, studied by
+    default (made once per run by a fixture, then copied)."""
     db = tmp / "study.db"
     deck = tmp / "web.toml"
     deck.write_text(DECK, encoding="utf-8")
-    synced = run(db, "sync", str(deck))
-    assert synced.returncode == 0, synced.stderr
+    for step in (["sync"], ["sync", str(deck)], ["config", "set", "default-deck", "web"]):
+        done = run(db, *step)
+        assert done.returncode == 0, done.stderr
+    return db
+
+
+@contextmanager
+def served(db: Path, *extra: str, printed: list[str] | None = None) -> Iterator[tuple[str, Path]]:
+    """`srs-crss serve` over the database `db`: (its address, the database). With
+    --lan, the lines it printed (the private link, its QR code) go into `printed`."""
     process = subprocess.Popen(
         [*PROGRAM, "--db", str(db), "--learner", "tester", "serve", "--port", "0"]
         + ["--no-browser", *extra],
@@ -115,6 +133,10 @@ def served(tmp: Path, *extra: str) -> Iterator[tuple[str, Path]]:
     assert process.stdout is not None
     first = process.stdout.readline()
     found = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
+    if printed is not None:
+        printed.append(first)
+        while "Keep this window open" not in printed[-1] and printed[-1]:
+            printed.append(process.stdout.readline())
     try:
         assert found, f"serve printed {first!r}"
         yield f"http://127.0.0.1:{found.group(1)}", db

@@ -257,7 +257,7 @@ def test_bad_deck_file_leaves_the_database_unchanged(
 
 
 @pytest.mark.slow
-def test_wheel_ships_the_decks_and_migrations(tmp_path: Path) -> None:
+def test_wheel_ships_the_decks_migrations_and_web_pages(tmp_path: Path) -> None:
     import zipfile
 
     root = Path(__file__).resolve().parents[2]
@@ -273,3 +273,7 @@ def test_wheel_ships_the_decks_and_migrations(tmp_path: Path) -> None:
     assert "srs_crss/data/decks/crss.toml" in names
     assert "srs_crss/storage/migrations/versions/0001_initial.py" in names
     assert "srs_crss/storage/migrations/script.py.mako" in names
+    # serve's pages: templates and static files inside the package
+    assert "srs_crss/web/templates/review_card.html" in names
+    assert "srs_crss/web/static/study.js" in names
+    assert "srs_crss/web/static/study.css" in names

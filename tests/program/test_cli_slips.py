@@ -20,7 +20,7 @@ from srs_crss.cli import app
 from tests.conftest import NOW, Invoke
 
 SLIPS = [
-    (("revew",), "Did you mean 'review'?"),
+    (("revew",), "Did you mean 'review', 'serve'?"),  # serve is a close match too
     (("decks", "--foo"), "No such option: --foo"),
     (("exam", "clear", "--json"), "No such option: --json"),
     (("sync", "--json"), "No such option: --json"),

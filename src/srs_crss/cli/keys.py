@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import select
-import termios
 from collections.abc import Callable
 
 ENTER = "enter"
@@ -108,6 +107,8 @@ class KeyReader:
 
     def line(self) -> str | None:
         """A line typed with the terminal's own editing (echo on), then single keys again."""
+        import termios  # POSIX only: imported where used, so the key names load everywhere
+
         single_keys = termios.tcgetattr(self.fd)
         lines = termios.tcgetattr(self.fd)
         lines[3] |= termios.ICANON | termios.ECHO

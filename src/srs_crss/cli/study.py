@@ -225,6 +225,8 @@ def review(
         with terminal.cbreak(fd, redraw=screen.request_redraw):
             ui.run(session, screen)
     else:
+        if ui.at_terminal() and not plain and not ui.single_keys():
+            typer.echo(ui.NO_SINGLE_KEYS, err=True)
         ui.run(session, ui.PlainScreen(sys.stdin, sys.stdout))
 
 

@@ -258,6 +258,29 @@ class PlainScreen:
         self._print(nothing_due_line(info))
 
 
+NO_SINGLE_KEYS = (
+    "This terminal cannot read single key presses here (Python has no termios on this "
+    "system), so the review runs in plain mode: type each answer, then Enter. "
+    "`srs-crss serve` studies in your browser instead."
+)
+
+
 def interactive() -> bool:
-    """Whether stdin and stdout are a terminal a person is typing at."""
-    return sys.stdin.isatty() and sys.stdout.isatty() and os.name == "posix"
+    """Whether stdin and stdout are a terminal a person is typing at, and single keys can
+    be read from it (termios: not on Windows)."""
+    return at_terminal() and single_keys()
+
+
+def at_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def single_keys() -> bool:
+    """Whether this Python can put a terminal in single-key mode (termios, POSIX only)."""
+    if os.name != "posix":
+        return False
+    try:
+        import termios  # noqa: F401 - only whether it is there
+    except ImportError:
+        return False
+    return True

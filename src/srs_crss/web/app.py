@@ -2,9 +2,9 @@
 
 Every page is a plain HTML form that works with scripts off: a POST does one
 thing and answers "303 See Other" to the page that shows the result, so a
-reload never answers a card twice. Each request opens its own `App` (fresh
-settings and a fresh day), except a review in progress, whose session keeps
-its `App` in a `Sitting` between clicks.
+reload never answers a card twice. Every request calls the server's one
+`App` (Web.app); a review in progress keeps its session in a `Sitting`
+between clicks.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from srs_crss.errors import SrsError
 from srs_crss.settings.run import Settings
-from srs_crss.web import pages, review, security
+from srs_crss.web import exam, pages, review, security
 from srs_crss.web.base import HERE, Web
 
 Handler = Callable[[Web, Request], Awaitable[Response]]
@@ -52,6 +52,14 @@ def build(settings: Settings, lan: bool = False, web: Web | None = None) -> Star
         Route("/review", bind(review.start), methods=["POST"]),
         Route("/review/{key}", bind(review.show), methods=["GET"]),
         Route("/review/{key}", bind(review.act), methods=["POST"]),
+        Route("/exam", bind(exam.start_form), methods=["GET"]),
+        Route("/exam", bind(exam.start), methods=["POST"]),
+        Route("/exam/resume", bind(exam.resume), methods=["POST"]),
+        Route("/exam/{number}", bind(exam.question), methods=["GET"]),
+        Route("/exam/{number}", bind(exam.act), methods=["POST"]),
+        Route("/exam/{number}/submit", bind(exam.confirm), methods=["GET"]),
+        Route("/exam/{number}/submit", bind(exam.submit), methods=["POST"]),
+        Route("/exam/{number}/result", bind(exam.result), methods=["GET"]),
         Route("/progress", bind(pages.progress), methods=["GET"]),
         Route("/progress", bind(pages.change), methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -60,7 +68,7 @@ def build(settings: Settings, lan: bool = False, web: Web | None = None) -> Star
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
-        state.sittings.close()
+        state.close()
 
     app = Starlette(
         routes=routes,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from srs_crss.service import App
 from srs_crss.settings.run import Settings
 from srs_crss.web import security
-from srs_crss.web.sittings import Sittings
+from srs_crss.web.sittings import Exams, Sittings
 
 HERE = Path(__file__).resolve().parent
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -50,10 +51,23 @@ class Web:
     secrets: security.Secrets = field(default_factory=security.Secrets)
     env: Environment = field(default_factory=templates)
     sittings: Sittings = field(default_factory=Sittings)
+    exams: Exams = field(default_factory=Exams)
 
-    def open(self) -> App:
-        """A fresh App for one request (closed by the caller)."""
+    @cached_property
+    def app(self) -> App:
+        """The one App of this server, shared by every request and review session.
+
+        One, not one per request: a second store over the same SQLite file, closed
+        while a review session's store stays open, was seen to lose the session's
+        later answers (the closing store checkpoints and ends the log the open one
+        still writes to). Settings changed through it refresh themselves
+        (Preferences.set).
+        """
         return App(self.settings)
+
+    def close(self) -> None:
+        if "app" in self.__dict__:
+            self.app.close()
 
     def page(self, request: Request, name: str, status: int = 200, **values: Any) -> Response:
         html = self.env.get_template(name).render(

@@ -35,9 +35,8 @@ async def start_form(web: Web, request: Request) -> Response:
 def _form(
     web: Web, request: Request, given: dict[str, str], errors: list[tuple[str, str]]
 ) -> Response:
-    with web.open() as app:
-        decks = app.decks()
-        topics = app.topics(None)
+    decks = web.app.decks()
+    topics = web.app.topics(None)
     return web.page(
         request,
         "review_start.html",
@@ -64,12 +63,11 @@ async def start(web: Web, request: Request) -> Response:
     given = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
     deck = given.get("deck") or None
     mode = given.get("mode", "due")
-    app = web.open()
     try:
         if mode not in MODES:
             raise UsageError("choose what to study from the list")
         days = _number(form, "days", 1, 365, "Days")
-        session = app.review_session(
+        session = web.app.review_session(
             decks=(deck,) if deck else (),
             domain=given.get("domain") or None,
             tag=given.get("tag") or None,
@@ -80,9 +78,8 @@ async def start(web: Web, request: Request) -> Response:
             ahead=(days or 7) if mode == "ahead" else None,
         )
     except SrsError as exc:
-        app.close()
         return _form(web, request, given, [("deck", _sentence(str(exc)))])
-    key = web.sittings.add(Sitting(app, session))
+    key = web.sittings.add(Sitting(session))
     return see_other(f"/review/{key}")
 
 

@@ -19,6 +19,9 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8370
 
 
+LAN_END = "Keep this window open while you study; Ctrl-C stops the server."
+
+
 class PortBusy(SrsError):
     """The port asked for is taken by another program."""
 
@@ -35,7 +38,10 @@ class Listening:
 def listen(port: int, lan: bool) -> Listening:
     """A socket listening on 127.0.0.1 (every interface with `lan`) at `port` (0: any)."""
     host = "0.0.0.0" if lan else LOOPBACK
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not 0: asyncio turns Nagle off (TCP_NODELAY) only on sockets
+    # whose proto says TCP, and accepted ones inherit it. Without it every response
+    # waited ~40 ms for the client's delayed ACK (benchmarks/bench_web.py).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -89,6 +95,7 @@ def serve(
         say("On a phone on the same Wi-Fi, open this link (it carries a secret: share it")
         say(f"with no one), or scan the code below with the phone's camera:\n  {link}")
         say(qr.terminal(link))
+        say(LAN_END)
     if open_browser:
         webbrowser.open(local)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")

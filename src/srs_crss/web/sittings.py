@@ -19,8 +19,12 @@ from srs_crss.model import Card, CardType, shuffled_choices
 from srs_crss.sm2 import Grade
 
 if TYPE_CHECKING:
-    from srs_crss.service import App
+    from srs_crss.exams.mock import Result
+    from srs_crss.exams.run import MockRun
     from srs_crss.study.session import Session
+
+MAX_FLAG_NOTE = 500
+"""Characters, as `srs-crss flag` allows."""
 
 MAX_SITTINGS = 8
 """Sittings kept open at once (old tabs): the oldest is closed beyond this."""
@@ -49,7 +53,6 @@ def default_grade(allowed: str) -> str | None:
 class Sitting:
     """One review session in a browser tab, and the state of the card on screen."""
 
-    app: App
     session: Session
     ended: bool = False
     card_pk: int | None = None
@@ -126,7 +129,10 @@ class Sitting:
         if not note.strip():
             self.notes.append("Not flagged: say in a few words what looks wrong.")
             return
-        self.session.flag(note[:500])
+        if len(" ".join(note.split())) > MAX_FLAG_NOTE:
+            self.notes.append(f"Not flagged: keep the note under {MAX_FLAG_NOTE} characters.")
+            return
+        self.session.flag(note)
         self.notes.append("Flagged for the deck's authors: thank you.")
 
     def take_notes(self) -> list[str]:
@@ -144,8 +150,7 @@ class Sittings:
         key = secrets.token_urlsafe(12)
         self._open[key] = sitting
         while len(self._open) > MAX_SITTINGS:
-            _, old = self._open.popitem(last=False)
-            old.app.close()
+            self._open.popitem(last=False)
         return key
 
     def get(self, key: str) -> Sitting | None:
@@ -154,7 +159,12 @@ class Sittings:
             self._open.move_to_end(key)
         return sitting
 
-    def close(self) -> None:
-        while self._open:
-            _, old = self._open.popitem()
-            old.app.close()
+
+@dataclass
+class Exams:
+    """Practice exams open in this server (by attempt id; the clock runs while open), the
+    results of those finished here, and their runs (by minus the id) for the walk
+    through the missed questions."""
+
+    runs: dict[int, MockRun] = field(default_factory=dict)
+    results: dict[int, tuple[Result, bool]] = field(default_factory=dict)

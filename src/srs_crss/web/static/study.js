@@ -5,6 +5,7 @@
 "use strict";
 (function () {
   var busy = false;
+  var pending = [];  // keys typed while a page was on its way: played after it arrives
 
   function main() { return document.getElementById("swap"); }
 
@@ -28,6 +29,32 @@
     announce(document);
     var focus = main().querySelector("[data-focus]");
     if (focus) { focus.focus(); }
+    startClock();
+  }
+
+  // A practice exam's clock: counts down each second; at zero the exam is handed in
+  // (the server checks the time itself, so a stopped script loses nothing).
+  var timer = null;
+  function startClock() {
+    if (timer) { window.clearInterval(timer); timer = null; }
+    var shown = main().querySelector("[data-clock]");
+    if (!shown) { return; }
+    var left = parseInt(shown.getAttribute("data-clock"), 10);
+    var ends = Date.now() + left * 1000;
+    timer = window.setInterval(function () {
+      var seconds = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      var minutes = Math.floor(seconds / 60);
+      shown.textContent = minutes + ":" + String(seconds % 60).padStart(2, "0");
+      if (seconds === 300 || seconds === 60) {
+        document.getElementById("announce").textContent = minutes + " minutes left.";
+      }
+      if (seconds === 0) {
+        window.clearInterval(timer);
+        timer = null;
+        var up = main().querySelector("[data-time-up]");
+        if (up) { busy = false; send(up, null); }
+      }
+    }, 1000);
   }
 
   function send(form, submitter) {
@@ -40,7 +67,10 @@
         return response.text().then(function (html) { swap(html, response.url); });
       })
       .catch(function () { form.submit(); })
-      .finally(function () { busy = false; });
+      .finally(function () {
+        busy = false;
+        if (pending.length) { act(pending.shift(), null); }
+      });
   }
 
   document.addEventListener("submit", function (event) {
@@ -67,22 +97,38 @@
     var native = event.target instanceof HTMLElement &&
       /^(BUTTON|A|SUMMARY)$/.test(event.target.tagName);
     if ((key === "Space" || key === "Enter") && native) { return; }  // the focused control acts
+    if (busy) {
+      if (/^([0-5a-z]|Space|Enter)$/.test(key) && pending.length < 4) {
+        event.preventDefault();
+        pending.push(key);
+      }
+      return;
+    }
+    act(key, event);
+  });
+
+  // Do what `key` means on the page shown; `event` (null for a replayed key) is stopped
+  // from doing its default when the key acts.
+  function act(key, event) {
+    var stop = function () { if (event) { event.preventDefault(); } };
     var root = main();
     if (key === "f") {
       var flag = root.querySelector("[data-key-open='f']");
       if (flag) {
-        event.preventDefault();
+        stop();
         flag.open = true;
         flag.querySelector("textarea").focus();
+        return;
       }
-      return;
     }
+    var field = root.querySelector("[data-key-focus='" + key + "']");
+    if (field) { stop(); field.focus(); return; }
     var gradeForm = root.querySelector("[data-grade-form]");
     if (gradeForm && /^[0-5]$/.test(key)) {  // a grade before the answer: as sure as that
-      event.preventDefault();
-      var field = document.createElement("input");
-      field.type = "hidden"; field.name = "grade"; field.value = key;
-      gradeForm.appendChild(field);
+      stop();
+      var grade = document.createElement("input");
+      grade.type = "hidden"; grade.name = "grade"; grade.value = key;
+      gradeForm.appendChild(grade);
       send(gradeForm, null);
       return;
     }
@@ -91,7 +137,7 @@
       var element = candidates[i];
       var keys = element.getAttribute("data-key").split(" ");
       if (keys.indexOf(key) < 0) { continue; }
-      event.preventDefault();
+      stop();
       if (element instanceof HTMLInputElement && element.type === "radio") {
         element.checked = true;
         element.form.requestSubmit();
@@ -100,7 +146,14 @@
       }
       return;
     }
-  });
+  }
 
   window.addEventListener("popstate", function () { window.location.reload(); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startClock);
+  } else {
+    startClock();
+  }
+  // keys work from here on (tests wait for this before typing)
+  document.documentElement.setAttribute("data-script", "ready");
 })();
