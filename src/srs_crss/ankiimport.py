@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from srs_crss import clock, exam, merge, sm2
 from srs_crss.anki.mapping import RevlogRow
-from srs_crss.model import LoggedAnswer
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -65,9 +64,7 @@ def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
         pk = card_of.get(row.cid)
         if pk is not None:
             rows[pk].append(row)
-    learner = app.reader_id if dry_run else app.learner_id
-    logged = app.store.merges.times(learner, rows) if learner else {}
-    exams = app.store.exams.all(learner) if learner else {}
+    exams = app.store.exams.all(app.reader_id)
     decks = {pk: deck for pk, deck, _ in keys}
     zone, rollover = app.now().tzinfo, app.rollover_hour
 
@@ -83,12 +80,13 @@ def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
     def cap(pk: int, outcome: sm2.Review) -> sm2.Review:
         return exam.cap(outcome, exam.exam_for(decks[pk], exams)) if exams else outcome
 
-    def details(ids: list[int]) -> dict[int, LoggedAnswer]:
-        return app.store.merges.details(learner, ids)
-
-    planned = merge.plan(rows, logged, details, day_of, cap)
-    if not dry_run and planned.cards:
-        app.store.merges.write(learner, planned.cards)
+    # Read, merge and write in one transaction holding the learner's write lock: an
+    # answer given meanwhile, or a second import, waits and then builds on this one.
+    merges = app.store.merges
+    with merges.reading(app.reader_id) if dry_run else merges.locked(app.learner_id) as log:
+        planned = merge.plan(rows, log.times(rows), log.details, day_of, cap)
+        if not dry_run and planned.cards:
+            log.write(planned.cards)
     return ImportResult(
         path=path,
         format=found.format,

@@ -126,6 +126,8 @@ class Session:
     answered_notes: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     """(deck, note) -> the cards of that note answered today."""
     review_counts: dict[int, int] = field(default_factory=dict)  # seeds choice order
+    checked: set[int] = field(default_factory=set)
+    """Cards found, when they came up, in the state the queue holds (see `current`)."""
 
     # ---- building ------------------------------------------------------------
 
@@ -233,10 +235,29 @@ class Session:
                 self.review_counts.update(self.store.queue.review_counts(self.learner_id, choice))
             card = self.cards[pk]
             if self.answered_notes.get((card.deck, card.note), {pk}) <= {pk}:
-                return card
+                if self._still_as_queued(line, pk):
+                    return card
+                # else another session answered it since the queue was built: it had its
+                # answer for today there, and gets no second one here
             line.popleft()  # buried for today
             self.kinds[sm2.kind_of(self.states[pk])] -= 1
         return None
+
+    def _still_as_queued(self, line: deque[int], pk: int) -> bool:
+        """Whether the card is still in the state read when the queue was built.
+
+        Two sessions of one learner build their queues from the same states: without
+        this look, both would give the same card its full review of the day (issue 24).
+        Cards this session answered or undid, and cram answers (which never change a
+        state), need no look; the others cost one primary-key read, once.
+        """
+        if line is self.again or line is self.ahead or self.options.cram is not None:
+            return True
+        if pk not in self.checked:
+            if self.store.queue.state(self.learner_id, pk) != self.states[pk]:
+                return False
+            self.checked.add(pk)
+        return True
 
     def state_of(self, card: Card) -> sm2.CardState:
         return self.states[card.pk]

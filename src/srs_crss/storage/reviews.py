@@ -64,7 +64,9 @@ class Reviews:
 
         All in one write transaction, so an answer is never applied to stale
         state and state and log always agree. Returns the log row id. SQLite
-        serialises writers (BEGIN IMMEDIATE); on a server the state row is locked
+        serialises writers (BEGIN IMMEDIATE); on a server the learner's write lock
+        is held (an import waits for the answer, or the answer for the import:
+        `Database.write_as`), the state row is locked
         (SELECT ... FOR UPDATE, or the checking UPDATE), and two first answers to
         a new card racing to insert its state are settled by retrying the loser.
         """
@@ -95,7 +97,7 @@ class Reviews:
     ) -> tuple[int, Review]:
         """An answer to a card whose state the caller knows: two statements, no read."""
         outcome = decide(known)
-        with self.db.write() as conn:
+        with self.db.write_as(learner_id) as conn:
             review_id = self._log(
                 conn, learner_id, card_pk, outcome, reviewed_at, duration_ms, picked
             )
@@ -117,7 +119,7 @@ class Reviews:
         duration_ms: int | None,
         picked: str | None,
     ) -> tuple[int, Review]:
-        with self.db.write() as conn:
+        with self.db.write_as(learner_id) as conn:
             before = state_for(conn, learner_id, card_pk, lock=True)
             outcome = decide(before)
             after = outcome.after
@@ -155,7 +157,7 @@ class Reviews:
 
         Only the newest answer of a card can be undone. Returns the card's pk.
         """
-        with self.db.write() as conn:
+        with self.db.write_as(learner_id) as conn:
             row = conn.execute(
                 select(reviews_t).where(
                     reviews_t.c.id == review_id, reviews_t.c.learner_id == learner_id
