@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,22 +49,22 @@ def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
     # The package reader is imported here: only an import needs zipfile and zstandard.
     from srs_crss.anki import notetypes, package
 
-    found = package.read(path)
-    app.ensure_decks()
-    keys = app.store.merges.card_keys()
-    by_guid = {notetypes.note_guid(deck, card): pk for pk, deck, card in keys}
-    card_of: dict[int, int] = {}
-    matched = 0
-    for guid, cids in found.cards_by_guid.items():
-        pk = by_guid.get(guid)
-        if pk is not None:
-            matched += 1
-            card_of.update((cid, pk) for cid in cids)
-    rows: dict[int, list[RevlogRow]] = defaultdict(list)
-    for row in found.revlog:
-        pk = card_of.get(row.cid)
-        if pk is not None:
-            rows[pk].append(row)
+    # The package is unpacked and every value checked before the database is opened, and
+    # read in full before anything is written: one that fails leaves no learner, decks or
+    # database file behind.
+    with package.open_package(path) as found:
+        app.ensure_decks()
+        keys = app.store.merges.card_keys()
+        by_guid = {notetypes.note_guid(deck, card): pk for pk, deck, card in keys}
+        cards_by_guid = found.cards(by_guid)
+        card_of = {cid: by_guid[guid] for guid, cids in cards_by_guid.items() for cid in cids}
+        rows: dict[int, list[RevlogRow]] = defaultdict(list)
+        # (the later of the study clock and the machine's: SRS_CRSS_NOW may set the first back)
+        now_ms = int(max(app.now().timestamp(), time.time()) * 1000)
+        for row in found.revlog(card_of, now_ms):
+            rows[card_of[row.cid]].append(row)
+    matched = len(cards_by_guid)
+    shared = found.shared_notes
     exams = app.store.exams.all(app.reader_id)
     decks = {pk: deck for pk, deck, _ in keys}
     zone, rollover = app.now().tzinfo, app.rollover_hour
@@ -94,8 +95,10 @@ def import_anki(app: App, path: Path, dry_run: bool) -> ImportResult:
         cards=len(planned.cards),
         already=planned.already,
         matched_notes=matched,
-        skipped_notes=len(found.cards_by_guid) - matched,
-        skipped_rows=tuple((str(reason), n) for reason, n in planned.skipped.most_common()),
+        skipped_notes=found.notes - matched - shared,
+        skipped_rows=tuple(
+            (str(reason), n) for reason, n in (planned.skipped + found.skipped).most_common()
+        ),
         restated=planned.restated,
         dry_run=dry_run,
     )
