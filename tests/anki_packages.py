@@ -57,11 +57,12 @@ def collection(
             cid = card_id(index)
             con.execute("INSERT INTO notes VALUES (?, ?)", (cid - 1, note_guid(deck, slug)))
             con.execute("INSERT INTO cards VALUES (?, ?)", (cid, cid - 1))
+        rows = list(revlog)
         con.executemany(
             "INSERT INTO revlog (id, cid, ease, ivl, lastIvl, factor, time, type)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            revlog,
-        )
+            rows,
+        ) if rows else None
         if extra_sql:
             con.executescript(extra_sql)
         con.commit()
