@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from srs_crss.anki.unpack import TEMP_PREFIX
+from srs_crss.anki.scratch import EXPORT_PREFIX
+from srs_crss.anki.scratch import IMPORT_PREFIX as TEMP_PREFIX
 from tests.anki_packages import apkg, card_id, collection, colpkg, ms, studied
 from tests.conftest import NOW, digest, write_basic_deck
 from tests.hostile_packages import (
@@ -229,4 +230,68 @@ def test_sigterm_removes_the_temporary_folder(tmp_path: Path, tmp: Path) -> None
     )  # fmt: skip
     assert done.stdout.startswith(TEMP_PREFIX)  # it was there while the import ran
     assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert list(tmp.iterdir()) == []
+
+
+_EXPORT_TERMINATED_INSIDE = """
+import os, signal, sys
+from pathlib import Path
+from srs_crss.service import App
+from srs_crss.settings import Settings
+
+def terminate(_done):
+    os.kill(os.getpid(), signal.SIGTERM)
+    signal.pause()
+
+with App(Settings(database=sys.argv[1], learner="alex"), notify=lambda m: None) as app:
+    app.export_anki([], Path(sys.argv[2]), True, progress=terminate)
+"""
+
+
+def test_exports_leave_no_scratch_file_when_terminated_or_killed(
+    tmp_path: Path, tmp: Path, learner_db: Path
+) -> None:
+    """SIGTERM mid-export removes the half-written package and the scratch collection;
+    those of an export that was killed outright (SIGKILL) go with the next export."""
+    out = tmp_path / "out" / "deck.apkg"
+    out.parent.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", _EXPORT_TERMINATED_INSIDE, str(learner_db), str(out)],
+        capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp)}, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert list(out.parent.iterdir()) == [] and list(tmp.iterdir()) == []
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (out.parent / f".deck.apkg.{dead.pid}-x1.tmp").write_bytes(b"half")
+    (tmp / f"{EXPORT_PREFIX}{dead.pid}-x2.anki2").write_bytes(b"scratch")
+    assert run(learner_db, tmp, "export-anki", "--out", str(out)).returncode == 0
+    assert [p.name for p in out.parent.iterdir()] == ["deck.apkg"] and list(tmp.iterdir()) == []
+
+
+_INTERRUPTED_QUERY = """
+import os, signal, sys, threading
+from pathlib import Path
+from srs_crss.anki.package import open_package
+with open_package(Path(sys.argv[1])) as package:
+    package._guard.left = 10**15  # no budget: only Ctrl-C can stop this query
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    try:
+        list(package._query("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
+                            " SELECT count(*) FROM n"))
+    except KeyboardInterrupt:
+        print("stopped")
+"""
+
+
+def test_ctrl_c_stops_a_query_on_the_package_at_once(tmp_path: Path, tmp: Path) -> None:
+    """Python runs Ctrl-C's handler only between its own steps; the progress handler gives
+    it those inside SQLite, and the interrupt is raised again once SQLite has stopped."""
+    package = apkg(tmp_path / "p.apkg", collection(tmp_path / "c.anki2", ["c00"]))
+    done = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_QUERY, str(package)], capture_output=True, text=True,
+        env={**os.environ, "TMPDIR": str(tmp)}, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.stdout == "stopped\n", done.stderr
     assert list(tmp.iterdir()) == []

@@ -32,12 +32,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn
 
 from srs_crss.anki.mapping import RevlogRow
 from srs_crss.anki.unpack import plain_errors, unpacked
@@ -151,12 +154,14 @@ def open_package(path: Path) -> Iterator[Package]:
     """Unpack and check the package at `path`; its collection, open read-only, until the
     block ends (then the temporary copy is gone)."""
     with unpacked(path) as (name, file):
-        with plain_errors(path):
-            con, guard = _opened(path, file)
-        try:
-            yield Package(path, name, con, guard)
-        finally:
-            con.close()
+        guard = _Guard(STEPS_FLOOR + STEPS_PER_BYTE * file.stat().st_size)
+        with guard.noting_signals():
+            with plain_errors(path):
+                con = _opened(path, file, guard)
+            try:
+                yield Package(path, name, con, guard)
+            finally:
+                con.close()
 
 
 class _Guard:
@@ -165,24 +170,44 @@ class _Guard:
     Python runs a signal's handler only between its own bytecodes, so a long SQLite
     query would hold Ctrl-C back; the progress handler runs Python every
     STEPS_PER_CHECK steps, so the KeyboardInterrupt (or the SystemExit of SIGTERM)
-    happens there. SQLite swallows an exception raised in the handler, so the guard
-    keeps it, stops the query, and raises it again."""
+    happens there, and stops the query. SQLite swallows an exception raised in the
+    handler, so the signal is noted as it arrives and raised again once SQLite has
+    stopped."""
 
     def __init__(self, budget: int) -> None:
         self.left = budget // STEPS_PER_CHECK
-        self.stopped: BaseException | None = None
+        self.signalled: int | None = None
         self.over = False
 
     def __call__(self) -> int:
-        try:
-            self.left -= 1
-            if self.left < 0:
-                self.over = True
-                return 1
-            return 0
-        except BaseException as exc:  # a signal's exception, raised here
-            self.stopped = exc
+        self.left -= 1
+        if self.left < 0:
+            self.over = True
             return 1
+        return 0
+
+    def _stop(self, signum: int) -> NoReturn:
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
+
+    @contextmanager
+    def noting_signals(self) -> Iterator[None]:
+        """Ctrl-C and SIGTERM noted, then raised as usual (KeyboardInterrupt, SystemExit)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def note(signum: int, _frame: FrameType | None) -> None:
+            self.signalled = signum
+            self._stop(signum)
+
+        previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     @contextmanager
     def watching(self, path: Path) -> Iterator[None]:
@@ -191,8 +216,8 @@ class _Guard:
             with plain_errors(path):
                 yield
         except PackageError:
-            if self.stopped is not None:
-                raise self.stopped from None
+            if self.signalled is not None:
+                self._stop(self.signalled)
             if self.over:
                 raise PackageError(
                     path,
@@ -202,10 +227,9 @@ class _Guard:
             raise
 
 
-def _opened(path: Path, file: Path) -> tuple[sqlite3.Connection, _Guard]:
+def _opened(path: Path, file: Path, guard: _Guard) -> sqlite3.Connection:
     """The unpacked collection, read-only, checked: real tables, values Anki writes."""
     con = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
-    guard = _Guard(STEPS_FLOOR + STEPS_PER_BYTE * file.stat().st_size)
     con.set_progress_handler(guard, STEPS_PER_CHECK)
     # Anki's current schema declares a case-insensitive collation of its own.
     con.create_collation("unicase", _unicase)
@@ -220,7 +244,7 @@ def _opened(path: Path, file: Path) -> tuple[sqlite3.Connection, _Guard]:
     except BaseException:
         con.close()
         raise
-    return con, guard
+    return con
 
 
 def _check_tables(path: Path, con: sqlite3.Connection) -> None:

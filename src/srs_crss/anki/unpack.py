@@ -12,20 +12,16 @@ as such (a run-time failure, exit 1), a damaged package as bad input (exit 2).
 from __future__ import annotations
 
 import errno
-import os
-import shutil
-import signal
 import sqlite3
 import tempfile
-import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
-from typing import IO, Any
+from typing import IO
 
+from srs_crss.anki import scratch
 from srs_crss.errors import PackageError, StorageFailure
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
@@ -36,8 +32,6 @@ UNPACKED_FLOOR = 64 << 20
 UNPACKED_RATIO = 100
 """...and to this many times the compressed bytes really in it (real collections: 3 to 10)."""
 _CHUNK = 1 << 20
-TEMP_PREFIX = "srs-crss-import-"
-"""Temporary folders are named TEMP_PREFIX + the process id + "-" + a random tail."""
 
 
 def unpacked_limit(compressed: int) -> int:
@@ -50,10 +44,10 @@ def unpacked(path: Path) -> Iterator[tuple[str, Path]]:
     """The package's collection member name, and its unpacked copy (until the block ends)."""
     if not path.is_file():
         raise PackageError(path, "no such file" if not path.exists() else "not a file")
-    remove_stale_folders()
+    scratch.remove_stale(Path(tempfile.gettempdir()), scratch.IMPORT_PREFIX)
     with (
-        _terminated_cleanly(),
-        tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp,
+        scratch.terminated_cleanly(),
+        tempfile.TemporaryDirectory(prefix=scratch.tag(scratch.IMPORT_PREFIX)) as tmp,
     ):
         target = Path(tmp) / "collection.sqlite"
         with plain_errors(path), zipfile.ZipFile(path) as archive:
@@ -149,50 +143,6 @@ def _unzstd(source: IO[bytes]) -> IO[bytes]:
                 raise zlib.error(f"compressed data: {exc}") from None
 
     return Reader()  # type: ignore[return-value]
-
-
-def remove_stale_folders(folder: Path | None = None) -> int:
-    """Remove temporary folders of imports whose process is gone (killed, or a crash);
-    how many. Folders of running imports, and anything not named by this module, stay."""
-    removed = 0
-    base = Path(folder or tempfile.gettempdir())
-    with suppress(OSError):
-        for entry in base.iterdir():
-            if not entry.name.startswith(TEMP_PREFIX) or not entry.is_dir():
-                continue
-            pid = entry.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(entry, ignore_errors=True)
-                removed += 1
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
-
-
-@contextmanager
-def _terminated_cleanly() -> Iterator[None]:
-    """SIGTERM raises SystemExit here (as Ctrl-C raises KeyboardInterrupt), so the
-    temporary folder is removed on the way out instead of left behind."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)
-
-    previous: Callable[..., Any] | int | None = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _plain(exc: Exception) -> str:
