@@ -83,7 +83,7 @@ def hostile_runs() -> list[Figure]:
                        check=True, capture_output=True)  # fmt: skip
         print("  building the hostile packages ...", flush=True)
         cases: list[tuple[str, Callable[[], Path], int]] = [
-            ("zstd bomb, 5 GiB from 160 KB", lambda: colpkg_bomb(folder / "b.colpkg", 5 << 30), 2),
+            ("zstd bomb expanding to 5 GiB", lambda: colpkg_bomb(folder / "b.colpkg", 5 << 30), 2),
             ("zstd frame of 100 GiB of zeros (no database)",
              lambda: colpkg_bomb(folder / "z.colpkg", 100 << 30, header=b""), 2),
             ("deflate bomb, 1 GiB", lambda: deflate_bomb(folder / "d.apkg", 1 << 30), 2),

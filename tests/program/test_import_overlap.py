@@ -33,6 +33,8 @@ from tests.conftest import NOW, write_basic_deck
 CARDS = [f"c{i:02d}" for i in range(40)]
 ANSWERS = 20
 """Anki answers per card (800 rows)."""
+_KEY = "learner_id * 1000000000 + card_id"
+"""One number for a learner's card (the checks below say "card" for it)."""
 STATE = ("repetitions", "ef", "interval", "due", "extra", "lapses")
 
 
@@ -107,15 +109,13 @@ def check_history(db: str) -> tuple[int, int]:
         with engine.connect() as conn:
             rows = conn.execute(
                 text(
-                    f"SELECT card_id, reviewed_at, imported, {before}, {', '.join(STATE)} "
-                    "FROM reviews ORDER BY card_id, id"
+                    f"SELECT {_KEY}, reviewed_at, imported, {before}, {', '.join(STATE)} "
+                    "FROM reviews ORDER BY learner_id, card_id, id"
                 )
             ).all()
             states = {
                 row[0]: tuple(row[1:])
-                for row in conn.execute(
-                    text(f"SELECT card_id, {', '.join(STATE)} FROM card_states")
-                )
+                for row in conn.execute(text(f"SELECT {_KEY}, {', '.join(STATE)} FROM card_states"))
             }
     finally:
         engine.dispose()
