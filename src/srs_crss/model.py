@@ -253,6 +253,8 @@ class LoggedAnswer(NamedTuple):
     picked: str | None
     after: CardState
     """The card's state this answer left."""
+    imported: bool = False
+    """Brought from Anki by an import (recorded again with its mark if a merge restates it)."""
 
 
 class ExportReview(NamedTuple):

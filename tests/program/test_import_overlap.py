@@ -206,3 +206,18 @@ def test_an_import_beside_a_review_session_loses_no_answer(target: str, tmp_path
     reviewed = re.search(r"Reviewed: (\d+)", out)
     assert reviewed is not None, out
     assert here == int(reviewed[1]) >= 1  # every answer the session took is in the log
+
+
+def test_imported_answers_recorded_again_keep_their_mark(tmp_path: Path) -> None:
+    """An import whose answers fall before answers imported earlier records those again
+    after its own (docs/anki.md): they stay marked as imported, so the log's rule of one
+    imported answer per card and moment still covers them."""
+    db = str(tmp_path / "learner.db")
+    _prepared(db, tmp_path)
+    later = studied(CARDS, 2, "2026-10-01T09:00:00+00:00")
+    earlier = studied(CARDS, 2, "2026-09-01T09:00:00+00:00")
+    for name, rows in (("later", later), ("earlier", earlier)):
+        file = collection(tmp_path / f"{name}.anki2", CARDS, rows)
+        _finish(_srs(db, "import-anki", str(apkg(tmp_path / f"{name}.apkg", file))))
+    imported, here = check_history(db)
+    assert (imported, here) == (len(later) + len(earlier), 0)

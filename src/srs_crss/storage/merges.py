@@ -119,6 +119,7 @@ class Merges:
             reviews_t.c.grade,
             reviews_t.c.duration_ms,
             reviews_t.c.picked,
+            reviews_t.c.imported,
             *(reviews_t.c[column.name] for column in STATE_COLUMNS),
             reviews_t.c.learner_id,
         )
@@ -137,6 +138,7 @@ class Merges:
                     row.duration_ms,
                     row.picked,
                     state_from_row(row),
+                    bool(row.imported),
                 )
         return found
 
@@ -184,7 +186,7 @@ class Merges:
                      day(outcome.day), int(outcome.grade), outcome.kind.value, answer.duration_ms,
                      b.repetitions, b.ef, b.interval, day(b.due), flag(b.extra), b.lapses,
                      a.repetitions, a.ef, a.interval, day(a.due), flag(a.extra), a.lapses,
-                     day(outcome.capped_from), answer.picked, flag(answer.from_anki))
+                     day(outcome.capped_from), answer.picked, flag(answer.imported))
                 )  # fmt: skip
         if rows:
             mark = "?" if sqlite else "%s"
