@@ -339,3 +339,13 @@ class Stats:
     """deck/card of the cards suspended as leeches."""
     crammed_today: int = 0
     """Cram answers today (counted apart from scheduled reviews)."""
+
+
+@dataclass
+class Peek:
+    """A card whose state an answer also reads, in its own transaction: the card a session
+    shows next, checked there for free rather than by a read of its own (issue 24)."""
+
+    card_pk: int
+    state: CardState | None = None
+    """Filled in by the answer: the card's state as of its commit."""

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from srs_crss import clock, exam, newlimit, sm2
 from srs_crss.duepages import DuePages
-from srs_crss.model import Card, CardType, QueueOptions, Suspension
+from srs_crss.model import Card, CardType, Peek, QueueOptions, Suspension
 from srs_crss.newcards import interleave
 from srs_crss.stats import streak
 
@@ -126,8 +126,8 @@ class Session:
     answered_notes: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     """(deck, note) -> the cards of that note answered today."""
     review_counts: dict[int, int] = field(default_factory=dict)  # seeds choice order
-    checked: set[int] = field(default_factory=set)
-    """Cards found, when they came up, in the state the queue holds (see `current`)."""
+    checked: set[int] = field(default_factory=set)  # found as queued when they came up
+    peeked: dict[int, sm2.CardState] = field(default_factory=dict)  # read with the last answer
 
     # ---- building ------------------------------------------------------------
 
@@ -237,24 +237,21 @@ class Session:
             if self.answered_notes.get((card.deck, card.note), {pk}) <= {pk}:
                 if self._still_as_queued(line, pk):
                     return card
-                # else another session answered it since the queue was built: it had its
-                # answer for today there, and gets no second one here
-            line.popleft()  # buried for today
+            line.popleft()  # buried for today, or answered in another session since
             self.kinds[sm2.kind_of(self.states[pk])] -= 1
         return None
 
     def _still_as_queued(self, line: deque[int], pk: int) -> bool:
-        """Whether the card is still in the state read when the queue was built.
-
-        Two sessions of one learner build their queues from the same states: without
-        this look, both would give the same card its full review of the day (issue 24).
-        Cards this session answered or undid, and cram answers (which never change a
-        state), need no look; the others cost one primary-key read, once.
-        """
+        """Whether the card is still in the state its queue was built from: else another
+        session answered it, and it gets no second full review today (issue 24). Cards
+        this session answered or undid, and cram, need no look; the next card's state
+        comes with the previous answer (`Peek`), others cost one primary-key read."""
         if line is self.again or line is self.ahead or self.options.cram is not None:
             return True
         if pk not in self.checked:
-            if self.store.queue.state(self.learner_id, pk) != self.states[pk]:
+            peeked = self.peeked.pop(pk, None)
+            now = peeked if peeked is not None else self.store.queue.state(self.learner_id, pk)
+            if now != self.states[pk]:
                 return False
             self.checked.add(pk)
         return True
@@ -300,6 +297,7 @@ class Session:
         if self.options.cram is not None or practice:
             return self._cram_answer(card, line, grade, day, moment, duration_ms, picked)
         exam_day = exam.exam_for(card.deck, self.exams)
+        peek = Peek(line[1]) if len(line) > 1 and line[1] not in self.checked else None
         review_id, outcome = self.store.reviews.apply(
             self.learner_id,
             pk,
@@ -308,7 +306,9 @@ class Session:
             duration_ms,
             picked,
             known=self.states.get(pk),
+            peek=peek,
         )
+        self.peeked = {peek.card_pk: peek.state} if peek and peek.state is not None else {}
         if pk in self.review_counts:
             self.review_counts[pk] += 1
         line.popleft()

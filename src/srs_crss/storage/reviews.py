@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from srs_crss.errors import NotFound, StorageFailure
+from srs_crss.model import Peek
 from srs_crss.sm2 import CardState, Review
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database, WriteConflict
@@ -53,6 +54,7 @@ class Reviews:
         duration_ms: int | None,
         picked: str | None = None,
         known: CardState | None = None,
+        peek: Peek | None = None,
     ) -> tuple[int, Review]:
         """Read the card's current state, apply `decide`, write state and log
         (with the choice `picked` on a multiple-choice card).
@@ -69,17 +71,21 @@ class Reviews:
         `Database.write_as`), the state row is locked
         (SELECT ... FOR UPDATE, or the checking UPDATE), and two first answers to
         a new card racing to insert its state are settled by retrying the loser.
+
+        `peek` names another card whose state is read in the same transaction.
         """
         if known is not None and not known.is_new:
             try:
                 return self._apply_known(
-                    learner_id, card_pk, known, decide, reviewed_at, duration_ms, picked
+                    learner_id, card_pk, known, decide, reviewed_at, duration_ms, picked, peek
                 )
             except _Moved:
                 pass  # rolled back: read the state as it is now
         for attempt in range(_ATTEMPTS):
             try:
-                return self._apply(learner_id, card_pk, decide, reviewed_at, duration_ms, picked)
+                return self._apply(
+                    learner_id, card_pk, decide, reviewed_at, duration_ms, picked, peek
+                )
             except WriteConflict:
                 if attempt == _ATTEMPTS - 1 or self.db.dialect == "sqlite":
                     raise
@@ -94,6 +100,7 @@ class Reviews:
         reviewed_at: dt.datetime,
         duration_ms: int | None,
         picked: str | None,
+        peek: Peek | None,
     ) -> tuple[int, Review]:
         """An answer to a card whose state the caller knows: two statements, no read."""
         outcome = decide(known)
@@ -108,6 +115,7 @@ class Reviews:
             )
             if done.rowcount != 1:
                 raise _Moved
+            _read_peek(conn, learner_id, peek)
         return review_id, outcome
 
     def _apply(
@@ -118,6 +126,7 @@ class Reviews:
         reviewed_at: dt.datetime,
         duration_ms: int | None,
         picked: str | None,
+        peek: Peek | None,
     ) -> tuple[int, Review]:
         with self.db.write_as(learner_id) as conn:
             before = state_for(conn, learner_id, card_pk, lock=True)
@@ -133,6 +142,7 @@ class Reviews:
                 conn.execute(INSERT_STATE, row | state)
             else:
                 conn.execute(_UPDATE_STATE, {"b_learner": learner_id, "b_card": card_pk, **state})
+            _read_peek(conn, learner_id, peek)
         return int(review_id), outcome
 
     @staticmethod
@@ -253,6 +263,11 @@ class Reviews:
                 .values(last_review_id=newest)
             )
         return written
+
+
+def _read_peek(conn: Any, learner_id: int, peek: Peek | None) -> None:
+    if peek is not None:
+        peek.state = state_for(conn, learner_id, peek.card_pk)
 
 
 def log_values(
