@@ -1,4 +1,5 @@
-"""Stress (issue 7): 50 review sessions killed with SIGKILL, and 1,000 fuzzed deck files.
+"""Stress (issue 7): 50 review sessions killed with SIGKILL, and 1,000 fuzzed deck files;
+and (issue 24) hostile Anki packages and overlapping imports (benchmarks/hostile.py).
 
 - Each crash: a real `srs-crss review` process answering cards is killed at a
   random moment; the database must pass PRAGMA integrity_check, hold every
@@ -24,6 +25,7 @@ from tests.robustness import check_database, env_for, review_and_kill
 from tests.unit.test_fuzz import load_or_error, mutated
 
 from benchmarks.common import Figure
+from benchmarks.hostile import hostile_runs
 
 CRASHES = 50
 FUZZ = 1000
@@ -96,6 +98,7 @@ def fuzz_runs() -> int:
 
 
 def run() -> list[Figure]:
+    hostile = hostile_runs()
     survived, answers = crash_runs()
     clean = fuzz_runs()
     return [
@@ -105,6 +108,7 @@ def run() -> list[Figure]:
         ),
         Figure(f"fuzzed deck files that did not end cleanly (of {clean})", FUZZ - clean, "files",
                0),
+        *hostile,
     ]  # fmt: skip
 
 

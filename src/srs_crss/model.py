@@ -255,6 +255,8 @@ class LoggedAnswer(NamedTuple):
     picked: str | None
     after: CardState
     """The card's state this answer left."""
+    imported: bool = False
+    """Brought from Anki by an import (recorded again with its mark if a merge restates it)."""
 
 
 class ExportReview(NamedTuple):
@@ -393,3 +395,13 @@ class NothingDue:
     new_limit_reached: bool
     cram: bool = False
     """A cram session found no seen card to go over."""
+
+
+@dataclass
+class Peek:
+    """A card whose state an answer also reads, in its own transaction: the card a session
+    shows next, checked there for free rather than by a read of its own (issue 24)."""
+
+    card_pk: int
+    state: CardState | None = None
+    """Filled in by the answer: the card's state as of its commit."""

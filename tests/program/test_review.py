@@ -300,3 +300,20 @@ def test_plain_mode_in_a_terminal(db: Path, many: Path) -> None:
     child.expect("Session over")
     child.expect(pexpect.EOF)
     assert "\x1b[" not in child.before
+
+
+def test_two_sessions_never_both_review_a_card(cli: Invoke, many: Path, db: Path) -> None:
+    """Two sessions of one learner build the same queue; a card answered in one is skipped
+    by the other when it comes up there (issue 24: both gave it the day's full review)."""
+    from tests.robustness import read_until, start_review
+
+    first, second = start_review(db, "--new", "5"), start_review(db, "--new", "5")
+    for session in (first, second):
+        assert read_until(session, "[many/c00]")  # both queues are built
+    out, _ = first.communicate("4\n" * 5 + "q\n", timeout=120)
+    assert shown(out) == [f"many/c0{i}" for i in range(1, 5)]  # after c00
+    out, _ = second.communicate("4\n" * 5 + "q\n", timeout=120)
+    assert shown(out) == []  # c00 was on screen already; c01-c04 are skipped
+    assert "Reviewed: 1 " in out  # c00, shown before the other session answered it
+    for card in ("c01", "c02", "c03", "c04"):
+        assert [h["repetitions"] for h in history(cli, f"many/{card}")] == [1]

@@ -220,7 +220,7 @@ def test_an_older_schema_is_upgraded_on_open_keeping_its_data(db: Path, mini: Pa
         raw.execute("INSERT INTO learners (name, created_at) VALUES ('old', '2026-01-01 00:00:00')")
     raw.close()
     with open_store(db) as store:
-        assert store.schema_version() == SCHEMA_HEAD == "0011"
+        assert store.schema_version() == SCHEMA_HEAD == "0012"
         assert store.learners.id_of("old", NOW) == 1  # the row written at 0001 is still there
         assert store.exams.all(1) == {}
         assert store.mocks.history(1) == []  # 0010: practice exams
@@ -276,6 +276,11 @@ def test_a_database_from_before_this_release_keeps_its_data(db: Path, mini: Path
         assert stats.reviewed_today == 1 and stats.calendar == ((dt.date(2026, 1, 2), 1),)
         (deck,) = store.decks.summaries(1, dt.date(2026, 1, 3))  # 0011: the state's deck
         assert (deck.cards, deck.new, deck.due) == (1, 0, 1)
+    with sqlite3.connect(db) as raw:  # 0012: answers logged before it were given here
+        assert raw.execute("SELECT imported FROM reviews").fetchall() == [(0,)]
+        index = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'uq_reviews_imported'")
+        assert "UNIQUE" in index.fetchone()[0]
+    raw.close()
 
 
 def test_an_answer_to_a_state_that_moved_is_applied_to_the_state_as_it_is(

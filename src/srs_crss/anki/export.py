@@ -19,20 +19,23 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import errno
 import html
 import itertools
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import genanki
 
-from srs_crss.anki import revlog, zipping
+from srs_crss.anki import revlog, scratch, zipping
 from srs_crss.anki.notetypes import BASIC_MODEL, MCQ_MODEL, note_guid, stable_id, tag_for
 from srs_crss.errors import StorageFailure, UsageError
 from srs_crss.model import (
@@ -106,22 +109,42 @@ def export(
     builder = _Builder()
     for deck in decks:
         builder.add(deck)
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise UsageError(f"cannot write to the folder {path.parent}: {exc.strerror}") from None
-    os.close(fd)
-    try:
-        reviews = _write_package(temp_name, _Collection(builder, now, rollover_hour, log, progress))
-        os.replace(temp_name, path)
-    except OSError as exc:
-        Path(temp_name).unlink(missing_ok=True)
-        message = f"could not write {path}: {exc.strerror}; nothing was written"
-        raise StorageFailure(message) from None
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    # scratch files of exports that were killed: beside the target, and the collection
+    scratch.remove_stale(path.parent, f".{path.name}.")
+    scratch.remove_stale(Path(tempfile.gettempdir()), scratch.EXPORT_PREFIX)
+    with scratch.terminated_cleanly():
+        try:
+            fd, temp_name = tempfile.mkstemp(
+                prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent
+            )
+        except OSError as exc:
+            raise UsageError(f"cannot write to the folder {path.parent}: {exc.strerror}") from None
+        os.close(fd)
+        collection = _Collection(builder, now, rollover_hour, log, progress)
+        try:
+            reviews = _write_package(temp_name, collection)
+            os.replace(temp_name, path)
+        except (OSError, sqlite3.Error) as exc:
+            full = _disk_full(exc, path.parent, Path(tempfile.gettempdir()))
+            Path(temp_name).unlink(missing_ok=True)
+            cause = "the disk is full" if full else getattr(exc, "strerror", None) or str(exc)
+            raise StorageFailure(f"could not write {path}: {cause}; nothing was written") from None
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
     return ExportResult(path=path, notes=builder.notes, cards=builder.notes, reviews=reviews)
+
+
+def _disk_full(exc: BaseException, *folders: Path) -> bool:
+    """Whether `exc` comes of a full disk: said so, or one of `folders` has no room left
+    (SQLite reports a full temporary folder in other words, e.g. "database is locked")."""
+    if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc):
+        return True
+    for folder in folders:
+        with suppress(OSError):
+            if shutil.disk_usage(folder).free < 1 << 20:
+                return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +235,7 @@ def _write_package(file: str, collection: _Collection) -> int:
 
     Deflated, unlike genanki's packages (stored: 2.6 times the size of Anki's
     own): level 1, on two threads (zipping.py), makes it smaller than Anki's."""
-    handle, db_name = tempfile.mkstemp(suffix=".anki2")
+    handle, db_name = tempfile.mkstemp(prefix=scratch.tag(scratch.EXPORT_PREFIX), suffix=".anki2")
     os.close(handle)
     try:
         conn = sqlite3.connect(db_name, check_same_thread=False)  # the log is copied on a thread

@@ -62,6 +62,9 @@ class Answer(NamedTuple):
     duration_ms: int | None
     picked: str | None
     from_anki: bool
+    """Added by this import."""
+    imported: bool = False
+    """Brought from Anki, by this import or an earlier one (the log's `imported` mark)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ def _new_answers(
                 break
         else:
             took = min(row.time, MAX_ANSWER_MS) if row.time > 0 else None
-            yield Answer(row.id, day_of(row.id), GRADE_OF_BUTTON[row.ease], took, None, True)
+            yield Answer(row.id, day_of(row.id), GRADE_OF_BUTTON[row.ease], took, None, True, True)
 
 
 def _merge(
@@ -175,7 +178,8 @@ def _merge(
     merged = new  # Anki's rows come in time order
     if tail:
         restated = [
-            Answer(a.reviewed_ms, a.day, a.grade, a.duration_ms, a.picked, False) for a in tail
+            Answer(a.reviewed_ms, a.day, a.grade, a.duration_ms, a.picked, False, a.imported)
+            for a in tail
         ]
         merged = sorted(restated + new, key=lambda answer: answer.reviewed_ms)
     state = start.after if start else sm2.CardState()

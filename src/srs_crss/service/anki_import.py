@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,6 @@ from srs_crss import clock, sm2
 from srs_crss.anki import merge
 from srs_crss.anki.mapping import RevlogRow
 from srs_crss.exams import planning
-from srs_crss.model import LoggedAnswer
 
 if TYPE_CHECKING:
     from srs_crss.service.context import Context
@@ -51,25 +51,23 @@ def import_anki(context: Context, path: Path, dry_run: bool) -> ImportResult:
     # The package reader is imported here: only an import needs zipfile and zstandard.
     from srs_crss.anki import notetypes, package
 
-    found = package.read(path)
-    context.ensure_decks()
-    keys = context.store.merges.card_keys()
-    by_guid = {notetypes.note_guid(deck, card): pk for pk, deck, card in keys}
-    card_of: dict[int, int] = {}
-    matched = 0
-    for guid, cids in found.cards_by_guid.items():
-        pk = by_guid.get(guid)
-        if pk is not None:
-            matched += 1
-            card_of.update((cid, pk) for cid in cids)
-    rows: dict[int, list[RevlogRow]] = defaultdict(list)
-    for row in found.revlog:
-        pk = card_of.get(row.cid)
-        if pk is not None:
-            rows[pk].append(row)
-    learner = context.reader_id if dry_run else context.learner_id
-    logged = context.store.merges.times(learner, rows) if learner else {}
-    exams = context.store.exams.all(learner) if learner else {}
+    # The package is unpacked and every value checked before the database is opened, and
+    # read in full before anything is written: one that fails leaves no learner, decks or
+    # database file behind.
+    with package.open_package(path) as found:
+        context.ensure_decks()
+        keys = context.store.merges.card_keys()
+        by_guid = {notetypes.note_guid(deck, card): pk for pk, deck, card in keys}
+        cards_by_guid = found.cards(by_guid)
+        card_of = {cid: by_guid[guid] for guid, cids in cards_by_guid.items() for cid in cids}
+        rows: dict[int, list[RevlogRow]] = defaultdict(list)
+        # (the later of the study clock and the machine's: SRS_CRSS_NOW may set the first back)
+        now_ms = int(max(context.now().timestamp(), time.time()) * 1000)
+        for row in found.revlog(card_of, now_ms):
+            rows[card_of[row.cid]].append(row)
+    matched = len(cards_by_guid)
+    shared = found.shared_notes
+    exams = context.store.exams.all(context.reader_id)
     decks = {pk: deck for pk, deck, _ in keys}
     zone, rollover = context.now().tzinfo, context.rollover_hour
 
@@ -85,12 +83,13 @@ def import_anki(context: Context, path: Path, dry_run: bool) -> ImportResult:
     def cap(pk: int, outcome: sm2.Review) -> sm2.Review:
         return planning.cap(outcome, planning.exam_for(decks[pk], exams)) if exams else outcome
 
-    def details(ids: list[int]) -> dict[int, LoggedAnswer]:
-        return context.store.merges.details(learner, ids)
-
-    planned = merge.plan(rows, logged, details, day_of, cap)
-    if not dry_run and planned.cards:
-        context.store.merges.write(learner, planned.cards)
+    # Read, merge and write in one transaction holding the learner's write lock: an
+    # answer given meanwhile, or a second import, waits and then builds on this one.
+    merges = context.store.merges
+    with merges.reading(context.reader_id) if dry_run else merges.locked(context.learner_id) as log:
+        planned = merge.plan(rows, log.times(rows), log.details, day_of, cap)
+        if not dry_run and planned.cards:
+            log.write(planned.cards)
     return ImportResult(
         path=path,
         format=found.format,
@@ -98,8 +97,10 @@ def import_anki(context: Context, path: Path, dry_run: bool) -> ImportResult:
         cards=len(planned.cards),
         already=planned.already,
         matched_notes=matched,
-        skipped_notes=len(found.cards_by_guid) - matched,
-        skipped_rows=tuple((str(reason), n) for reason, n in planned.skipped.most_common()),
+        skipped_notes=found.notes - matched - shared,
+        skipped_rows=tuple(
+            (str(reason), n) for reason, n in (planned.skipped + found.skipped).most_common()
+        ),
         restated=planned.restated,
         dry_run=dry_run,
     )

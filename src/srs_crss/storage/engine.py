@@ -188,6 +188,20 @@ class Database:
             raise StorageFailure(f"database write failed: {self._friendly(exc)}") from None
 
     @contextmanager
+    def write_as(self, learner_id: int) -> Iterator[Connection]:
+        """A write transaction that holds this learner's write lock until it ends.
+
+        Whatever reads a learner's log or states to decide what to write (an
+        import's merge, an answer) takes it, so two of them never decide from
+        the same stale read: SQLite has one writer at a time anyway (BEGIN
+        IMMEDIATE); PostgreSQL takes a transaction-scoped advisory lock keyed
+        by the learner, released by the commit or the rollback.
+        """
+        with self.write() as conn:
+            lock_learner(conn, learner_id)
+            yield conn
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction: one consistent snapshot."""
         try:
@@ -231,6 +245,19 @@ class Database:
                 from srs_crss.storage.migrations import upgrade
 
                 upgrade(conn)
+
+
+LEARNER_LOCK_SPACE = 0x5352_5331
+"""The first key of srs-crss's PostgreSQL advisory locks ("SRS1"); the learner id is the second."""
+
+
+def lock_learner(conn: Connection, learner_id: int) -> None:
+    """Wait for, then hold until the transaction ends, this learner's write lock (see
+    `Database.write_as`); a no-op on SQLite, whose write transactions hold the file's."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            select(func.pg_advisory_xact_lock(LEARNER_LOCK_SPACE, learner_id)),
+        )
 
 
 def disk_problem(exc: sa_exc.DBAPIError) -> str | None:

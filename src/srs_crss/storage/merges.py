@@ -5,6 +5,11 @@ the log is read light (id, time in ms, grade: computed in SQL, no per-row
 type conversion), and only the rows a merge starts from or records again
 are read in full. The merged rows are written with the driver's executemany
 (100,000s of rows), in one transaction with the states.
+
+The read, the merge and the write happen in one transaction that holds the
+learner's write lock (`Merges.locked`): an answer given in a review session,
+or a second import, waits for it and then builds on what it wrote. Reading
+first and writing later lost answers given in between (issue 24).
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -38,16 +44,47 @@ _LOG_COLUMNS = (
     "learner_id", "card_id", "reviewed_at", "day", "grade", "kind", "duration_ms",
     "repetitions_before", "ef_before", "interval_before", "due_before", "extra_before",
     "lapses_before", "repetitions", "ef", "interval", "due", "extra", "lapses",
-    "capped_from", "picked",
+    "capped_from", "picked", "imported",
 )  # fmt: skip
 """The review log's columns but its id, in the order `_insert_log` builds rows."""
 _BATCH = 500
 """Ids per query (bound parameters stay well under any database's limit)."""
 
 
+class LearnerLog:
+    """One learner's log inside one transaction: what a merge reads, and its write."""
+
+    def __init__(self, merges: Merges, conn: Any, learner_id: int) -> None:
+        self._merges, self._conn, self.learner_id = merges, conn, learner_id
+
+    def times(self, card_pks: Iterable[int]) -> dict[int, list[LoggedTime]]:
+        """Every answer to these cards, in log order: id, time, grade."""
+        return self._merges.times(self._conn, self.learner_id, card_pks)
+
+    def details(self, ids: Sequence[int]) -> dict[int, LoggedAnswer]:
+        """These log rows in full, by id."""
+        return self._merges.details(self._conn, self.learner_id, ids)
+
+    def write(self, cards: Sequence[CardMerge]) -> None:
+        """Record the merged tails and states (committed when the transaction ends)."""
+        self._merges.write(self._conn, self.learner_id, cards)
+
+
 class Merges:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    @contextmanager
+    def locked(self, learner_id: int) -> Iterator[LearnerLog]:
+        """The learner's log under their write lock, read and written in one transaction."""
+        with self.db.write_as(learner_id) as conn:
+            yield LearnerLog(self, conn, learner_id)
+
+    @contextmanager
+    def reading(self, learner_id: int) -> Iterator[LearnerLog]:
+        """The learner's log as it is now, for a dry run (nothing is written)."""
+        with self.db.read() as conn:
+            yield LearnerLog(self, conn, learner_id)
 
     def card_keys(self) -> list[tuple[int, str, str]]:
         """(card pk, deck id, card id) of every card, retired ones included."""
@@ -59,7 +96,9 @@ class Merges:
             ).all()
         return [(int(pk), deck, card) for pk, deck, card in rows]
 
-    def times(self, learner_id: int, card_pks: Iterable[int]) -> dict[int, list[LoggedTime]]:
+    def times(
+        self, conn: Any, learner_id: int, card_pks: Iterable[int]
+    ) -> dict[int, list[LoggedTime]]:
         """Every answer of this learner to these cards, in log order: id, time, grade."""
         wanted = set(card_pks)
         query = (
@@ -68,13 +107,12 @@ class Merges:
             .order_by(reviews_t.c.card_id, reviews_t.c.id)  # index order: no sort
         )
         found: dict[int, list[LoggedTime]] = {}
-        with self.db.read() as conn:
-            for card, rid, ms, grade in conn.execute(query).all():
-                if card in wanted:
-                    found.setdefault(card, []).append(LoggedTime(rid, int(ms), grade))
+        for card, rid, ms, grade in conn.execute(query):
+            if card in wanted:
+                found.setdefault(card, []).append(LoggedTime(rid, int(ms), grade))
         return found
 
-    def details(self, learner_id: int, ids: Sequence[int]) -> dict[int, LoggedAnswer]:
+    def details(self, conn: Any, learner_id: int, ids: Sequence[int]) -> dict[int, LoggedAnswer]:
         """These log rows in full, by id."""
         query = select(
             reviews_t.c.id,
@@ -83,26 +121,27 @@ class Merges:
             reviews_t.c.grade,
             reviews_t.c.duration_ms,
             reviews_t.c.picked,
+            reviews_t.c.imported,
             *(reviews_t.c[column.name] for column in STATE_COLUMNS),
             reviews_t.c.learner_id,
         )
         found: dict[int, LoggedAnswer] = {}
-        with self.db.read() as conn:
-            for start in range(0, len(ids), _BATCH):
-                chunk = ids[start : start + _BATCH]
-                # by id alone, so the primary key is used (not the learner's whole log)
-                for row in conn.execute(query.where(reviews_t.c.id.in_(chunk))):
-                    if row.learner_id != learner_id:
-                        continue
-                    found[row.id] = LoggedAnswer(
-                        row.id,
-                        int(row.ms),
-                        row.day,
-                        row.grade,
-                        row.duration_ms,
-                        row.picked,
-                        state_from_row(row),
-                    )
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            # by id alone, so the primary key is used (not the learner's whole log)
+            for row in conn.execute(query.where(reviews_t.c.id.in_(chunk))):
+                if row.learner_id != learner_id:
+                    continue
+                found[row.id] = LoggedAnswer(
+                    row.id,
+                    int(row.ms),
+                    row.day,
+                    row.grade,
+                    row.duration_ms,
+                    row.picked,
+                    state_from_row(row),
+                    bool(row.imported),
+                )
         return found
 
     def _epoch_ms(self) -> Any:
@@ -118,18 +157,17 @@ class Merges:
             return seconds * 1000 + cast(func.substr(at, 21, 3), BigInteger)
         return cast(func.floor(func.extract("epoch", at) * 1000), BigInteger)
 
-    def write(self, learner_id: int, cards: Sequence[CardMerge]) -> None:
-        """Record every card's merged tail and its new state, in one transaction
-        (an import is all or nothing). Rows go in card by card, in time order,
-        so each card's log stays in order of its ids."""
+    def write(self, conn: Any, learner_id: int, cards: Sequence[CardMerge]) -> None:
+        """Record every card's merged tail and its new state, in the transaction of
+        the read (an import is all or nothing). Rows go in card by card, in time
+        order, so each card's log stays in order of its ids."""
         replaced = [rid for card in cards for rid in card.replaced]
         states = {card.card_pk: card.steps[-1][1].after for card in cards}
-        with self.db.write() as conn:
-            for start in range(0, len(replaced), _BATCH):
-                chunk = replaced[start : start + _BATCH]
-                totals.forget(conn, learner_id, chunk)  # deletes them, keeping the counts true
-            self._insert_log(conn, learner_id, cards)
-            self._write_states(conn, learner_id, states)
+        for start in range(0, len(replaced), _BATCH):
+            chunk = replaced[start : start + _BATCH]
+            totals.forget(conn, learner_id, chunk)  # deletes them, keeping the counts true
+        self._insert_log(conn, learner_id, cards)
+        self._write_states(conn, learner_id, states)
 
     def _insert_log(self, conn: Any, learner_id: int, cards: Sequence[CardMerge]) -> None:
         """The driver's executemany over plain tuples (100,000s of rows), values bound
@@ -150,7 +188,7 @@ class Merges:
                      day(outcome.day), int(outcome.grade), outcome.kind.value, answer.duration_ms,
                      b.repetitions, b.ef, b.interval, day(b.due), flag(b.extra), b.lapses,
                      a.repetitions, a.ef, a.interval, day(a.due), flag(a.extra), a.lapses,
-                     day(outcome.capped_from), answer.picked)
+                     day(outcome.capped_from), answer.picked, flag(answer.imported))
                 )  # fmt: skip
         if rows:
             mark = "?" if sqlite else "%s"

@@ -20,6 +20,7 @@ from srs_crss.storage.rows import (
     cards_decks,
     retired_cards,
     scope_filters,
+    state_for,
     state_from_row,
     states_cards_decks,
     suspended,
@@ -325,6 +326,11 @@ class Queue:
                 query = union(counted, newer).subquery().select()
             column = query.selected_columns[0]
             return list(conn.scalars(query.order_by(column.desc()).limit(limit)))
+
+    def state(self, learner_id: int, card_pk: int) -> CardState:
+        """One card's state as it is now (new if never reviewed): one primary-key read."""
+        with self.db.read() as conn:
+            return state_for(conn, learner_id, card_pk)
 
     def latest_review_day(self, learner_id: int) -> dt.date | None:
         """The newest study day in this learner's log (guards against clocks going back)."""

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from srs_crss.errors import NotFound, StorageFailure
+from srs_crss.model import Peek
 from srs_crss.sm2 import CardState, Review
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database, WriteConflict
@@ -53,6 +54,7 @@ class Reviews:
         duration_ms: int | None,
         picked: str | None = None,
         known: CardState | None = None,
+        peek: Peek | None = None,
     ) -> tuple[int, Review]:
         """Read the card's current state, apply `decide`, write state and log
         (with the choice `picked` on a multiple-choice card).
@@ -64,20 +66,26 @@ class Reviews:
 
         All in one write transaction, so an answer is never applied to stale
         state and state and log always agree. Returns the log row id. SQLite
-        serialises writers (BEGIN IMMEDIATE); on a server the state row is locked
+        serialises writers (BEGIN IMMEDIATE); on a server the learner's write lock
+        is held (an import waits for the answer, or the answer for the import:
+        `Database.write_as`), the state row is locked
         (SELECT ... FOR UPDATE, or the checking UPDATE), and two first answers to
         a new card racing to insert its state are settled by retrying the loser.
+
+        `peek` names another card whose state is read in the same transaction.
         """
         if known is not None and not known.is_new:
             try:
                 return self._apply_known(
-                    learner_id, card_pk, known, decide, reviewed_at, duration_ms, picked
+                    learner_id, card_pk, known, decide, reviewed_at, duration_ms, picked, peek
                 )
             except _Moved:
                 pass  # rolled back: read the state as it is now
         for attempt in range(_ATTEMPTS):
             try:
-                return self._apply(learner_id, card_pk, decide, reviewed_at, duration_ms, picked)
+                return self._apply(
+                    learner_id, card_pk, decide, reviewed_at, duration_ms, picked, peek
+                )
             except WriteConflict:
                 if attempt == _ATTEMPTS - 1 or self.db.dialect == "sqlite":
                     raise
@@ -92,10 +100,11 @@ class Reviews:
         reviewed_at: dt.datetime,
         duration_ms: int | None,
         picked: str | None,
+        peek: Peek | None,
     ) -> tuple[int, Review]:
         """An answer to a card whose state the caller knows: two statements, no read."""
         outcome = decide(known)
-        with self.db.write() as conn:
+        with self.db.write_as(learner_id) as conn:
             review_id = self._log(
                 conn, learner_id, card_pk, outcome, reviewed_at, duration_ms, picked
             )
@@ -106,6 +115,7 @@ class Reviews:
             )
             if done.rowcount != 1:
                 raise _Moved
+            _read_peek(conn, learner_id, peek)
         return review_id, outcome
 
     def _apply(
@@ -116,8 +126,9 @@ class Reviews:
         reviewed_at: dt.datetime,
         duration_ms: int | None,
         picked: str | None,
+        peek: Peek | None,
     ) -> tuple[int, Review]:
-        with self.db.write() as conn:
+        with self.db.write_as(learner_id) as conn:
             before = state_for(conn, learner_id, card_pk, lock=True)
             outcome = decide(before)
             after = outcome.after
@@ -131,6 +142,7 @@ class Reviews:
                 conn.execute(INSERT_STATE, row | state)
             else:
                 conn.execute(_UPDATE_STATE, {"b_learner": learner_id, "b_card": card_pk, **state})
+            _read_peek(conn, learner_id, peek)
         return int(review_id), outcome
 
     @staticmethod
@@ -155,7 +167,7 @@ class Reviews:
 
         Only the newest answer of a card can be undone. Returns the card's pk.
         """
-        with self.db.write() as conn:
+        with self.db.write_as(learner_id) as conn:
             row = conn.execute(
                 select(reviews_t).where(
                     reviews_t.c.id == review_id, reviews_t.c.learner_id == learner_id
@@ -251,6 +263,11 @@ class Reviews:
                 .values(last_review_id=newest)
             )
         return written
+
+
+def _read_peek(conn: Any, learner_id: int, peek: Peek | None) -> None:
+    if peek is not None:
+        peek.state = state_for(conn, learner_id, peek.card_pk)
 
 
 def log_values(

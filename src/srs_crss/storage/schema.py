@@ -27,14 +27,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0011"
+SCHEMA_HEAD = "0012"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
 KNOWN_REVISIONS = frozenset(
-    {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"}
+    {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"}
 )
 
 
@@ -171,7 +172,20 @@ reviews_t = Table(
     Column("capped_from", Date),
     # The choice picked on a multiple-choice card (its text: letters are shuffled).
     Column("picked", Text),
+    # An answer brought in from Anki by import-anki (false for answers given here).
+    Column("imported", Boolean, nullable=False, server_default=false()),
     Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
+    # The log holds one imported answer per learner, card and moment: two imports of one
+    # package can never both add it (issue 24).
+    Index(
+        "uq_reviews_imported",
+        "learner_id",
+        "card_id",
+        "reviewed_at",
+        unique=True,
+        sqlite_where=text("imported"),
+        postgresql_where=text("imported"),
+    ),
     # covers the per-day counts, retention and hardest cards of `stats` (no table reads)
     Index("ix_reviews_learner_day", "learner_id", "day", "repetitions_before", "grade", "card_id"),
 )

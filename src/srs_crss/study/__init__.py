@@ -1,6 +1,7 @@
 """Studying: a review session over the store and the rules that shape its queue.
 
-`session` (one sitting: the queue, answers, undo, the summary), `duepages` (due
+`session` (one sitting: the queue, answers, undo; `summary` its answers and end
+figures), `duepages` (due
 cards a page at a time), `newcards` and `newlimit` (which new cards, and how many
 today), `policy` (leeches and other fixed rules), `stats` (the progress figures
 derived from the store's counts).

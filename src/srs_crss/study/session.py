@@ -32,6 +32,7 @@ from srs_crss.model import (
     Card,
     CardType,
     NothingDue,
+    Peek,
     Progress,
     QueueOptions,
     Summary,
@@ -40,29 +41,13 @@ from srs_crss.model import (
 from srs_crss.study import newlimit
 from srs_crss.study.duepages import DuePages
 from srs_crss.study.newcards import interleave
-from srs_crss.study.stats import streak
+from srs_crss.study.summary import Answered, summarise
 
 if TYPE_CHECKING:
     from srs_crss.storage import Store
 
 SPARE_NEW = 10  # new cards fetched beyond twice the day's number, as replacements
 CONTENT_BATCH = 16  # cards whose content is loaded in one query, a batch ahead
-STREAK_DAYS = 4000  # study days read for the summary's streak (over ten years)
-
-
-@dataclass(frozen=True, slots=True)
-class Answered:
-    """One answer given in this session (for undo and the summary)."""
-
-    review_id: int
-    card: Card
-    outcome: sm2.Review
-    duration_ms: int
-    requeued: bool
-    leech: bool = False
-    """This answer made the card a leech (now suspended)."""
-    cram: bool = False
-    """A cram answer (review_id is then the cram answer's id)."""
 
 
 @dataclass
@@ -102,6 +87,8 @@ class Session:
     suspended_here: list[tuple[int, Card, sm2.CardState]] = field(default_factory=list)
     """Cards suspended in this session (answers given before, card, its state): undo takes
     a suspension back as it takes back an answer."""
+    checked: set[int] = field(default_factory=set)  # found as queued when they came up
+    peeked: dict[int, sm2.CardState] = field(default_factory=dict)  # read with the last answer
 
     # ---- building ------------------------------------------------------------
 
@@ -225,13 +212,31 @@ class Session:
                 choice = [p for p, c in loaded.items() if c.type is CardType.MCQ]
                 self.review_counts.update(self.store.queue.review_counts(self.learner_id, choice))
             card = self.cards[pk]
-            if self.answered_notes.get((card.deck, card.note), {pk}) <= {pk}:
+            held_back = not self.answered_notes.get((card.deck, card.note), {pk}) <= {pk}
+            if not held_back and self._still_as_queued(line, pk):
                 return card
-            line.popleft()  # buried for today
+            line.popleft()  # buried for today, or answered in another session since
             self.kinds[sm2.kind_of(self.states[pk])] -= 1
-            if line is self.new:
+            if line is self.new and held_back:
+                # the next eligible card takes a held-back sibling's place; one answered in
+                # another session already counts against the day's new cards
                 self._fill_new(1)
         return None
+
+    def _still_as_queued(self, line: deque[int], pk: int) -> bool:
+        """Whether the card is still in the state its queue was built from: else another
+        session answered it, and it gets no second full review today (issue 24). Cards
+        this session answered or undid, and cram, need no look; the next card's state
+        comes with the previous answer (`Peek`), others cost one primary-key read."""
+        if line is self.again or line is self.ahead or self.options.cram is not None:
+            return True
+        if pk not in self.checked:
+            peeked = self.peeked.pop(pk, None)
+            now = peeked if peeked is not None else self.store.queue.state(self.learner_id, pk)
+            if now != self.states[pk]:
+                return False
+            self.checked.add(pk)
+        return True
 
     def state_of(self, card: Card) -> sm2.CardState:
         return self.states[card.pk]
@@ -278,6 +283,7 @@ class Session:
         if self.options.cram is not None or practice:
             return self._cram_answer(card, line, grade, day, moment, duration_ms, picked)
         exam_day = planning.exam_for(card.deck, self.exams)
+        peek = Peek(line[1]) if len(line) > 1 and line[1] not in self.checked else None
         review_id, outcome = self.store.reviews.apply(
             self.learner_id,
             pk,
@@ -286,7 +292,9 @@ class Session:
             duration_ms,
             picked,
             known=self.states.get(pk),
+            peek=peek,
         )
+        self.peeked = {peek.card_pk: peek.state} if peek and peek.state is not None else {}
         if pk in self.review_counts:
             self.review_counts[pk] += 1
         line.popleft()
@@ -393,17 +401,4 @@ class Session:
         return last.card
 
     def summary(self) -> Summary:
-        today = self.today()
-        tomorrow = today + dt.timedelta(days=1)
-        queue, scope = self.store.queue, self.options.scope
-        due_today = queue.count_due_on(self.learner_id, today, scope)
-        crammed = sum(a.cram for a in self.answered)
-        return Summary(
-            reviewed=len(self.answered) - crammed,
-            crammed=crammed,
-            correct=sum(a.outcome.grade.passed for a in self.answered),
-            seconds=sum(a.duration_ms for a in self.answered) / 1000,
-            due_tomorrow=queue.count_due_on(self.learner_id, tomorrow, scope) - due_today,
-            streak=streak(queue.study_days(self.learner_id, today, STREAK_DAYS), today),
-            due_today=due_today,
-        )
+        return summarise(self.answered, self.store, self.learner_id, self.today(), self.options)
