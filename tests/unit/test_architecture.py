@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.study.stats": 0,
     "srs_crss.anki.mapping": 0,
     "srs_crss.anki.merge": 0,
+    "srs_crss.cohort": 0,
     # 1: storage and Anki's formats, each on its own
     "srs_crss.storage": 1,
     "srs_crss.anki": 1,
@@ -64,6 +65,7 @@ PURE = {
     "srs_crss.study.stats",
     "srs_crss.anki.mapping",
     "srs_crss.anki.merge",
+    "srs_crss.cohort.accounts",
 }
 NO_IO = {
     "os", "io", "sqlite3", "subprocess", "shutil", "tempfile", "socket", "select", "termios",

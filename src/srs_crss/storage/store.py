@@ -21,6 +21,7 @@ from srs_crss.storage.stats import Stats
 from srs_crss.storage.suspensions import Suspensions
 
 if TYPE_CHECKING:
+    from srs_crss.storage.accounts import Accounts
     from srs_crss.storage.export import Export
     from srs_crss.storage.merges import Merges
     from srs_crss.storage.mocks import Mocks
@@ -49,6 +50,12 @@ class Store:
         from srs_crss.storage.export import Export
 
         return Export(self.db)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        from srs_crss.storage.accounts import Accounts
+
+        return Accounts(self.db)
 
     @cached_property
     def mocks(self) -> Mocks:

@@ -1,0 +1,97 @@
+"""Cohort accounts: users add, list, reset, remove (for `serve --cohort`).
+
+Run by whoever runs the server, against the server's database (--db). No
+password is ever printed except the one-time password of `add` and `reset`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from srs_crss.cli import render
+from srs_crss.cli.app import Group, JsonOption, app, open_app, print_json
+from srs_crss.errors import UsageError
+
+if TYPE_CHECKING:
+    from srs_crss.cohort.accounts import NewPassword
+
+users_app = typer.Typer(
+    cls=Group,
+    help="Accounts for a cohort server: who may sign in, as a learner or an instructor.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(users_app, name="users")
+
+NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The account's name.")]
+
+
+@users_app.command("add")
+def users_add(
+    ctx: typer.Context,
+    name: NameArgument,
+    instructor: Annotated[
+        bool, typer.Option("--instructor", help="An instructor: sees the class, studies nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Create an account and print its one-time password."""
+    from srs_crss.cohort.accounts import Role
+
+    made = open_app(ctx).accounts.add(name, Role.INSTRUCTOR if instructor else Role.LEARNER)
+    _show_password(made, as_json, reset=False)
+
+
+@users_app.command("list")
+def users_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Every account, its role, and whether it still has a one-time password."""
+    accounts = open_app(ctx).accounts.all()
+    if as_json:
+        print_json([render.cohort.account_json(account) for account in accounts])
+    else:
+        for line in render.cohort.accounts_lines(accounts):
+            typer.echo(line)
+
+
+@users_app.command("reset")
+def users_reset(ctx: typer.Context, name: NameArgument, as_json: JsonOption = False) -> None:
+    """A new one-time password for someone who forgot theirs (signs them out everywhere)."""
+    _show_password(open_app(ctx).accounts.reset(name), as_json, reset=True)
+
+
+@users_app.command("remove")
+def users_remove(
+    ctx: typer.Context,
+    name: NameArgument,
+    keep_history: Annotated[
+        bool | None,
+        typer.Option(
+            "--keep-history/--delete-history",
+            help="Keep their answers and progress, or delete them too (asked when not given).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Remove an account, keeping or deleting the learner's study history."""
+    application = open_app(ctx)
+    if keep_history is None:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "say whether to keep their study history: --keep-history or --delete-history"
+            )
+        keep_history = not typer.confirm(
+            f"Also delete all of {name!r}'s study history? It cannot be undone", default=False
+        )
+    removed = application.accounts.remove(name, keep_history=keep_history)
+    typer.echo(render.cohort.removed_line(removed, kept=keep_history))
+
+
+def _show_password(made: NewPassword, as_json: bool, *, reset: bool) -> None:
+    if as_json:
+        print_json(render.cohort.new_password_json(made))
+    else:
+        for line in render.cohort.new_password_lines(made, reset=reset):
+            typer.echo(line)
