@@ -95,3 +95,31 @@ def _show_password(made: NewPassword, as_json: bool, *, reset: bool) -> None:
     else:
         for line in render.cohort.new_password_lines(made, reset=reset):
             typer.echo(line)
+
+
+cohort_app = typer.Typer(
+    cls=Group,
+    help="Running a cohort server: the database, the class's exam date.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(cohort_app, name="cohort")
+
+
+@cohort_app.command("setup-db")
+def cohort_setup_db(
+    ctx: typer.Context,
+    app_role: Annotated[
+        str,
+        typer.Option(
+            "--app-role",
+            metavar="ROLE",
+            help="The PostgreSQL role the server connects as (created if missing).",
+        ),
+    ],
+) -> None:
+    """Upgrade the schema and make PostgreSQL keep learners apart (run as the tables' owner)."""
+    application = open_app(ctx)
+    secured = application.cohort.setup_database(app_role)
+    for line in render.cohort.setup_lines(app_role, secured, application.store.location.display()):
+        typer.echo(line)

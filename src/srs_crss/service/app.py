@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
     from srs_crss.decks.quality import QualityWarning
     from srs_crss.service.accounts import Accounts
+    from srs_crss.service.cohort import Cohort
     from srs_crss.service.practice import Practice
 
 
@@ -54,6 +55,13 @@ class App(Context):
         from srs_crss.service.accounts import Accounts
 
         return Accounts(self)
+
+    @cached_property
+    def cohort(self) -> Cohort:
+        """The instructor's side of a cohort server, and setting its database up."""
+        from srs_crss.service.cohort import Cohort
+
+        return Cohort(self)
 
     @cached_property
     def preferences(self) -> Preferences:

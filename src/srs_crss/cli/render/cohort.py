@@ -57,3 +57,14 @@ def removed_line(account: Account, *, kept: bool) -> str:
     if kept:
         return f"Removed the account {account.name!r}; their study history is kept."
     return f"Removed the account {account.name!r} and all of their study history."
+
+
+def setup_lines(app_role: str, secured: Sequence[str], where: str) -> list[str]:
+    return [
+        f"Schema up to date; row security on {len(secured)} tables: {', '.join(secured)}.",
+        f"The server connects as {app_role}, which sees one learner at a time "
+        "(an instructor: everyone, read-only) and nothing otherwise.",
+        f"Give {app_role} a password (in psql: \\password {app_role}) and start the server "
+        f"with --db set to {where} signed in as {app_role}.",
+        "Run this again after every upgrade of srs-crss.",
+    ]
