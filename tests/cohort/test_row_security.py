@@ -270,3 +270,15 @@ def test_setup_refuses_what_would_not_keep_learners_apart(cohort: Cohort, db: Pa
     assert bad.exit_code == 2 and "plain role name" in bad.stderr
     sqlite = _runner(str(db))("cohort", "setup-db", "--app-role", "srs_app")
     assert sqlite.exit_code == 2 and "needs PostgreSQL" in sqlite.stderr
+
+
+def test_the_instructor_figures_read_everyone_as_the_server_role(cohort: Cohort) -> None:
+    table = cohort.server("class", "--json", learner="nobody")
+    assert table.exit_code == 0, table.output
+    assert [row["name"] for row in json.loads(table.stdout)["learners"]] == ["alex", "sam"]
+    items = cohort.server("items", "--json", learner="nobody")
+    assert items.exit_code == 0, items.output
+    assert sum(item["answers"] for item in json.loads(items.stdout)) == 6  # 3 questions x 2
+    assert cohort.server("cohort", "exam", "set", "2026-12-20").exit_code == 0
+    for conn in cohort.connect():  # the class's date is the class's, not a learner's row
+        assert conn.execute(text("SELECT count(*) FROM cohort_exams")).scalar_one() == 1

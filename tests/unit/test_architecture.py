@@ -66,6 +66,8 @@ PURE = {
     "srs_crss.anki.mapping",
     "srs_crss.anki.merge",
     "srs_crss.cohort.accounts",
+    "srs_crss.cohort.classview",
+    "srs_crss.cohort.items",
 }
 NO_IO = {
     "os", "io", "sqlite3", "subprocess", "shutil", "tempfile", "socket", "select", "termios",

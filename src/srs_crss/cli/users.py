@@ -123,3 +123,62 @@ def cohort_setup_db(
     secured = application.cohort.setup_database(app_role)
     for line in render.cohort.setup_lines(app_role, secured, application.store.location.display()):
         typer.echo(line)
+
+
+exam_app = typer.Typer(
+    cls=Group,
+    help="The class's exam date: used by every learner who has not set their own.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+cohort_app.add_typer(exam_app, name="exam")
+DeckOption = Annotated[
+    str | None, typer.Option("--deck", metavar="ID", help="For this deck only (default: all).")
+]
+
+
+@exam_app.command("set")
+def cohort_exam_set(
+    ctx: typer.Context,
+    date: Annotated[str, typer.Argument(metavar="YYYY-MM-DD")],
+    deck: DeckOption = None,
+) -> None:
+    """Set the class's exam date."""
+    day = open_app(ctx).cohort.set_exam(date, deck)
+    typer.echo(render.cohort.cohort_exam_line(day, deck))
+
+
+@exam_app.command("clear")
+def cohort_exam_clear(ctx: typer.Context, deck: DeckOption = None) -> None:
+    """Remove the class's exam date (learners' own dates stay)."""
+    done = open_app(ctx).cohort.clear_exam(deck)
+    typer.echo(render.cohort.cohort_exam_line(None, deck, done))
+
+
+@app.command("class")
+def class_table(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (for a spreadsheet).")] = False,
+) -> None:
+    """For instructors: every learner's progress, and who is at risk."""
+    application = open_app(ctx)
+    rows, risks = application.cohort.class_table()
+    if as_csv:
+        typer.echo(render.cohort.class_csv(rows, risks), nl=False)
+    elif as_json:
+        print_json(render.cohort.class_json(rows, risks))
+    else:
+        for line in render.cohort.class_lines(rows, risks, application.today()):
+            typer.echo(line)
+
+
+@app.command("items")
+def items(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """For authors: how each practice-exam item fared across the class."""
+    stats = open_app(ctx).cohort.items()
+    if as_json:
+        print_json(render.cohort.items_json(stats))
+    else:
+        for line in render.cohort.items_lines(stats):
+            typer.echo(line)

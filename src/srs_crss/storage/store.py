@@ -25,6 +25,7 @@ from srs_crss.storage.suspensions import Suspensions
 
 if TYPE_CHECKING:
     from srs_crss.storage.accounts import Accounts
+    from srs_crss.storage.cohort import Cohort
     from srs_crss.storage.export import Export
     from srs_crss.storage.merges import Merges
     from srs_crss.storage.mocks import Mocks
@@ -59,6 +60,12 @@ class Store:
         from srs_crss.storage.accounts import Accounts
 
         return Accounts(self.db)
+
+    @cached_property
+    def cohort(self) -> Cohort:
+        from srs_crss.storage.cohort import Cohort
+
+        return Cohort(self.db)
 
     @cached_property
     def mocks(self) -> Mocks:
