@@ -282,3 +282,17 @@ def test_the_instructor_figures_read_everyone_as_the_server_role(cohort: Cohort)
     assert cohort.server("cohort", "exam", "set", "2026-12-20").exit_code == 0
     for conn in cohort.connect():  # the class's date is the class's, not a learner's row
         assert conn.execute(text("SELECT count(*) FROM cohort_exams")).scalar_one() == 1
+
+
+def test_removing_an_account_with_its_history_as_the_server_role(cohort: Cohort) -> None:
+    server = cohort.server
+    assert server("users", "add", "zed").exit_code == 0
+    studied = server("review", "--deck", "many", "--new", "1", learner="zed", input="\n4\n")
+    assert studied.exit_code == 0, studied.output
+    gone = server("users", "remove", "zed", "--delete-history")  # run as learner alex
+    assert gone.exit_code == 0, gone.output
+    owner = create_engine(make_url(cohort.app_url).set(username="postgres"))
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM learners WHERE name = 'zed'")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM learners")).scalar() == 2  # alex, sam
+    owner.dispose()

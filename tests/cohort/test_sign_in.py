@@ -134,3 +134,18 @@ def test_waits_double_and_stop_at_an_hour() -> None:
     assert waits[:4] == [None] * 4
     assert waits[4:7] == [dt.timedelta(minutes=m) for m in (1, 2, 4)]
     assert max(w for w in waits if w) == dt.timedelta(hours=1)
+
+
+def test_hostile_input_is_refused_plainly(app_at: AppAt, sam: str) -> None:
+    with app_at(dt.timedelta()) as app:
+        for name, password in (
+            ("sam", "\ud800broken"),  # a lone surrogate, as a forged form can carry
+            ("sam", "x" * 100_000),  # never hashed: refused on length
+            ("\x1b[2J" + "s" * 500, "whatever"),
+            ("", ""),
+        ):
+            with pytest.raises(SignInRefused):
+                app.accounts.sign_in(name, password, "10.0.0.1")
+        with pytest.raises(UsageError):
+            app.accounts.change_password("sam", sam, "a fine pass\ud800phrase")
+        assert app.accounts.sign_in("sam", sam, "10.0.0.2")

@@ -76,13 +76,32 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher(type=Type.ID)
 
 
+_DUMMY: list[str] = []
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of nothing anyone knows, made once per process: an unknown name is
+    verified against it so that it costs what a known name costs."""
+    if not _DUMMY:
+        _DUMMY.append(hasher.hash(secrets.token_hex(16)))
+    return _DUMMY[0]
+
+
+def _encodable(text: str) -> bool:
+    """Whether the text is valid Unicode (a posted form can carry lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Accounts:
     """Creating, listing, resetting and removing accounts; signing in and out."""
 
     def __init__(self, context: Context) -> None:
         self.ctx = context
         self.hasher = _hasher()
-        self._dummy: str | None = None
 
     # ---- srs-crss users -----------------------------------------------------------
 
@@ -119,6 +138,8 @@ class Accounts:
             raise self._unknown(name)
         self.ctx.store.accounts.remove(name)
         if not keep_history:
+            # acting for them: with row security their rows are the only ones deletable
+            self.ctx.store.act_for_learner(name)
             self.ctx.store.learners.remove(name)
         return found.account
 
@@ -176,6 +197,8 @@ class Accounts:
         if found is None or not self._verify(found.password_hash, old):
             raise SignInRefused("the current password is not right")
         problem = rules.password_problem(new, found.account.name, old)
+        if problem is None and not _encodable(new):
+            problem = "choose a password of ordinary characters"
         if problem:
             raise UsageError(problem)
         store.set_password(found.account.name, self.hasher.hash(new), False, now)
@@ -207,14 +230,11 @@ class Accounts:
         costs the same time. Over-long input is refused before any hashing."""
         from argon2.exceptions import InvalidHashError, VerificationError
 
-        if len(password) > rules.MAX_PASSWORD:
+        if len(password) > rules.MAX_PASSWORD or not _encodable(password):
             return False
         if password_hash is None:
-            if self._dummy is None:
-                self._dummy = self.hasher.hash(secrets.token_hex(16))
-            password_hash = self._dummy
             try:
-                self.hasher.verify(password_hash, password)
+                self.hasher.verify(_dummy_hash(self.hasher), password)
             except (VerificationError, InvalidHashError):
                 pass
             return False
