@@ -92,6 +92,7 @@ OWNERS = {
     "jinja2": ("srs_crss.web",),
     "uvicorn": ("srs_crss.web.server",),
     "segno": ("srs_crss.web.qr",),
+    "argon2": ("srs_crss.service.accounts",),
 }
 """Third-party packages and the only modules (or packages) that may import them."""
 
