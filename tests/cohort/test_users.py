@@ -41,7 +41,8 @@ def test_add_json_gives_name_and_password_and_the_hash_is_argon2id(cli: Invoke, 
 
     with sqlite3.connect(db) as raw:
         (stored,) = raw.execute("SELECT password_hash FROM accounts").fetchone()
-    assert stored.startswith("$argon2id$") and data["password"] not in stored
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")  # OWASP's setting
+    assert data["password"] not in stored
 
 
 def test_list_never_shows_a_password(cli: Invoke) -> None:
