@@ -279,6 +279,12 @@ def test_the_instructor_figures_read_everyone_as_the_server_role(cohort: Cohort)
     items = cohort.server("items", "--json", learner="nobody")
     assert items.exit_code == 0, items.output
     assert sum(item["answers"] for item in json.loads(items.stdout)) == 6  # 3 questions x 2
+    from srs_crss.service import App
+    from srs_crss.settings.run import Settings
+
+    with App(Settings(cohort.app_url, "nobody", environ={"SRS_CRSS_NOW": NOW})) as app:
+        flags = app.cohort.flags()  # what learners flagged, for the instructor's page
+    assert sorted(flag.learner for flag in flags) == ["alex", "sam"]
     assert cohort.server("cohort", "exam", "set", "2026-12-20").exit_code == 0
     for conn in cohort.connect():  # the class's date is the class's, not a learner's row
         assert conn.execute(text("SELECT count(*) FROM cohort_exams")).scalar_one() == 1

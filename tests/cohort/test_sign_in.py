@@ -149,3 +149,28 @@ def test_hostile_input_is_refused_plainly(app_at: AppAt, sam: str) -> None:
         with pytest.raises(UsageError):
             app.accounts.change_password("sam", sam, "a fine pass\ud800phrase")
         assert app.accounts.sign_in("sam", sam, "10.0.0.2")
+
+
+def test_a_one_time_password_expires_after_a_week(app_at: AppAt) -> None:
+    with app_at(dt.timedelta()) as app:
+        one_time = app.accounts.add("jo").password
+    with app_at(dt.timedelta(days=6)) as app:
+        assert app.accounts.sign_in("jo", one_time, "10.0.0.1").account.must_change
+    with app_at(dt.timedelta(days=7, minutes=1)) as app:
+        with pytest.raises(SignInRefused, match="expired"):
+            app.accounts.sign_in("jo", one_time, "10.0.0.1")
+        with pytest.raises(SignInRefused, match="expired"):
+            app.accounts.change_password("jo", one_time, "a fine passphrase")
+        fresh = app.accounts.reset("jo").password
+        assert app.accounts.change_password("jo", fresh, "a fine passphrase")
+
+
+def test_only_an_instructor_sees_the_class(app_at: AppAt) -> None:
+    from srs_crss.service.cohort import Cohort, NotAllowed
+
+    with app_at(dt.timedelta()) as app:
+        learner = app.accounts.add("jo").account
+        teacher = app.accounts.add("Ms Lee", Role.INSTRUCTOR).account
+    with pytest.raises(NotAllowed, match="only an instructor"):
+        Cohort.check(learner)
+    Cohort.check(teacher)

@@ -108,7 +108,12 @@ class Credentials:
     id: int
     account: Account
     password_hash: str
+    password_set_at: dt.datetime
 
+
+ONE_TIME_LIFE = dt.timedelta(days=7)
+"""A one-time password not used to choose a password within this long stops
+working (a slip of paper left in a classroom): `users reset` gives a new one."""
 
 IDLE_SESSION = dt.timedelta(hours=12)
 """A web session unused this long is over (a shared computer left signed in)."""

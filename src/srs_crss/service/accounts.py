@@ -193,6 +193,10 @@ class Accounts:
             raise SignInRefused("that name and password do not match an account")
         assert found is not None
         store.forget_failures("account", name)
+        if found.account.must_change and now - found.password_set_at > rules.ONE_TIME_LIFE:
+            raise SignInRefused(
+                "this one-time password has expired: ask for a new one (srs-crss users reset)"
+            )
         return self._open(found.id, found.account)
 
     def change_password(self, name: str, old: str, new: str) -> SignedIn:
@@ -203,6 +207,8 @@ class Accounts:
         found = store.credentials(account_name(name))
         if found is None or not self._verify(found.password_hash, old):
             raise SignInRefused("the current password is not right")
+        if found.account.must_change and now - found.password_set_at > rules.ONE_TIME_LIFE:
+            raise SignInRefused("this one-time password has expired: ask for a new one")
         problem = rules.password_problem(new, found.account.name, old)
         if problem is None and not _encodable(new):
             problem = "choose a password of ordinary characters"

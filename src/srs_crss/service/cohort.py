@@ -11,18 +11,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from srs_crss.cohort.accounts import Account, Role
 from srs_crss.cohort.classview import AtRisk, LearnerRow, at_risk
 from srs_crss.cohort.items import ItemStats, item_stats
+from srs_crss.errors import SrsError
 from srs_crss.exams.planning import exam_day
+from srs_crss.model import Flag
 
 if TYPE_CHECKING:
     from srs_crss.service.context import Context
     from srs_crss.storage import Store
 
 
+class NotAllowed(SrsError):
+    """Someone signed in asked for what their role does not give them."""
+
+    exit_code = 2
+
+
 class Cohort:
+    """The instructor's side. The command line (run by whoever runs the server) uses
+    it as is; a web page first calls `check(account)` with the signed-in account."""
+
     def __init__(self, context: Context) -> None:
         self.ctx = context
+
+    @staticmethod
+    def check(account: Account) -> None:
+        """Only an instructor sees the class; a learner sees only themselves."""
+        if account.role is not Role.INSTRUCTOR:
+            raise NotAllowed("only an instructor can see the class")
 
     def setup_database(self, app_role: str) -> list[str]:
         """Upgrade the schema, load the bundled decks if empty, and put every learner
@@ -42,6 +60,11 @@ class Cohort:
     def items(self) -> list[ItemStats]:
         """How each practice-exam item fared across the class (srs_crss.cohort.items)."""
         return item_stats(self._reading().cohort.responses())
+
+    def flags(self) -> list[Flag]:
+        """Every flag learners raised, with the card's source (for the deck's authors)."""
+        self.ctx.ensure_decks()
+        return self._reading().flags.all()
 
     def exam_dates(self) -> dict[str | None, dt.date]:
         return self._reading().cohort.exams()

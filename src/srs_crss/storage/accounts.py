@@ -23,6 +23,7 @@ _COLUMNS = (
     accounts_t.c.must_change,
     accounts_t.c.created_at,
     accounts_t.c.password_hash,
+    accounts_t.c.password_set_at,
 )
 
 
@@ -56,7 +57,9 @@ class Accounts:
     def credentials(self, name: str) -> Credentials | None:
         with self.db.read() as conn:
             row = conn.execute(select(*_COLUMNS).where(accounts_t.c.name == name)).first()
-        return None if row is None else Credentials(row.id, _account(row), row.password_hash)
+        if row is None:
+            return None
+        return Credentials(row.id, _account(row), row.password_hash, row.password_set_at)
 
     def all(self) -> list[Account]:
         with self.db.read() as conn:
