@@ -6,6 +6,9 @@ import json
 import re
 from pathlib import Path
 
+import pexpect
+import pytest
+
 from srs_crss.service import App
 from srs_crss.settings.run import Settings
 from tests.conftest import NOW, Invoke, digest
@@ -132,3 +135,23 @@ def test_a_database_at_0011_with_progress_gains_accounts(db: Path, cli: Invoke) 
     with sqlite3.connect(db) as raw:
         assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == ("0012",)
         assert raw.execute("SELECT name FROM learners").fetchall() == [("old",)]
+
+
+@pytest.mark.parametrize(("reply", "kept"), [("n", True), ("y", False), ("", True)])
+def test_remove_asks_a_person_at_a_terminal(cli: Invoke, db: Path, reply: str, kept: bool) -> None:
+    from tests.program.test_review_tty import spawn
+
+    cli("users", "add", "sam")
+    cli("review", "--limit", "1", env={"SRS_CRSS_LEARNER": "sam"}, input="\n4\n")
+    child = spawn(db, "users", "remove", "sam")
+    child.expect(r"Also delete all of 'sam'.s study history\? It cannot be undone \[y/N\]: ")
+    child.sendline(reply)
+    child.expect("history is kept" if kept else "all of their study history")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    import sqlite3
+
+    with sqlite3.connect(db) as raw:
+        learners = [row[0] for row in raw.execute("SELECT name FROM learners")]
+    assert ("sam" in learners) is kept
