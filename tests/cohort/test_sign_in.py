@@ -174,3 +174,18 @@ def test_only_an_instructor_sees_the_class(app_at: AppAt) -> None:
     with pytest.raises(NotAllowed, match="only an instructor"):
         Cohort.check(learner)
     Cohort.check(teacher)
+
+
+def test_expire_forgets_old_failures_so_guessing_cannot_fill_the_disk(
+    app_at: AppAt, sam: str
+) -> None:
+    with app_at(dt.timedelta()) as app:
+        for n in range(3):
+            with pytest.raises(SignInRefused):
+                app.accounts.sign_in(f"guess{n}", "nope", f"203.0.113.{n}")
+        assert app.accounts.ctx.store.accounts.failure_records() == 6  # 3 names, 3 addresses
+        app.accounts.expire()
+        assert app.accounts.ctx.store.accounts.failure_records() == 6  # still fresh
+    with app_at(dt.timedelta(hours=25)) as app:
+        app.accounts.expire()
+        assert app.accounts.ctx.store.accounts.failure_records() == 0

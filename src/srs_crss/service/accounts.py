@@ -228,8 +228,9 @@ class Accounts:
         return bool(token) and self.ctx.store.accounts.close_session(token_hash(token[:200]))
 
     def expire(self) -> int:
-        """Delete every ended session; how many (the server calls this now and then)."""
-        return self.ctx.store.accounts.close_expired(self.ctx.now())
+        """Delete every ended session and the failed sign-ins long forgotten; how many
+        sessions (the server calls this now and then, e.g. hourly)."""
+        return self.ctx.store.accounts.close_expired(self.ctx.now(), rules.FORGET_AFTER)
 
     def _open(self, account_id: int, account: Account) -> SignedIn:
         now = self.ctx.now()

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from srs_crss.cohort.accounts import TOUCH_EVERY, Account, Credentials, Role, session_expiry
 from srs_crss.storage.engine import Database
@@ -198,10 +198,25 @@ class Accounts:
             ).rowcount
         return bool(done)
 
-    def close_expired(self, now: dt.datetime) -> int:
-        """Delete every ended session (and failure counts long forgotten); how many sessions."""
+    def close_expired(self, now: dt.datetime, forget_after: dt.timedelta) -> int:
+        """Delete every ended session, and the failed sign-ins old enough to be forgotten
+        (no lock running), so guessing at many names cannot fill the disk; how many
+        sessions ended."""
+        stale = now - forget_after
         with self.db.write() as conn:
             done = conn.execute(
                 delete(web_sessions_t).where(web_sessions_t.c.expires_at <= now)
             ).rowcount
+            conn.execute(
+                delete(sign_in_failures_t).where(
+                    sign_in_failures_t.c.last_at < stale,
+                    (sign_in_failures_t.c.locked_until.is_(None))
+                    | (sign_in_failures_t.c.locked_until < now),
+                )
+            )
         return int(done)
+
+    def failure_records(self) -> int:
+        """How many failed-sign-in counts are kept (for tests and the operator)."""
+        with self.db.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(sign_in_failures_t)) or 0)
