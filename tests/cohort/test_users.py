@@ -155,3 +155,10 @@ def test_remove_asks_a_person_at_a_terminal(cli: Invoke, db: Path, reply: str, k
     with sqlite3.connect(db) as raw:
         learners = [row[0] for row in raw.execute("SELECT name FROM learners")]
     assert ("sam" in learners) is kept
+
+
+def test_removing_an_unknown_account_says_so_before_asking(cli: Invoke) -> None:
+    cli("users", "add", "sam")
+    result = cli("users", "remove", "sma")
+    assert result.exit_code == 2 and "no account 'sma'; did you mean 'sam'?" in result.stderr
+    assert "--keep-history" not in result.output

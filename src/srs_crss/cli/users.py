@@ -77,6 +77,7 @@ def users_remove(
 ) -> None:
     """Remove an account, keeping or deleting the learner's study history."""
     application = open_app(ctx)
+    application.accounts.get(name)  # an unknown name is said before any question
     if keep_history is None:
         if not sys.stdin.isatty():
             raise UsageError(

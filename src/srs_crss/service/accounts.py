@@ -125,6 +125,13 @@ class Accounts:
     def all(self) -> list[Account]:
         return self.ctx.store.accounts.all()
 
+    def get(self, name: str) -> Account:
+        """The account `name` (NotFound naming the closest ones when there is none)."""
+        found = self.ctx.store.accounts.credentials(account_name(name))
+        if found is None:
+            raise self._unknown(account_name(name))
+        return found.account
+
     def reset(self, name: str) -> NewPassword:
         """A new one-time password; the old password and every session stop working."""
         name = account_name(name)
@@ -139,16 +146,14 @@ class Accounts:
     def remove(self, name: str, *, keep_history: bool) -> Account:
         """Remove the account; with `keep_history` False the learner's whole history
         too (answers, exam dates, settings, flags, practice exams)."""
-        name = account_name(name)
-        found = self.ctx.store.accounts.credentials(name)
-        if found is None:
-            raise self._unknown(name)
+        account = self.get(name)
+        name = account.name
         self.ctx.store.accounts.remove(name)
         if not keep_history:
             # acting for them: with row security their rows are the only ones deletable
             self.ctx.store.act_for_learner(name)
             self.ctx.store.learners.remove(name)
-        return found.account
+        return account
 
     def _unknown(self, name: str) -> NotFound:
         names = [account.name for account in self.all()]
