@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.study.stats": 0,
     "srs_crss.anki.mapping": 0,
     "srs_crss.anki.merge": 0,
+    "srs_crss.cohort": 0,
     # 1: storage and Anki's formats, each on its own
     "srs_crss.storage": 1,
     "srs_crss.anki": 1,
@@ -66,6 +67,9 @@ PURE = {
     "srs_crss.study.stats",
     "srs_crss.anki.mapping",
     "srs_crss.anki.merge",
+    "srs_crss.cohort.accounts",
+    "srs_crss.cohort.classview",
+    "srs_crss.cohort.items",
 }
 NO_IO = {
     "os", "io", "sqlite3", "subprocess", "shutil", "tempfile", "socket", "select", "termios",
@@ -90,6 +94,7 @@ OWNERS = {
     "jinja2": ("srs_crss.web",),
     "uvicorn": ("srs_crss.web.server",),
     "segno": ("srs_crss.web.qr",),
+    "argon2": ("srs_crss.service.accounts",),
 }
 """Third-party packages and the only modules (or packages) that may import them."""
 

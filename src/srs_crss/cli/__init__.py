@@ -8,6 +8,7 @@
     authoring.py  sync, check
     anki.py       export-anki
     serve.py      serve (the web front end in srs_crss/web)
+    users.py      users (cohort accounts), cohort setup-db, class, items
     render/       every text and JSON shape a user sees
     ui.py         the review loop and the piped screen; terminal.py the terminal one
     keys.py       single key presses in a terminal (review and mock screens)
@@ -15,7 +16,7 @@
 Each command builds the App, calls one method and prints the result.
 """
 
-from srs_crss.cli import anki, authoring, config, exam, mock, serve, study  # noqa: F401 - registers commands
+from srs_crss.cli import anki, authoring, config, exam, mock, serve, study, users  # noqa: F401 - registers commands
 from srs_crss.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from srs_crss.errors import UsageError
 from srs_crss.sm2 import Review
 from srs_crss.study.policy import DEFAULT_NEW_PER_DAY
 
@@ -154,3 +155,15 @@ def warnings(plan: Plan, usual: int = DEFAULT_NEW_PER_DAY) -> list[str]:
             "domains first; every card you see helps."
         )
     return found
+
+
+def exam_day(text: str, today: dt.date) -> dt.date:
+    """An exam date as typed (YYYY-MM-DD), today or later; a plain message otherwise.
+    A learner's own date and the class's are read the same way."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2027-03-15)") from None
+    if day < today:
+        raise UsageError(f"the exam date {day} is in the past (today is {today})")
+    return day

@@ -37,6 +37,8 @@ from srs_crss.study.stats import Report
 if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
     from srs_crss.decks.quality import QualityWarning
+    from srs_crss.service.accounts import Accounts
+    from srs_crss.service.cohort import Cohort
     from srs_crss.service.practice import Practice
 
 
@@ -46,6 +48,20 @@ class App(Context):
     The settings, clock, store and learner are the Context's; the areas with
     several commands hang off the App as helpers built over that Context.
     """
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """`srs-crss users` and sign-in to a cohort server (argon2 loads on first use)."""
+        from srs_crss.service.accounts import Accounts
+
+        return Accounts(self)
+
+    @cached_property
+    def cohort(self) -> Cohort:
+        """The instructor's side of a cohort server, and setting its database up."""
+        from srs_crss.service.cohort import Cohort
+
+        return Cohort(self)
 
     @cached_property
     def preferences(self) -> Preferences:

@@ -84,6 +84,13 @@ class Context:
         from srs_crss.storage import Store
 
         store = Store.open(self.settings.database)
+        # On a cohort server's PostgreSQL the database shows only this learner's rows
+        # (storage/rowsecurity.py): say who, before the first read.
+        store.act_for_learner(self.settings.learner)
+        if store.row_security:  # and by id, for the commands that never look the learner up
+            found = store.learners.find(self.settings.learner)
+            if found is not None:
+                store.act_for_learner(self.settings.learner, found)
         if store.db.created:
             self.notify(f"Created a new database: {store.sqlite_file or store.location.display()}")
         return store
@@ -93,6 +100,7 @@ class Context:
         """This learner's id, for commands that record progress (created on first use)."""
         name = self.settings.learner
         learner_id, created = self.store.learners.ensure(name, self.now())
+        self.store.act_for_learner(name, learner_id)
         if created:
             others = _others(self.store.learners.count() - 1)
             self.notify(f"New learner {name!r} started{others}.")
@@ -105,6 +113,7 @@ class Context:
             found = self.store.learners.find(self.settings.learner)
             if found is None:
                 return NO_LEARNER
+            self.store.act_for_learner(self.settings.learner, found)
             self.__dict__["learner_id"] = found
         return self.learner_id
 

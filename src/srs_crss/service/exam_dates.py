@@ -6,10 +6,8 @@ fills them in with the learner's figures (the same day's new-card limit as `revi
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
-from srs_crss.errors import UsageError
 from srs_crss.exams import planning
 from srs_crss.settings.run import NO_LEARNER
 
@@ -27,13 +25,8 @@ class ExamDates:
         Returns the plan and how many cards due after the exam's eve were pulled in.
         """
         context = self.ctx
-        try:
-            day = dt.date.fromisoformat(text.strip())
-        except ValueError:
-            raise UsageError(f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2027-03-15)") from None
         today = context.today()
-        if day < today:
-            raise UsageError(f"the exam date {day} is in the past (today is {today})")
+        day = planning.exam_day(text, today)
         context.ensure_decks()
         context.check_scope([deck] if deck else [])
         moved = context.store.exams.set(context.learner_id, deck, day, context.now(), today)

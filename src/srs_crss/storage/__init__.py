@@ -5,6 +5,9 @@
     rows.py      rows <-> records, shared joins and filters
     learners.py, decks.py, queue.py, reviews.py, exams.py, stats.py, export.py
                  one class per area, each over the same `Database`
+    accounts.py, cohort.py
+                 a cohort server: accounts and sessions; the instructor's reads
+    rowsecurity.py  PostgreSQL's row security: the policies, and who acts per transaction
     store.py     `Store`: the facade composing them
 
 Everything returned is a plain record from srs_crss.model.

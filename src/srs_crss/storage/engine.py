@@ -22,6 +22,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from srs_crss.errors import DatabaseError, StorageFailure
+from srs_crss.storage import rowsecurity
 from srs_crss.storage.checkpoint import Checkpointer
 from srs_crss.storage.schema import KNOWN_REVISIONS, SCHEMA_HEAD, alembic_version_t, metadata
 from srs_crss.untrusted.files import not_regular
@@ -106,6 +107,11 @@ class Database:
             Checkpointer(engine, location.path) if location.path is not None else None
         )
         """Copies an SQLite log into the file off the answer's path (storage/checkpoint.py)."""
+        self.row_security = False
+        """A PostgreSQL database set up by `cohort setup-db`: every transaction says who
+        is acting (storage/rowsecurity.py), or it sees no learner's rows."""
+        self.acting: rowsecurity.Acting | None = None
+        """Whom this store's transactions act for (a server keeps one store per request)."""
 
     @classmethod
     def open(cls, location: Location, *, migrate: bool = True) -> Database:
@@ -173,6 +179,8 @@ class Database:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(srs_write=True)
                 with conn.begin():
+                    if self.row_security:
+                        rowsecurity.begin(conn, self.acting)
                     yield conn
             if self.checkpointer is not None:
                 self.checkpointer.after_commit()
@@ -206,6 +214,8 @@ class Database:
         """A read transaction: one consistent snapshot."""
         try:
             with self.engine.connect() as conn, conn.begin():
+                if self.row_security:
+                    rowsecurity.begin(conn, self.acting)
                 yield conn
         except sa_exc.DBAPIError as exc:
             raise StorageFailure(f"database read failed: {self._friendly(exc)}") from None
@@ -219,6 +229,8 @@ class Database:
         with self.engine.connect() as conn:
             version = _read_version(conn)
             foreign = version is None and bool(inspect(conn).get_table_names())
+            if version is not None and self.dialect == "postgresql":
+                self.row_security = rowsecurity.is_enforced(conn)
         if version == SCHEMA_HEAD:
             _use_wal(self.engine)
             return

@@ -13,7 +13,14 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select, 
 
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import deck_id_of, is_
-from srs_crss.storage.schema import cards_t, decks_t, exams_t, moves_t, states_t
+from srs_crss.storage.schema import (
+    cards_t,
+    cohort_exams_t,
+    decks_t,
+    exams_t,
+    moves_t,
+    states_t,
+)
 
 
 class Exams:
@@ -21,7 +28,8 @@ class Exams:
         self.db = db
 
     def all(self, learner_id: int) -> dict[str | None, dt.date]:
-        """This learner's exam dates: deck id -> day, None -> the all-decks exam."""
+        """This learner's exam dates: deck id -> day, None -> the all-decks exam; the
+        class's (srs-crss cohort exam) when the learner has set none."""
         query = (
             select(decks_t.c.slug, exams_t.c.exam_day)
             .select_from(exams_t.outerjoin(decks_t, decks_t.c.id == exams_t.c.deck_id))
@@ -31,6 +39,11 @@ class Exams:
         with self.db.read() as conn:
             for slug, day in conn.execute(query):
                 found[slug] = day
+            if not found:  # none of their own: the class's, if an instructor set one
+                class_dates = select(decks_t.c.slug, cohort_exams_t.c.exam_day).select_from(
+                    cohort_exams_t.outerjoin(decks_t, decks_t.c.id == cohort_exams_t.c.deck_id)
+                )
+                found.update(conn.execute(class_dates).all())
         return found
 
     def set(

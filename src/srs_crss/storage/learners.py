@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from srs_crss.storage.engine import Database
 from srs_crss.storage.schema import learners_t
@@ -54,3 +54,10 @@ class Learners:
     def count(self) -> int:
         with self.db.read() as conn:
             return int(conn.scalar(select(func.count()).select_from(learners_t)) or 0)
+
+    def remove(self, name: str) -> bool:
+        """Delete learner `name` and, by the tables' cascades, their whole history
+        (answers, counts, exam dates, settings, flags, practice exams)."""
+        with self.db.write() as conn:
+            done = conn.execute(delete(learners_t).where(learners_t.c.name == name)).rowcount
+        return bool(done)

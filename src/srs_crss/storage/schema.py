@@ -321,6 +321,59 @@ mock_questions_t = Table(
     Index("ix_mock_questions_card", "card_id"),
 )
 
+accounts_t = Table(
+    "accounts",
+    metadata,
+    # Who may sign in to a cohort server (srs-crss users): a learner, whose progress is
+    # the learner of the same name, or an instructor. No learner rows here, and readable
+    # before anyone is signed in (sign-in looks the name up), so not under row security.
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), unique=True, nullable=False),
+    Column("role", String(12), nullable=False),  # "learner" or "instructor"
+    Column("password_hash", Text, nullable=False),  # argon2id, PHC string
+    # a one-time password (new or reset account): a new one must be chosen at sign-in
+    Column("must_change", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("password_set_at", UTCDateTime, nullable=False),
+)
+
+sign_in_failures_t = Table(
+    "sign_in_failures",
+    metadata,
+    # Failed sign-ins counted per account name and per network address, so guessing
+    # is slowed down whichever of the two an attacker varies (service/accounts.py).
+    Column("kind", String(10), primary_key=True),  # "account" or "address"
+    Column("subject", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_at", UTCDateTime, nullable=False),
+    Column("locked_until", UTCDateTime),
+)
+
+web_sessions_t = Table(
+    "web_sessions",
+    metadata,
+    # A signed-in browser: only the SHA-256 of its random token is kept, so a copy of
+    # the database signs nobody in.
+    Column("token_hash", String(64), primary_key=True),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_web_sessions_account", "account_id"),
+)
+
+cohort_exams_t = Table(
+    "cohort_exams",
+    metadata,
+    # The class's exam date (for one deck, or deck_id NULL for all): used for every
+    # learner who has not set their own (srs-crss cohort exam).
+    Column("id", Id, primary_key=True),
+    Column("deck_id", ForeignKey("decks.id", ondelete="CASCADE")),
+    Column("exam_day", Date, nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+    UniqueConstraint("deck_id", name="uq_cohort_exams_deck"),
+)
+
 alembic_version_t = Table(
     "alembic_version",
     MetaData(),  # Alembic's own table: not part of `metadata`, so never compared

@@ -8,6 +8,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from srs_crss.errors import UsageError
+from srs_crss.storage import rowsecurity
 from srs_crss.storage.cram import Cram
 from srs_crss.storage.decks import Decks
 from srs_crss.storage.engine import Database, Location
@@ -16,11 +18,14 @@ from srs_crss.storage.flags import Flags
 from srs_crss.storage.learners import Learners
 from srs_crss.storage.queue import Queue
 from srs_crss.storage.reviews import Reviews
+from srs_crss.storage.rowsecurity import Acting
 from srs_crss.storage.settings import Settings
 from srs_crss.storage.stats import Stats
 from srs_crss.storage.suspensions import Suspensions
 
 if TYPE_CHECKING:
+    from srs_crss.storage.accounts import Accounts
+    from srs_crss.storage.cohort import Cohort
     from srs_crss.storage.export import Export
     from srs_crss.storage.merges import Merges
     from srs_crss.storage.mocks import Mocks
@@ -51,6 +56,18 @@ class Store:
         return Export(self.db)
 
     @cached_property
+    def accounts(self) -> Accounts:
+        from srs_crss.storage.accounts import Accounts
+
+        return Accounts(self.db)
+
+    @cached_property
+    def cohort(self) -> Cohort:
+        from srs_crss.storage.cohort import Cohort
+
+        return Cohort(self.db)
+
+    @cached_property
     def mocks(self) -> Mocks:
         from srs_crss.storage.mocks import Mocks
 
@@ -70,6 +87,36 @@ class Store:
         refused and left untouched.
         """
         return cls(Database.open(Location.of(target), migrate=migrate))
+
+    def act_for_learner(self, name: str, learner_id: int | None = None) -> None:
+        """From now on this store's transactions act for learner `name` (and, once
+        known, their id): with row security (PostgreSQL set up by `cohort setup-db`)
+        the database shows and changes that learner's rows only."""
+        self.db.acting = Acting(learner=name, learner_id=learner_id)
+
+    def act_for_instructor(self) -> None:
+        """From now on this store reads every learner's rows, and changes none of them
+        (with row security; without it, the queries themselves are what keep to reads)."""
+        self.db.acting = Acting(instructor=True)
+
+    def secure_rows(self, app_role: str) -> list[str]:
+        """Put every learner table under row security for the server's role
+        `app_role` (storage/rowsecurity.py); the learner tables secured."""
+        if self.db.dialect != "postgresql":
+            raise UsageError(
+                "keeping learners apart in the database needs PostgreSQL; an SQLite file "
+                "is kept apart by the server alone (give --db a postgresql:// URL)"
+            )
+        with self.db.write() as conn:
+            database = str(conn.exec_driver_sql("SELECT current_database()").scalar_one())
+            secured = rowsecurity.setup(conn, app_role, database)
+        self.db.row_security = True
+        return secured
+
+    @property
+    def row_security(self) -> bool:
+        """Whether the database itself keeps learners apart (see act_for_learner)."""
+        return self.db.row_security
 
     @property
     def location(self) -> Location:
