@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.study.stats": 0,
     "srs_crss.anki.mapping": 0,
     "srs_crss.anki.merge": 0,
+    "srs_crss.forecast": 0,
     # 1: storage and Anki's formats, each on its own
     "srs_crss.storage": 1,
     "srs_crss.anki": 1,
@@ -63,6 +64,8 @@ PURE = {
     "srs_crss.study.stats",
     "srs_crss.anki.mapping",
     "srs_crss.anki.merge",
+    "srs_crss.forecast.readiness",
+    "srs_crss.forecast.calibration",
 }
 NO_IO = {
     "os", "io", "sqlite3", "subprocess", "shutil", "tempfile", "socket", "select", "termios",
@@ -81,6 +84,7 @@ OWNERS = {
         "srs_crss.cli.terminal",
         "srs_crss.cli.mockui",
     ),
+    "fsrs_rs_python": ("srs_crss.forecast.memory",),
     "typer": ("srs_crss.cli",),
     "click": ("srs_crss.cli",),
 }
@@ -223,7 +227,7 @@ def test_no_source_module_is_too_big() -> None:
 
 
 CAPABILITIES = ("srs_crss.study", "srs_crss.exams", "srs_crss.decks", "srs_crss.anki",
-                "srs_crss.settings")  # fmt: skip
+                "srs_crss.settings", "srs_crss.forecast")  # fmt: skip
 FRONT_ENDS = ("srs_crss.cli", "srs_crss.web")
 
 

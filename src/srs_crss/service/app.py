@@ -38,6 +38,7 @@ from srs_crss.study.stats import Report
 if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
     from srs_crss.decks.quality import QualityWarning
+    from srs_crss.service.forecasting import Forecasting
     from srs_crss.service.practice import Practice
 
 
@@ -85,6 +86,13 @@ class App(Context):
         from srs_crss.service.practice import Practice  # drawing exams: only for `mock` and `stats`
 
         return Practice(self)
+
+    @cached_property
+    def forecasting(self) -> Forecasting:
+        """The exam-day forecast: `srs-crss readiness` (and `today`)."""
+        from srs_crss.service.forecasting import Forecasting  # FSRS: only for the forecast
+
+        return Forecasting(self)
 
     @cached_property
     def marks(self) -> Marks:

@@ -91,6 +91,10 @@ class Practice:
             asked=len(asked),
         )
         attempt = replace(attempt, id=store.mocks.create(learner, attempt, asked))
+        # the forecast for these questions, frozen before the exam is taken (issue 27)
+        from srs_crss.service.forecasting import Forecasting  # FSRS: forecast and mock only
+
+        Forecasting(context).freeze(attempt.id, drawn.pks, chosen)
         return Started(self._run(attempt), drawn, profile, total)
 
     def check(self, profile_id: str, decks: Sequence[str]) -> None:

@@ -22,6 +22,7 @@ from srs_crss.storage.suspensions import Suspensions
 
 if TYPE_CHECKING:
     from srs_crss.storage.export import Export
+    from srs_crss.storage.forecasts import Forecasts
     from srs_crss.storage.merges import Merges
     from srs_crss.storage.mocks import Mocks
 
@@ -55,6 +56,12 @@ class Store:
         from srs_crss.storage.mocks import Mocks
 
         return Mocks(self.db)
+
+    @cached_property
+    def forecasts(self) -> Forecasts:
+        from srs_crss.storage.forecasts import Forecasts
+
+        return Forecasts(self.db)
 
     @cached_property
     def merges(self) -> Merges:

@@ -5,6 +5,7 @@
     views.py    rich renderables for a terminal: tables, panels, charts
     screen.py   rich renderables of the review screen: header, card, answer, grade keys
     examscreen.py  rich renderables of the practice-exam screen and its result
+    forecast.py the exam-day forecast: its JSON and its plain lines
 
 The CLI and the review screen (cli/ui.py) both draw through these; rich
 honours NO_COLOR and the terminal width.
@@ -16,9 +17,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from srs_crss.cli.render import examscreen, screen, shapes, text, views
+    from srs_crss.cli.render import examscreen, forecast, screen, shapes, text, views
 
-__all__ = ["examscreen", "screen", "shapes", "text", "views"]
+__all__ = ["examscreen", "forecast", "screen", "shapes", "text", "views"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,39 @@
+"""The exam-day forecast: `readiness` (will I pass on the day?)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from srs_crss.cli import render
+from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.exams.profiles import DEFAULT_PROFILE
+
+ProfileOption = Annotated[
+    str,
+    typer.Option("--profile", metavar="NAME", help="The exam (see `srs-crss mock --help`)."),
+]
+
+
+@app.command()
+def readiness(
+    ctx: typer.Context,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The day to forecast (default: your exam date if set, else today).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Forecast your score and your chance of passing on exam day, from your own study."""
+    found = open_app(ctx).forecasting.readiness(profile, date)
+    if as_json:
+        print_json(render.forecast.readiness_json(found))
+        return
+    for line in render.forecast.readiness_lines(found):
+        typer.echo(line)

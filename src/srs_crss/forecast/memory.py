@@ -1,0 +1,165 @@
+"""FSRS-6 memory states replayed from a learner's review log (the forecast's model).
+
+SM-2 keeps scheduling; this module only reads the log. Each card's answers become
+an FSRS history (grades 0-2 are Again, 3 Hard, 4 Good, 5 Easy; days between
+answers as elapsed days, 0 within a day), and the Rust implementation
+(`fsrs-rs-python`) gives the stability and difficulty after the last answer.
+Why FSRS and not SM-2's own numbers: on the open srs-benchmark SM-2's recall
+estimates do worse than a constant, FSRS-6's do best (issue 27).
+
+Parameters: the published defaults until the log holds `MIN_FIT_ITEMS` reviews
+that can be learnt from (an answer on a later day than the card's previous one),
+then fitted to this learner. The library's own floor applies too: under 64 such
+reviews it fits only the initial stabilities. Fitting reads at most the latest
+`MAX_FIT_ITEMS` of them, so its time stays bounded on a large collection.
+
+fsrs_rs_python is imported inside the functions that use it: only the forecast
+commands pay for loading it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fsrs_rs_python import FSRSItem
+
+MIN_FIT_ITEMS = 8
+"""Below this many reviews to learn from, fsrs-rs returns its defaults: use them as such."""
+
+MAX_FIT_ITEMS = 20_000
+"""Fit on at most the latest this many (bounded time on a 1,000,000-review log)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer in a card's history: its study day and SM-2 grade (0-5)."""
+
+    day: dt.date
+    grade: int
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """A card's memory after its last answer."""
+
+    stability: float
+    """Days until recall falls to 90%."""
+    difficulty: float
+    last_day: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """The FSRS parameters in use and where they came from."""
+
+    parameters: tuple[float, ...]
+    fitted: bool
+    reviews: int
+    """Reviews the parameters were fitted on (0: the defaults)."""
+
+    @property
+    def name(self) -> str:
+        return "FSRS-6 fitted" if self.fitted else "FSRS-6 default"
+
+    @property
+    def decay(self) -> float:
+        return self.parameters[20]
+
+    def recall(self, memory: Memory, day: dt.date) -> float:
+        """The probability of recall on `day` (FSRS-6's power forgetting curve)."""
+        return retrievability(memory.stability, (day - memory.last_day).days, self.decay)
+
+
+def retrievability(stability: float, elapsed_days: float, decay: float) -> float:
+    """R = (1 + factor * t / S) ** -decay, with factor chosen so that R(S) = 0.9."""
+    factor = 0.9 ** (-1.0 / decay) - 1.0
+    return float((1.0 + factor * max(0.0, elapsed_days) / stability) ** -decay)
+
+
+def rating(grade: int) -> int:
+    """SM-2's six grades on FSRS's four ratings: a miss is Again, 3 Hard, 4 Good, 5 Easy."""
+    return 1 if grade < 3 else grade - 1
+
+
+def _reviews(history: Sequence[Answer]) -> list[tuple[int, int]]:
+    """(rating, days since the previous answer) for each answer, the first at 0."""
+    out = []
+    previous: dt.date | None = None
+    for answer in history:
+        gap = 0 if previous is None else max(0, (answer.day - previous).days)
+        out.append((rating(answer.grade), gap))
+        previous = answer.day
+    return out
+
+
+def _item(reviews: Sequence[tuple[int, int]]) -> FSRSItem:
+    from fsrs_rs_python import FSRSItem, FSRSReview
+
+    return FSRSItem([FSRSReview(r, gap) for r, gap in reviews])
+
+
+def default_model() -> Model:
+    from fsrs_rs_python import DEFAULT_PARAMETERS
+
+    return Model(tuple(DEFAULT_PARAMETERS), fitted=False, reviews=0)
+
+
+def training_items(histories: Iterable[Sequence[Answer]]) -> list[list[tuple[int, int]]]:
+    """Every answer on a later day than its card's previous one, with the history
+    before it: what FSRS learns from (oldest last answer first)."""
+    found: list[tuple[dt.date, list[tuple[int, int]]]] = []
+    for history in histories:
+        reviews = _reviews(history)
+        for n in range(1, len(reviews)):
+            if reviews[n][1] > 0:
+                found.append((history[n].day, reviews[: n + 1]))
+    found.sort(key=lambda pair: pair[0])
+    return [reviews for _, reviews in found]
+
+
+def fit(histories: Iterable[Sequence[Answer]]) -> Model:
+    """The defaults for a short log, else parameters fitted to the latest items."""
+    items = training_items(histories)[-MAX_FIT_ITEMS:]
+    if len(items) < MIN_FIT_ITEMS:
+        return default_model()
+    from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS
+
+    fitted = tuple(FSRS(DEFAULT_PARAMETERS).compute_parameters([_item(r) for r in items]))
+    if fitted == tuple(DEFAULT_PARAMETERS):  # fsrs-rs found too little to learn from
+        return default_model()
+    return Model(fitted, fitted=True, reviews=len(items))
+
+
+def states(model: Model, histories: Mapping[int, Sequence[Answer]]) -> dict[int, Memory]:
+    """Each card's memory after its last answer (cards with no answer left out)."""
+    from fsrs_rs_python import FSRS
+
+    keys = [pk for pk, history in histories.items() if history]
+    if not keys:
+        return {}
+    engine: Any = FSRS(list(model.parameters))
+    found = engine.memory_state_batch([_item(_reviews(histories[pk])) for pk in keys])
+    return {
+        pk: Memory(float(state.stability), float(state.difficulty), histories[pk][-1].day)
+        for pk, state in zip(keys, found, strict=True)
+    }
+
+
+def after_answer(model: Model, memory: Memory | None, day: dt.date) -> tuple[Memory, Memory]:
+    """The memory after answering on `day`, right (Good) and wrong (Again): what a
+    review today would leave for the exam."""
+    from fsrs_rs_python import FSRS, MemoryState
+
+    engine: Any = FSRS(list(model.parameters))
+    current = None if memory is None else MemoryState(memory.stability, memory.difficulty)
+    gap = 0 if memory is None else max(0, (day - memory.last_day).days)
+    nxt = engine.next_states(current, 0.9, gap)
+    good, again = nxt.good.memory, nxt.again.memory
+    return (
+        Memory(float(good.stability), float(good.difficulty), day),
+        Memory(float(again.stability), float(again.difficulty), day),
+    )

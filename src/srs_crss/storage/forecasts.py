@@ -1,0 +1,163 @@
+"""The forecast's reads of the log and the bank, and its calibration record.
+
+Reads: every answer of a learner grouped by card (the FSRS replay), the first
+answer to each card (the prior for cards never studied), and the exam bank with
+each question's number of choices. Writes: the append-only `forecast_checks`
+rows, a practice exam's frozen forecast before it and its outcomes after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import func, insert, select
+
+from srs_crss.forecast.calibration import ExamCheck
+from srs_crss.forecast.memory import Answer
+from srs_crss.storage.engine import Database
+from srs_crss.storage.rows import exam_bank
+from srs_crss.storage.schema import cards_t, decks_t, forecast_checks_t, mock_exams_t, reviews_t
+
+FORECAST, OUTCOME = "forecast", "outcome"
+
+
+class Forecasts:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def histories(self, learner_id: int) -> dict[int, list[Answer]]:
+        """card pk -> the learner's answers to it, oldest first."""
+        query = (
+            select(reviews_t.c.card_id, reviews_t.c.day, reviews_t.c.grade)
+            .where(reviews_t.c.learner_id == learner_id)
+            .order_by(reviews_t.c.card_id, reviews_t.c.id)
+        )
+        found: dict[int, list[Answer]] = {}
+        with self.db.read() as conn:
+            for pk, day, grade in conn.execute(query):
+                found.setdefault(pk, []).append(Answer(day, grade))
+        return found
+
+    def first_answers(
+        self, learner_id: int | None, decks: Sequence[str] = ()
+    ) -> list[tuple[bool, int]]:
+        """(right?, choices; 0 for a flashcard) of the first answer to each card, by
+        one learner, or (None) by every learner to the cards of `decks`."""
+        first = select(func.min(reviews_t.c.id))
+        if learner_id is not None:
+            first = first.where(reviews_t.c.learner_id == learner_id)
+        first = first.group_by(reviews_t.c.learner_id, reviews_t.c.card_id)
+        query = (
+            select(reviews_t.c.grade, cards_t.c.type, cards_t.c.choices)
+            .select_from(
+                reviews_t.join(cards_t, cards_t.c.id == reviews_t.c.card_id).join(
+                    decks_t, decks_t.c.id == cards_t.c.deck_id
+                )
+            )
+            .where(reviews_t.c.id.in_(first))
+        )
+        if decks:
+            query = query.where(decks_t.c.slug.in_(list(decks)))
+        with self.db.read() as conn:
+            return [
+                (grade >= 3, len(json.loads(choices)) if kind == "mcq" else 0)
+                for grade, kind, choices in conn.execute(query)
+            ]
+
+    def bank(self, decks: Sequence[str]) -> list[tuple[int, str, int]]:
+        """(pk, domain, choices) of the multiple-choice cards of `decks` that can be asked."""
+        query = exam_bank(decks, cards_t.c.id, cards_t.c.domain, cards_t.c.choices)
+        with self.db.read() as conn:
+            return [
+                (pk, domain or "", len(json.loads(choices)))
+                for pk, domain, choices in conn.execute(query)
+            ]
+
+    # ---- the calibration record (append-only) ------------------------------------------
+
+    def freeze(
+        self,
+        exam_id: int,
+        chances: Sequence[tuple[int, float]],
+        model: str,
+        at: dt.datetime,
+    ) -> None:
+        """The forecast chance of each question of a practice exam about to be taken."""
+        self._append(exam_id, FORECAST, [(pk, p) for pk, p in chances], model, at)
+
+    def record_outcomes(
+        self, exam_id: int, outcomes: Sequence[tuple[int, bool]], at: dt.datetime
+    ) -> None:
+        """Each question's outcome, beside the frozen forecast (after submission)."""
+        values = [(pk, 1.0 if right else 0.0) for pk, right in outcomes]
+        self._append(exam_id, OUTCOME, values, None, at)
+
+    def _append(
+        self,
+        exam_id: int,
+        kind: str,
+        values: Sequence[tuple[int, float]],
+        model: str | None,
+        at: dt.datetime,
+    ) -> None:
+        """Add rows for an exam (the exam's learner is read in the same transaction)."""
+        if not values:
+            return
+        with self.db.write() as conn:
+            learner_id = conn.scalar(
+                select(mock_exams_t.c.learner_id).where(mock_exams_t.c.id == exam_id)
+            )
+            if learner_id is None:
+                return
+            rows = [
+                {
+                    "learner_id": learner_id,
+                    "exam_id": exam_id,
+                    "card_id": pk,
+                    "kind": kind,
+                    "value": value,
+                    "model": model,
+                    "recorded_at": at,
+                }
+                for pk, value in values
+            ]
+            conn.execute(insert(forecast_checks_t), rows)
+
+    def rows(self, learner_id: int) -> list[tuple[int, int, str, float]]:
+        """(exam id, card pk, kind, value) of every row, in the order written."""
+        query = (
+            select(
+                forecast_checks_t.c.exam_id,
+                forecast_checks_t.c.card_id,
+                forecast_checks_t.c.kind,
+                forecast_checks_t.c.value,
+            )
+            .where(forecast_checks_t.c.learner_id == learner_id)
+            .order_by(forecast_checks_t.c.id)
+        )
+        with self.db.read() as conn:
+            return [(e, c, k, float(v)) for e, c, k, v in conn.execute(query)]
+
+    def checks(self, learner_id: int) -> list[ExamCheck]:
+        """Each practice exam with both a frozen forecast and outcomes, oldest first."""
+        forecasts: dict[int, dict[int, float]] = {}
+        outcomes: dict[int, dict[int, bool]] = {}
+        for exam, card, kind, value in self.rows(learner_id):
+            if kind == FORECAST:
+                forecasts.setdefault(exam, {}).setdefault(card, value)
+            else:
+                outcomes.setdefault(exam, {}).setdefault(card, value >= 0.5)
+        return [
+            ExamCheck(
+                exam,
+                tuple(
+                    (forecasts[exam][card], right)
+                    for card, right in outcomes[exam].items()
+                    if card in forecasts[exam]
+                ),
+            )
+            for exam in sorted(forecasts)
+            if exam in outcomes
+        ]
