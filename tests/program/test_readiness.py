@@ -142,3 +142,104 @@ def test_after_four_exams_the_learner_reads_how_close_the_forecast_came(
     line = f"Over your last 4 practice exams the forecast was within {within} points."
     assert data["summary"] == line
     assert line in cli("readiness").stdout
+
+
+def plan(cli: Invoke, now: str | None = None) -> dict[str, Any]:
+    extra = {"now": now} if now else {}
+    result = cli("today", "--json", **extra)
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_without_an_exam_date_today_lists_due_and_new_cards_and_the_latest_score(
+    cli: Invoke, bank: Path
+) -> None:
+    data = plan(cli)
+    assert data["exam_date"] is None and data["expected_percent"] is None
+    assert [(s["kind"], s["cards"], s["points"]) for s in data["steps"]] == [
+        ("due", 0, None),
+        ("new", 20, None),  # the usual 20 new cards a day
+    ]
+    assert data["latest_practice_percent"] is None
+    taken = cli("mock", "--json", "--deck", "bank", "--questions", "4", "--seed", "2", input="")
+    assert taken.exit_code == 0, taken.output
+    assert plan(cli)["latest_practice_percent"] == 0.0
+    text = cli("today").stdout
+    assert "no exam date set" in text and "Latest practice exam: 0%." in text
+
+
+def test_with_an_exam_date_each_step_says_what_it_is_worth(cli: Invoke, bank: Path) -> None:
+    assert cli("exam", "set", "2026-12-14").exit_code == 0
+    study(cli, 20)
+    data = plan(cli, now="2026-11-23T10:00:00+00:00")  # the next day: yesterday's cards are due
+    due, new = data["steps"][:2]
+    assert due["kind"] == "due" and due["cards"] == 20 and due["points"] > 0
+    assert new["kind"] == "new" and new["cards"] == 20 and new["points"] > 0
+    assert sum(d["cards"] for d in new["domains"]) == 20
+    assert data["total_points"] == pytest.approx(sum(s["points"] for s in data["steps"]), abs=0.02)
+    assert data["days_left"] == 21 and data["expected_percent"] > 25.0
+    text = cli("today", now="2026-11-23T10:00:00+00:00").stdout
+    assert "Review the 20 cards due today  (about +" in text
+    assert "srs-crss review --new 0" in text
+
+
+def test_a_quiz_in_the_weakest_domain_when_no_new_card_is_left(cli: Invoke, bank: Path) -> None:
+    assert cli("exam", "set", "2026-12-14").exit_code == 0
+    study(cli, 40)  # every question studied: no new card left to learn
+    data = plan(cli, now="2026-11-30T10:00:00+00:00")
+    kinds = [s["kind"] for s in data["steps"]]
+    assert kinds == ["due", "new", "quiz"] and data["steps"][1]["cards"] == 0
+    quiz = data["steps"][2]
+    assert quiz["cards"] == 10 and quiz["points"] > 0
+    readiness_now = readiness(cli, "--date", "2026-12-14", now="2026-11-30T10:00:00+00:00")
+    lowest = min(readiness_now["domains"], key=lambda d: (d["expected_percent"], d["domain"]))
+    assert quiz["domain"] == lowest["domain"]
+    # the command it names draws from that domain alone
+    taken = cli("mock", "--json", "--deck", "bank", "--domain", quiz["domain"].upper(),
+                "--questions", "10", input="", now="2026-11-30T10:00:00+00:00")  # fmt: skip
+    assert taken.exit_code == 0, taken.output
+    assert {q["domain"] for q in json.loads(taken.stdout)["questions"]} == {quiz["domain"]}
+
+
+def test_an_unknown_quiz_domain_is_refused_plainly(cli: Invoke, bank: Path, db: Path) -> None:
+    before = digest(db)
+    result = cli("mock", "--deck", "bank", "--domain", "Cooking", input="")
+    assert result.exit_code == 2
+    assert "has no domain 'Cooking'" in result.output and "Advocacy" in result.output
+    assert digest(db) == before
+
+
+SIBLINGS = """\
+[deck]
+id = "pair"
+name = "Pair"
+
+[[cards]]
+id = "fact"
+front = "What is a peer?"
+back = "Someone with lived experience."
+domain = "Advocacy"
+
+[[cards]]
+id = "fact-mcq"
+sibling_of = "fact"
+type = "mcq"
+front = "A peer is:"
+choices = ["Someone with lived experience", "A doctor", "A judge", "A lawyer"]
+answer = "Someone with lived experience"
+domain = "Advocacy"
+"""
+
+
+def test_a_studied_flashcard_counts_for_its_multiple_choice_sibling(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    deck = tmp_path / "pair.toml"
+    deck.write_text(SIBLINGS, encoding="utf-8")
+    assert cli("sync", str(deck)).exit_code == 0
+    done = cli("review", "--deck", "pair", "--new", "1", input="5\n")  # the flashcard, perfect
+    assert done.exit_code == 0 and "Reviewed: 1" in done.output
+    (advocacy,) = [d for d in readiness(cli)["domains"] if d["domain"] == "Advocacy"]
+    assert advocacy["cards"] == 1 and advocacy["cards_seen"] == 1
+    assert advocacy["expected_percent"] > 90.0

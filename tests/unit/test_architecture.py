@@ -66,6 +66,7 @@ PURE = {
     "srs_crss.anki.merge",
     "srs_crss.forecast.readiness",
     "srs_crss.forecast.calibration",
+    "srs_crss.forecast.plan",
 }
 NO_IO = {
     "os", "io", "sqlite3", "subprocess", "shutil", "tempfile", "socket", "select", "termios",

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs_crss.forecast import calibration, memory, readiness
+from srs_crss.forecast import calibration, memory, plan, readiness
 from srs_crss.forecast.memory import Answer
 
 D0 = dt.date(2026, 11, 1)
@@ -211,3 +211,36 @@ def test_recalibration_learns_a_systematic_lean() -> None:
     a, b = found.recalibration
     assert a == pytest.approx(1.0, abs=0.2) and b == pytest.approx(1.0, abs=0.2)
     assert found.recent_exams == 4
+
+
+def test_points_per_item_spread_a_domains_weight_over_its_bank() -> None:
+    worth = plan.points_per_item(WEIGHTS, {"A": 10, "B": 0, "C": 32})
+    # B has no items: A and C share the score 10:16
+    assert worth == pytest.approx({"A": 100 * 10 / 26 / 10, "C": 100 * 16 / 26 / 32})
+
+
+def test_new_cards_come_from_the_domains_worth_most_as_far_as_they_go() -> None:
+    chosen = plan.choose_new(12, {"A": 5, "B": 20, "C": 0}, {"A": 0.9, "B": 0.5, "C": 2.0})
+    assert chosen == [("A", 5), ("B", 7)]
+    assert plan.choose_new(0, {"A": 5}, {"A": 1.0}) == []
+
+
+def test_the_quiz_is_offered_only_when_it_beats_as_many_more_new_cards() -> None:
+    today, exam = D0, D0 + dt.timedelta(days=10)
+    due = [("A", 0.1), ("C", 0.2)]
+
+    def build(quiz_points: float, unseen: int) -> plan.DayPlan:
+        return plan.build(today, exam, due, 5, {"A": unseen}, {"A": 0.3}, {"C": quiz_points},
+                          {"A": 1.0}, 50.0, None)  # fmt: skip
+
+    # 10 more new cards would add 10 * 0.3 = 3 points: a quiz worth 2.5 is not offered
+    assert [s.kind for s in build(0.25, 100).steps] == ["due", "new"]
+    offered = build(0.35, 100)
+    assert [s.kind for s in offered.steps] == ["due", "new", "quiz"]
+    assert offered.steps[2].domain == "C" and offered.steps[2].points == pytest.approx(3.5)
+    assert offered.total_points == pytest.approx(0.3 + 5 * 0.3 + 3.5)
+    # with only 5 new cards left (all taken today), any useful quiz wins
+    assert [s.kind for s in build(0.01, 5).steps] == ["due", "new", "quiz"]
+    undated = plan.build(today, None, due, 5, {"A": 9}, {}, {}, {"A": 1.0}, None, 62.0)
+    assert [s.points for s in undated.steps] == [None, None] and undated.total_points is None
+    assert undated.days_left is None and undated.latest_practice == 62.0

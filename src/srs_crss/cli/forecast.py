@@ -1,4 +1,4 @@
-"""The exam-day forecast: `readiness` (will I pass on the day?)."""
+"""The exam-day forecast: `readiness` (will I pass on the day?) and `today` (what to do)."""
 
 from __future__ import annotations
 
@@ -36,4 +36,17 @@ def readiness(
         print_json(render.forecast.readiness_json(found))
         return
     for line in render.forecast.readiness_lines(found):
+        typer.echo(line)
+
+
+@app.command()
+def today(
+    ctx: typer.Context, profile: ProfileOption = DEFAULT_PROFILE, as_json: JsonOption = False
+) -> None:
+    """What to study today for the most gain on exam day, each step with its effect."""
+    found = open_app(ctx).forecasting.today(profile)
+    if as_json:
+        print_json(render.forecast.day_plan_json(found))
+        return
+    for line in render.forecast.day_plan_lines(found):
         typer.echo(line)

@@ -73,6 +73,12 @@ def mock(
         list[str] | None,
         typer.Option("--deck", metavar="ID", help="Draw from this deck (repeatable)."),
     ] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option(
+            "--domain", metavar="NAME", help="Only this exam domain: a quiz on one domain."
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Go on with your unfinished exam.")
     ] = False,
@@ -112,7 +118,7 @@ def mock(
         run = practice.resume()
     else:
         run = _new_or_unfinished(
-            practice, at_terminal, profile, deck or (), questions, minutes, seed
+            practice, at_terminal, profile, deck or (), questions, minutes, seed, domain
         )
     known = profiles.get(run.attempt.profile)
     intro = render.text.mock_intro_lines(known, run.attempt, resumed=run.attempt.used_ms > 0)
@@ -136,10 +142,11 @@ def _new_or_unfinished(
     questions: int | None,
     minutes: int | None,
     seed: int | None,
+    domain: str | None = None,
 ) -> MockRun:
     """A new exam; with one left unfinished, a person at a terminal may resume it instead
     (otherwise it is closed as abandoned, and said so)."""
-    practice.check(profile, decks)
+    practice.check(profile, decks, domain)
     unfinished = practice.unfinished()
     if unfinished is not None:
         open_run = practice.resume()
@@ -151,7 +158,7 @@ def _new_or_unfinished(
                 return open_run
         open_run.abandon()
         typer.echo("It is closed as abandoned; a new exam starts.", err=True)
-    started = practice.start(profile, decks, questions, minutes, seed)
+    started = practice.start(profile, decks, questions, minutes, seed, domain)
     for line in render.text.draw_lines(started.draw, started.asked_for):
         typer.echo(line, err=True)
     return started.run

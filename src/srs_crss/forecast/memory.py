@@ -149,17 +149,36 @@ def states(model: Model, histories: Mapping[int, Sequence[Answer]]) -> dict[int,
     }
 
 
-def after_answer(model: Model, memory: Memory | None, day: dt.date) -> tuple[Memory, Memory]:
-    """The memory after answering on `day`, right (Good) and wrong (Again): what a
-    review today would leave for the exam."""
+def review_gains(
+    model: Model,
+    memories: Sequence[Memory | None],
+    today: dt.date,
+    exam_day: dt.date,
+    prior: float,
+) -> list[float]:
+    """How much answering each card today raises its recall on `exam_day`.
+
+    An answer is right with the card's recall today (a new card: `prior`), leaving
+    FSRS's Good state; a miss leaves Again, then the same day's repeat (SM-2 asks a
+    failed card again until it is answered well) leaves Good from there. The gain
+    is the expected recall on the exam day after that, less the recall it would
+    have with no answer today.
+    """
     from fsrs_rs_python import FSRS, MemoryState
 
     engine: Any = FSRS(list(model.parameters))
-    current = None if memory is None else MemoryState(memory.stability, memory.difficulty)
-    gap = 0 if memory is None else max(0, (day - memory.last_day).days)
-    nxt = engine.next_states(current, 0.9, gap)
-    good, again = nxt.good.memory, nxt.again.memory
-    return (
-        Memory(float(good.stability), float(good.difficulty), day),
-        Memory(float(again.stability), float(again.difficulty), day),
-    )
+    gains = []
+    for memory in memories:
+        if memory is None:
+            now, before, current, gap = prior, prior, None, 0
+        else:
+            now, before = model.recall(memory, today), model.recall(memory, exam_day)
+            current = MemoryState(memory.stability, memory.difficulty)
+            gap = max(0, (today - memory.last_day).days)
+        states = engine.next_states(current, 0.9, gap)
+        repeated = engine.next_states(states.again.memory, 0.9, 0).good.memory
+        right = Memory(float(states.good.memory.stability), 0.0, today)
+        wrong = Memory(float(repeated.stability), 0.0, today)
+        after = now * model.recall(right, exam_day) + (1 - now) * model.recall(wrong, exam_day)
+        gains.append(after - before)
+    return gains

@@ -9,15 +9,18 @@ forecasts beside the practice exams' outcomes. Results are plain records
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from srs_crss.errors import UsageError
 from srs_crss.exams import profiles
-from srs_crss.forecast import calibration, memory, readiness
+from srs_crss.forecast import calibration, memory, plan, readiness
+from srs_crss.forecast.readiness import Forecast
+from srs_crss.model import Scope
 from srs_crss.settings.run import NO_LEARNER
+from srs_crss.study.newlimit import new_left_today
 
 if TYPE_CHECKING:
     from srs_crss.service.context import Context
@@ -82,16 +85,17 @@ class Forecasting:
         return readiness.prior_recall(mine, deck_average, PRIOR_STRENGTH)
 
     def items(self, day: dt.date, decks: Sequence[str]) -> list[readiness.Item]:
+        """The bank's questions with their recall on `day`: a question's own, or that of
+        a sibling card testing the same fact (the best of them), or None if neither was
+        ever studied."""
         memories = self._memories
-        return [
-            readiness.Item(
-                pk,
-                domain,
-                choices,
-                self.model.recall(memories[pk], day) if pk in memories else None,
-            )
-            for pk, domain, choices in self.ctx.store.forecasts.bank(decks)
-        ]
+        siblings = self.ctx.store.forecasts.siblings(decks)
+        found = []
+        for pk, domain, choices in self.ctx.store.forecasts.bank(decks):
+            known = [memories[c] for c in (pk, *sorted(siblings.get(pk, ()))) if c in memories]
+            recall = max(self.model.recall(m, day) for m in known) if known else None
+            found.append(readiness.Item(pk, domain, choices, recall))
+        return found
 
     def readiness(self, profile_id: str, date: str | dt.date | None = None) -> Readiness:
         """The forecast on `date` (YYYY-MM-DD; default: the exam date if one is set, else
@@ -158,3 +162,95 @@ class Forecasting:
             self.model.name,
             self.ctx.now(),
         )
+
+    def today(self, profile_id: str) -> plan.DayPlan:
+        """Today's plan: due reviews, new cards by domain, a quiz when it helps more;
+        each with its expected effect in points on the exam date, if one is set."""
+        context = self.ctx
+        profile = profiles.get(profile_id)
+        context.ensure_decks()
+        today, learner, store = context.today(), context.reader_id, context.store
+        exam_day = self.exam_date()
+        exam_day = exam_day if exam_day and exam_day >= today else None
+        decks = self._decks()
+        known = learner != NO_LEARNER
+        due = store.forecasts.due(learner, today, decks) if known else []
+        unseen = {
+            name: store.queue.count_new_available(learner, Scope(decks=decks, domain=name))
+            for name in profile.domains
+        }
+        scope = Scope(decks=context.studied(()))
+        new_count = new_left_today(
+            store, learner, today, scope, store.exams.all(learner) if known else {},
+            context.new_per_day(scope.decks),
+        )  # fmt: skip
+        latest = store.mocks.history(learner, limit=1) if known else []
+        latest_practice = latest[-1].percent if latest else None
+        bank = store.forecasts.bank(decks)
+        sizes = {name: sum(1 for _, d, _ in bank if d == name) for name in profile.domains}
+        worth = plan.points_per_item(profile.weights, sizes)
+        if exam_day is None:
+            return plan.build(today, None, [(d, 0.0) for _, d, _ in due], new_count, unseen,
+                              {}, {}, worth, None, latest_practice)  # fmt: skip
+        prior = self.prior(decks)
+        choices = [c for _, _, c in bank]
+        typical = max(choices, key=choices.count, default=4)
+
+        def points(domain: str, k: int, gain: float) -> float:
+            return worth.get(domain, 0.0) * (1.0 - 1.0 / (k or typical)) * gain
+
+        asked = self._asked(decks)
+        gains = memory.review_gains(self.model, [self._memories.get(pk) for pk, _, _ in due],
+                                    today, exam_day, prior)  # fmt: skip
+        due_points = [
+            (d, points(d, k, g) if pk in asked else 0.0)
+            for (pk, d, k), g in zip(due, gains, strict=True)
+        ]
+        (new_one,) = memory.review_gains(self.model, [None], today, exam_day, prior)
+        found = self.readiness(profile.id, exam_day)
+        untouched = {d.domain: d.items - d.seen for d in found.forecast.domains}
+        new_gain = {
+            name: points(name, typical, new_one) * min(1.0, untouched[name] / unseen[name])
+            for name in worth
+            if unseen.get(name)
+        }
+        quiz = self._quiz(found.forecast, exam_day, decks, prior, points)
+        return plan.build(today, exam_day, due_points, new_count, unseen, new_gain, quiz,
+                          worth, found.forecast.expected_percent, latest_practice)  # fmt: skip
+
+    def _asked(self, decks: Sequence[str]) -> set[int]:
+        """The cards whose recall the forecast reads: the bank's, and their siblings."""
+        asked = {pk for pk, _, _ in self.ctx.store.forecasts.bank(decks)}
+        for others in self.ctx.store.forecasts.siblings(decks).values():
+            asked |= others
+        return asked
+
+    def _quiz(
+        self,
+        forecast: Forecast,
+        exam_day: dt.date,
+        decks: Sequence[str],
+        prior: float,
+        points: Callable[[str, int, float], float],
+    ) -> dict[str, float]:
+        """{weakest domain: expected points of one quiz question there}.
+
+        A question is missed with 1 - its chance, and a missed card comes first in the
+        next review: answering it again is the gain. Only studied questions count: a
+        missed one never studied comes back as a new card, already in today's new ones.
+        """
+        present = [d for d in forecast.domains if d.items]
+        if not present:
+            return {}
+        weakest = min(present, key=lambda d: (d.expected_percent, d.domain)).domain
+        items = [i for i in self.items(self.ctx.today(), decks) if i.domain == weakest]
+        memories = self._memories
+        studied = [i for i in items if i.pk in memories]
+        gains = memory.review_gains(
+            self.model, [memories[i.pk] for i in studied], self.ctx.today(), exam_day, prior
+        )
+        total = sum(
+            (1 - readiness.item_chance(item, prior)) * points(weakest, item.choices, gain)
+            for item, gain in zip(studied, gains, strict=True)
+        )
+        return {weakest: total / len(items)}

@@ -17,8 +17,15 @@ from sqlalchemy import func, insert, select
 from srs_crss.forecast.calibration import ExamCheck
 from srs_crss.forecast.memory import Answer
 from srs_crss.storage.engine import Database
-from srs_crss.storage.rows import exam_bank
-from srs_crss.storage.schema import cards_t, decks_t, forecast_checks_t, mock_exams_t, reviews_t
+from srs_crss.storage.rows import exam_bank, states_cards_decks, suspended
+from srs_crss.storage.schema import (
+    cards_t,
+    decks_t,
+    forecast_checks_t,
+    mock_exams_t,
+    reviews_t,
+    states_t,
+)
 
 FORECAST, OUTCOME = "forecast", "outcome"
 
@@ -73,6 +80,44 @@ class Forecasts:
             return [
                 (pk, domain or "", len(json.loads(choices)))
                 for pk, domain, choices in conn.execute(query)
+            ]
+
+    def siblings(self, decks: Sequence[str]) -> dict[int, set[int]]:
+        """bank pk -> the cards of its deck testing the same fact (`sibling_of`, either way)."""
+        other = cards_t.alias("other")
+        same_fact = (other.c.deck_id == cards_t.c.deck_id) & (
+            (other.c.slug == cards_t.c.sibling_of) | (other.c.sibling_of == cards_t.c.slug)
+        )
+        query = exam_bank(decks, cards_t.c.id, other.c.id).join(
+            other, same_fact & (other.c.retired.is_(False)) & (other.c.id != cards_t.c.id)
+        )
+        found: dict[int, set[int]] = {}
+        with self.db.read() as conn:
+            for pk, sibling in conn.execute(query):
+                found.setdefault(pk, set()).add(sibling)
+        return found
+
+    def due(
+        self, learner_id: int, day: dt.date, decks: Sequence[str]
+    ) -> list[tuple[int, str, int]]:
+        """(pk, domain, choices; 0 for a flashcard) of the cards due by `day` in `decks`
+        (not retired, not suspended): the reviews of today's plan."""
+        query = (
+            select(cards_t.c.id, cards_t.c.domain, cards_t.c.type, cards_t.c.choices)
+            .select_from(states_cards_decks())
+            .where(
+                states_t.c.learner_id == learner_id,
+                states_t.c.due <= day,
+                cards_t.c.retired.is_(False),
+                ~suspended(learner_id),
+            )
+        )
+        if decks:
+            query = query.where(decks_t.c.slug.in_(list(decks)))
+        with self.db.read() as conn:
+            return [
+                (pk, domain or "", len(json.loads(choices)) if kind == "mcq" else 0)
+                for pk, domain, kind, choices in conn.execute(query)
             ]
 
     # ---- the calibration record (append-only) ------------------------------------------

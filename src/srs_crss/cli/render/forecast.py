@@ -1,4 +1,4 @@
-"""The exam-day forecast's shapes: `readiness --json` and its plain lines.
+"""The exam-day forecast's shapes: `readiness` and `today`, their JSON and plain lines.
 
 Kept apart from shapes.py and text.py: one place for everything the forecast
 shows, reused by `readiness`, `exam show` and `stats`.
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from srs_crss.forecast.calibration import Calibration
+    from srs_crss.forecast.plan import DayPlan, Step
     from srs_crss.service.forecasting import Readiness
 
 
@@ -113,3 +114,79 @@ def _model_lines(found: Readiness) -> Iterator[str]:
             f"Read from your {found.reviews} answers, with a standard memory model "
             "(fitted to you once you have more reviews)."
         )
+
+
+def _points(value: float | None) -> str:
+    return "" if value is None else f"  (about {value:+.1f} points on exam day)"
+
+
+def _quoted(domain: str) -> str:
+    """A domain as a shell argument a learner can paste (its quotes doubled if any)."""
+    return '"' + domain.replace('"', '\\"') + '"'
+
+
+def step_lines(step: Step) -> Iterator[str]:
+    """One step of today's plan: what to do, its effect, the command that does it."""
+    if step.kind == "due":
+        if not step.cards:
+            yield "No reviews due today."
+            return
+        card = "card" if step.cards == 1 else "cards"
+        yield f"Review the {step.cards} {card} due today{_points(step.points)}"
+        yield "    srs-crss review --new 0"
+    elif step.kind == "new":
+        if not step.cards:
+            yield "No new cards today (the day's new cards are done, or none are left)."
+            return
+        where = ", ".join(f"{n} from {d}" for d, n in step.domains)
+        yield f"Learn {step.cards} new cards: {where}{_points(step.points)}"
+        for domain, count in step.domains:
+            yield f"    srs-crss review --domain {_quoted(domain)} --new {count}"
+    else:
+        yield (
+            f"Take a {step.cards}-question practice quiz in {step.domain}, your weakest domain"
+            f"{_points(step.points)}"
+        )
+        yield f"    srs-crss mock --domain {_quoted(step.domain or '')} --questions {step.cards}"
+
+
+def day_plan_lines(found: DayPlan) -> Iterator[str]:
+    if found.exam_day is None:
+        yield f"Today, {found.today.isoformat()} (no exam date set: `srs-crss exam set YYYY-MM-DD`)"
+    else:
+        days = found.days_left
+        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        exam = found.exam_day.isoformat()
+        yield (
+            f"Today, {found.today.isoformat()}: your exam is {when} ({exam}); "
+            f"forecast {found.expected_percent:.0f}% before today's study."
+        )
+    for n, step in enumerate(found.steps, start=1):
+        lines = list(step_lines(step))
+        yield f"{n}. {lines[0]}"
+        yield from lines[1:]
+    if found.latest_practice is not None:
+        yield f"Latest practice exam: {found.latest_practice:.0f}%."
+    elif found.exam_day is None:
+        yield "No practice exam yet: `srs-crss mock` takes one like the real exam."
+
+
+def day_plan_json(found: DayPlan) -> dict[str, Any]:
+    return {
+        "today": found.today.isoformat(),
+        "exam_date": found.exam_day.isoformat() if found.exam_day else None,
+        "days_left": found.days_left,
+        "expected_percent": _round(found.expected_percent),
+        "steps": [
+            {
+                "kind": s.kind,
+                "cards": s.cards,
+                "points": _round(s.points, 2),
+                "domains": [{"domain": d, "cards": n} for d, n in s.domains],
+                "domain": s.domain,
+            }
+            for s in found.steps
+        ],
+        "total_points": _round(found.total_points, 2),
+        "latest_practice_percent": _round(found.latest_practice),
+    }
