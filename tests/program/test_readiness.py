@@ -243,3 +243,26 @@ def test_a_studied_flashcard_counts_for_its_multiple_choice_sibling(
     (advocacy,) = [d for d in readiness(cli)["domains"] if d["domain"] == "Advocacy"]
     assert advocacy["cards"] == 1 and advocacy["cards_seen"] == 1
     assert advocacy["expected_percent"] > 90.0
+
+
+def test_stats_and_exam_show_carry_the_forecast(cli: Invoke, bank: Path) -> None:
+    assert cli("exam", "set", "2026-12-14").exit_code == 0
+    study(cli, 8)
+    stats = json.loads(cli("stats", "--json").stdout)
+    assert stats["exam_forecast"] == readiness(cli)
+    assert "exam_forecast" not in json.loads(cli("stats", "--deck", "bank", "--json").stdout)
+    expected = readiness(cli)["expected_percent"]
+    line = f"Exam-day forecast (Illinois CRSS, 2026-12-14): {expected:.0f}% expected"
+    assert line in cli("stats").stdout
+    shown = cli("exam", "show").stdout
+    assert line in shown and "`srs-crss today` plans today's study." in shown
+
+
+def test_a_long_log_leaves_the_forecast_to_readiness_so_stats_stays_quick(
+    cli: Invoke, bank: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("srs_crss.service.forecasting.QUICK_ANSWERS", 5)
+    study(cli, 8)  # more answers than "quick" allows
+    assert json.loads(cli("stats", "--json").stdout)["exam_forecast"] is None
+    assert "Exam-day forecast: `srs-crss readiness`" in cli("stats").stdout
+    assert readiness(cli)["reviews"] == 8  # readiness itself reads them all

@@ -45,7 +45,7 @@ def test_replayed_memory_states_match_fsrs_rs_itself(name: str) -> None:
         by_hand.append(fsrs.FSRSReview(ratings[answer.grade], gap))
     expected = fsrs.FSRS(fsrs.DEFAULT_PARAMETERS).memory_state(fsrs.FSRSItem(by_hand))
     model = memory.default_model()
-    (state,) = memory.states(model, {1: history}).values()
+    (state,) = memory.states(model, memory.replay({1: history})).values()
     assert state.stability == pytest.approx(expected.stability, rel=1e-9)
     assert state.difficulty == pytest.approx(expected.difficulty, rel=1e-9)
     assert state.last_day == history[-1].day
@@ -54,9 +54,11 @@ def test_replayed_memory_states_match_fsrs_rs_itself(name: str) -> None:
 def test_golden_figures_for_two_histories() -> None:
     """Figures written down once: a change of library version that moves them shows here."""
     model = memory.default_model()
-    one = memory.states(model, {1: GOLDEN["one good answer"]})[1]
+    one = memory.states(model, memory.replay({1: GOLDEN["one good answer"]}))[1]
     assert one.stability == pytest.approx(2.3065, abs=1e-4)  # w[2], the first Good
-    three = memory.states(model, {1: GOLDEN["good, good three days on, a miss five days on"]})[1]
+    three = memory.states(
+        model, memory.replay({1: GOLDEN["good, good three days on, a miss five days on"]})
+    )[1]
     assert (three.stability, three.difficulty) == pytest.approx((1.5764, 7.3922), abs=1e-3)
 
 
@@ -74,7 +76,7 @@ def test_recall_falls_to_the_retention_fsrs_schedules_for() -> None:
 
 def test_a_short_log_keeps_the_default_parameters_and_a_long_one_is_fitted() -> None:
     short = [days((0, 4), (2, 4)) for _ in range(7)]  # 7 reviews to learn from: under 8
-    assert memory.fit(short) == memory.default_model()
+    assert memory.fit(memory.replay(dict(enumerate(short)))) == memory.default_model()
     rng = random.Random(1)
 
     def log(cards: int) -> list[list[Answer]]:
@@ -84,8 +86,8 @@ def test_a_short_log_keeps_the_default_parameters_and_a_long_one_is_fitted() -> 
         ]  # fmt: skip
 
     # fsrs-rs itself keeps its defaults for this little (it says so by returning them)
-    assert memory.fit(log(40)) == memory.default_model()
-    fitted = memory.fit(log(100))
+    assert memory.fit(memory.replay(dict(enumerate(log(40))))) == memory.default_model()
+    fitted = memory.fit(memory.replay(dict(enumerate(log(100)))))
     assert fitted.fitted and fitted.reviews == 400 and fitted.name == "FSRS-6 fitted"
     assert fitted.parameters != memory.default_model().parameters
 
@@ -164,7 +166,7 @@ def test_with_no_further_study_a_later_date_never_forecasts_more(
             answers.append((day, grade))
         logs[pk] = days(*answers)
     model = memory.default_model()
-    states = memory.states(model, logs)
+    states = memory.states(model, memory.replay(logs))
     last = max(h[-1].day for h in logs.values())
     prior = min(1.0, prior_tenths / 25)
 

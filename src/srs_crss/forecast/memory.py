@@ -85,15 +85,49 @@ def rating(grade: int) -> int:
     return 1 if grade < 3 else grade - 1
 
 
-def _reviews(history: Sequence[Answer]) -> list[tuple[int, int]]:
-    """(rating, days since the previous answer) for each answer, the first at 0."""
-    out = []
-    previous: dt.date | None = None
-    for answer in history:
-        gap = 0 if previous is None else max(0, (answer.day - previous).days)
-        out.append((rating(answer.grade), gap))
-        previous = answer.day
-    return out
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """Each card's answers as FSRS reads them: worked out once, for fitting and states."""
+
+    reviews: dict[int, list[tuple[int, int]]]
+    """card pk -> (rating, days since the previous answer) per answer, the first at 0."""
+    days: dict[int, list[int]]
+    """card pk -> the day (proleptic ordinal) of each answer."""
+
+    @property
+    def answers(self) -> int:
+        return sum(len(r) for r in self.reviews.values())
+
+
+def replay(histories: Mapping[int, Sequence[Answer]]) -> Replay:
+    """The histories as FSRS reads them (cards without an answer left out)."""
+    return replay_rows((pk, a.day, a.grade) for pk, history in histories.items() for a in history)
+
+
+def replay_rows(rows: Iterable[tuple[int, dt.date | str, int]]) -> Replay:
+    """The same from log rows (card pk, day, grade) in order of card, then answer: the
+    day as a date or as ISO text (parsed once per distinct day: a million answers
+    have a few hundred days, and parsing each was most of the time)."""
+    ordinals: dict[dt.date | str, int] = {}
+    reviews: dict[int, list[tuple[int, int]]] = {}
+    days: dict[int, list[int]] = {}
+    mine: list[tuple[int, int]] = []
+    when: list[int] = []
+    card: int | None = None
+    for pk, raw, grade in rows:
+        day = ordinals.get(raw)
+        if day is None:
+            parsed = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(raw[:10])
+            day = ordinals[raw] = parsed.toordinal()
+        if pk != card:
+            card, mine, when = pk, [], []
+            reviews[pk], days[pk] = mine, when
+            gap = 0
+        else:
+            gap = max(0, day - when[-1])
+        mine.append((1 if grade < 3 else grade - 1, gap))
+        when.append(day)
+    return Replay(reviews, days)
 
 
 def _item(reviews: Sequence[tuple[int, int]]) -> FSRSItem:
@@ -108,43 +142,54 @@ def default_model() -> Model:
     return Model(tuple(DEFAULT_PARAMETERS), fitted=False, reviews=0)
 
 
-def training_items(histories: Iterable[Sequence[Answer]]) -> list[list[tuple[int, int]]]:
+def training_items(replayed: Replay, latest: int | None = None) -> list[list[tuple[int, int]]]:
     """Every answer on a later day than its card's previous one, with the history
-    before it: what FSRS learns from (oldest last answer first)."""
-    found: list[tuple[dt.date, list[tuple[int, int]]]] = []
-    for history in histories:
-        reviews = _reviews(history)
-        for n in range(1, len(reviews)):
-            if reviews[n][1] > 0:
-                found.append((history[n].day, reviews[: n + 1]))
-    found.sort(key=lambda pair: pair[0])
-    return [reviews for _, reviews in found]
+    before it: what FSRS learns from, oldest last answer first; `latest`: only the
+    latest this many (the prefixes are built for those alone)."""
+    where = [
+        (replayed.days[pk][n], pk, n)
+        for pk, reviews in replayed.reviews.items()
+        for n in range(1, len(reviews))
+        if reviews[n][1] > 0
+    ]
+    where.sort()
+    if latest is not None:
+        where = where[-latest:] if latest else []
+    return [replayed.reviews[pk][: n + 1] for _, pk, n in where]
 
 
-def fit(histories: Iterable[Sequence[Answer]]) -> Model:
+def fit(replayed: Replay) -> Model:
     """The defaults for a short log, else parameters fitted to the latest items."""
-    items = training_items(histories)[-MAX_FIT_ITEMS:]
+    items = training_items(replayed, MAX_FIT_ITEMS)
     if len(items) < MIN_FIT_ITEMS:
         return default_model()
     from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS
 
-    fitted = tuple(FSRS(DEFAULT_PARAMETERS).compute_parameters([_item(r) for r in items]))
+    try:
+        found = FSRS(DEFAULT_PARAMETERS).compute_parameters([_item(r) for r in items])
+    except ValueError:  # fsrs-rs: "NotEnoughData" once it has filtered the items
+        return default_model()
+    fitted = tuple(found)
     if fitted == tuple(DEFAULT_PARAMETERS):  # fsrs-rs found too little to learn from
         return default_model()
     return Model(fitted, fitted=True, reviews=len(items))
 
 
-def states(model: Model, histories: Mapping[int, Sequence[Answer]]) -> dict[int, Memory]:
-    """Each card's memory after its last answer (cards with no answer left out)."""
+def states(model: Model, replayed: Replay) -> dict[int, Memory]:
+    """Each card's memory after its last answer."""
     from fsrs_rs_python import FSRS
 
-    keys = [pk for pk, history in histories.items() if history]
+    keys = list(replayed.reviews)
     if not keys:
         return {}
     engine: Any = FSRS(list(model.parameters))
-    found = engine.memory_state_batch([_item(_reviews(histories[pk])) for pk in keys])
+    found = engine.memory_state_batch([_item(replayed.reviews[pk]) for pk in keys])
     return {
-        pk: Memory(float(state.stability), float(state.difficulty), histories[pk][-1].day)
+        pk: Memory(
+            float(state.stability),
+            float(state.difficulty),
+            dt.date.fromordinal(replayed.days[pk][-1]),
+        )
         for pk, state in zip(keys, found, strict=True)
     }
 

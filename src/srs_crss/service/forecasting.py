@@ -25,6 +25,10 @@ from srs_crss.study.newlimit import new_left_today
 if TYPE_CHECKING:
     from srs_crss.service.context import Context
 
+QUICK_ANSWERS = 100_000
+"""`stats` and `exam show` include the forecast up to this many answers in the log (a
+second or two); past it they point to `srs-crss readiness`, which reads them all."""
+
 PRIOR_STRENGTH = 20
 """First answers the deck's average counts as, while this learner has few of their own."""
 
@@ -51,18 +55,18 @@ class Forecasting:
         self.ctx = context
 
     @cached_property
-    def _histories(self) -> dict[int, list[memory.Answer]]:
+    def _replay(self) -> memory.Replay:
         if self.ctx.reader_id == NO_LEARNER:
-            return {}
-        return self.ctx.store.forecasts.histories(self.ctx.reader_id)
+            return memory.Replay({}, {})
+        return self.ctx.store.forecasts.replay(self.ctx.reader_id)
 
     @cached_property
     def model(self) -> memory.Model:
-        return memory.fit(self._histories.values())
+        return memory.fit(self._replay)
 
     @cached_property
     def _memories(self) -> dict[int, memory.Memory]:
-        return memory.states(self.model, self._histories)
+        return memory.states(self.model, self._replay)
 
     def exam_date(self) -> dt.date | None:
         """The exam date set for all decks, else the earliest set for one, if any."""
@@ -79,7 +83,7 @@ class Forecasting:
     def prior(self, decks: Sequence[str]) -> float:
         """The recall of a card never studied (see forecast.readiness.prior_recall)."""
         store = self.ctx.store
-        mine = store.forecasts.first_answers(self.ctx.reader_id) if self._histories else []
+        mine = store.forecasts.first_answers(self.ctx.reader_id) if self._replay.reviews else []
         everyone = store.forecasts.first_answers(None, decks)
         deck_average = readiness.prior_recall(everyone, 0.0, 0) if everyone else 0.0
         return readiness.prior_recall(mine, deck_average, PRIOR_STRENGTH)
@@ -142,8 +146,16 @@ class Forecasting:
             pass_is_estimate=profile.pass_is_estimate,
             forecast=found,
             calibration=calibrated,
-            reviews=sum(len(h) for h in self._histories.values()),
+            reviews=self._replay.answers,
         )
+
+    def readiness_if_quick(self, profile_id: str) -> Readiness | None:
+        """The forecast for `stats` and `exam show`, or None when the log is long enough
+        that reading it would slow them down (`readiness` then gives it)."""
+        learner = self.ctx.reader_id
+        if learner != NO_LEARNER and self.ctx.store.forecasts.answers_over(learner, QUICK_ANSWERS):
+            return None
+        return self.readiness(profile_id)
 
     def freeze(self, exam_id: int, pks: Sequence[int], decks: Sequence[str]) -> None:
         """Write the forecast chance of each question of a new practice exam, before it

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from itertools import chain
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import String, cast, func, insert, select
 
 from srs_crss.forecast.calibration import ExamCheck
-from srs_crss.forecast.memory import Answer
+from srs_crss.forecast.memory import Replay, replay_rows
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import exam_bank, states_cards_decks, suspended
 from srs_crss.storage.schema import (
@@ -34,18 +35,24 @@ class Forecasts:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def histories(self, learner_id: int) -> dict[int, list[Answer]]:
-        """card pk -> the learner's answers to it, oldest first."""
+    def replay(self, learner_id: int) -> Replay:
+        """The learner's answers, card by card in the order given, as FSRS reads them."""
         query = (
-            select(reviews_t.c.card_id, reviews_t.c.day, reviews_t.c.grade)
+            select(reviews_t.c.card_id, cast(reviews_t.c.day, String), reviews_t.c.grade)
             .where(reviews_t.c.learner_id == learner_id)
             .order_by(reviews_t.c.card_id, reviews_t.c.id)
         )
-        found: dict[int, list[Answer]] = {}
         with self.db.read() as conn:
-            for pk, day, grade in conn.execute(query):
-                found.setdefault(pk, []).append(Answer(day, grade))
-        return found
+            # fetched 10,000 rows at a time: a million answers never sit in memory at once
+            result = conn.execute(query.execution_options(yield_per=10_000))
+            return replay_rows(chain.from_iterable(result.partitions()))
+
+    def answers_over(self, learner_id: int, limit: int) -> bool:
+        """Whether the learner has given more than `limit` answers (reads at most that many
+        index entries, not the whole log)."""
+        some = select(reviews_t.c.id).where(reviews_t.c.learner_id == learner_id).limit(limit + 1)
+        with self.db.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(some.subquery())) or 0) > limit
 
     def first_answers(
         self, learner_id: int | None, decks: Sequence[str] = ()
@@ -83,18 +90,24 @@ class Forecasts:
             ]
 
     def siblings(self, decks: Sequence[str]) -> dict[int, set[int]]:
-        """bank pk -> the cards of its deck testing the same fact (`sibling_of`, either way)."""
+        """bank pk -> the cards of its deck testing the same fact (`sibling_of`, either way).
+
+        Two lookups by (deck, slug), the cards' unique index: a join matching either
+        direction at once would compare every card with every other.
+        """
         other = cards_t.alias("other")
-        same_fact = (other.c.deck_id == cards_t.c.deck_id) & (
-            (other.c.slug == cards_t.c.sibling_of) | (other.c.sibling_of == cards_t.c.slug)
+        same_deck = (other.c.deck_id == cards_t.c.deck_id) & other.c.retired.is_(False)
+        named = exam_bank(decks, cards_t.c.id, other.c.id).join(  # the question names it
+            other, same_deck & (other.c.slug == cards_t.c.sibling_of)
         )
-        query = exam_bank(decks, cards_t.c.id, other.c.id).join(
-            other, same_fact & (other.c.retired.is_(False)) & (other.c.id != cards_t.c.id)
+        naming = exam_bank(decks, cards_t.c.id, other.c.id).join(  # it names the question
+            other, same_deck & (other.c.sibling_of == cards_t.c.slug)
         )
         found: dict[int, set[int]] = {}
         with self.db.read() as conn:
-            for pk, sibling in conn.execute(query):
-                found.setdefault(pk, set()).add(sibling)
+            for query in (named, naming):
+                for pk, sibling in conn.execute(query):
+                    found.setdefault(pk, set()).add(sibling)
         return found
 
     def due(

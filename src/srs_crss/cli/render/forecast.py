@@ -190,3 +190,21 @@ def day_plan_json(found: DayPlan) -> dict[str, Any]:
         "total_points": _round(found.total_points, 2),
         "latest_practice_percent": _round(found.latest_practice),
     }
+
+
+def summary_lines(found: Readiness | None) -> Iterator[str]:
+    """The forecast in two lines, for `stats` and `exam show` (None: the log is long,
+    and reading it is left to `readiness`)."""
+    if found is None:
+        yield (
+            "Exam-day forecast: `srs-crss readiness` (it reads your whole review log, "
+            "which takes a few seconds at your size)."
+        )
+        return
+    forecast = found.forecast
+    yield (
+        f"Exam-day forecast ({found.profile_name}, {found.date.isoformat()}): "
+        f"{forecast.expected_percent:.0f}% expected, pass mark {forecast.pass_percent}%, "
+        f"{100 * forecast.pass_probability:.0f}% chance of passing."
+    )
+    yield calibration_line(found.calibration) + " `srs-crss today` plans today's study."
