@@ -92,6 +92,16 @@ def test_a_short_log_keeps_the_default_parameters_and_a_long_one_is_fitted() -> 
     assert fitted.parameters != memory.default_model().parameters
 
 
+def test_a_log_fsrs_rs_cannot_learn_from_keeps_the_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the latest 100 items are all seventh answers: fsrs-rs, finding no short history
+    # to start from, raises NotEnoughData (as on the 1,000,000-answer benchmark log)
+    monkeypatch.setattr(memory, "MAX_FIT_ITEMS", 100)
+    long_only = {pk: days(*((5 * n, 4) for n in range(7))) for pk in range(100)}
+    assert memory.fit(memory.replay(long_only)) == memory.default_model()
+
+
 def test_grades_map_onto_fsrs_ratings() -> None:
     assert [memory.rating(g) for g in range(6)] == [1, 1, 1, 2, 3, 4]
 
