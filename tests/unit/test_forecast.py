@@ -113,6 +113,18 @@ def test_the_chance_of_a_right_choice() -> None:
     assert readiness.chance(0.6, 0) == 0.6  # a flashcard: no guessing
 
 
+def test_a_questions_own_record_already_counts_its_guesses() -> None:
+    # its answers were right 60% of the time, lucky guesses included: 60%, not 70%
+    own = readiness.Item(1, "A", 4, recall=None, picked=0.6)
+    assert readiness.item_chance(own, prior_recall=0.0) == pytest.approx(0.6)
+    # never below a guess; a sibling's recall counts when it says more
+    assert readiness.item_chance(readiness.Item(1, "A", 4, None, 0.1), 0.0) == 0.25
+    both = readiness.Item(1, "A", 4, recall=0.9, picked=0.6)
+    assert readiness.item_chance(both, 0.0) == pytest.approx(0.25 + 0.75 * 0.9)
+    # the prior is for questions with neither
+    assert readiness.item_chance(readiness.Item(1, "A", 4, None), 0.4) == pytest.approx(0.55)
+
+
 def test_the_prior_counts_a_right_first_choice_as_a_guess_one_time_in_k() -> None:
     # half right on 4-choice questions is (0.5 - 0.25) / 0.75 = 1/3 of the facts known
     answers = [(True, 4), (False, 4)] * 50

@@ -39,6 +39,9 @@ class Item:
     choices: int
     recall: float | None
     """The model's recall on the day; None: never studied (the prior applies)."""
+    picked: float | None = None
+    """The model's chance of a right pick on the day, read from this question's own
+    answers (guessing included: a lucky guess was logged as a right answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,13 @@ def chance(recall: float, choices: int) -> float:
 
 
 def item_chance(item: Item, prior_recall: float) -> float:
-    return chance(prior_recall if item.recall is None else item.recall, item.choices)
+    """The chance of a right answer: from recall, or from the question's own record of
+    picks if that says more (never below a guess)."""
+    recalled = chance(prior_recall if item.recall is None else item.recall, item.choices)
+    if item.picked is None:
+        return recalled
+    return max(recalled if item.recall is not None else 0.0, chance(0.0, item.choices),
+               item.picked)  # fmt: skip
 
 
 def prior_recall(
@@ -108,7 +117,7 @@ def forecast(
     for item in items:
         if item.domain in by_domain:
             by_domain[item.domain].append(_adjusted(item_chance(item, prior), adjust))
-            seen[item.domain] += item.recall is not None
+            seen[item.domain] += item.recall is not None or item.picked is not None
     domains = tuple(
         DomainForecast(
             domain=name,

@@ -89,16 +89,17 @@ class Forecasting:
         return readiness.prior_recall(mine, deck_average, PRIOR_STRENGTH)
 
     def items(self, day: dt.date, decks: Sequence[str]) -> list[readiness.Item]:
-        """The bank's questions with their recall on `day`: a question's own, or that of
-        a sibling card testing the same fact (the best of them), or None if neither was
-        ever studied."""
+        """The bank's questions on `day`: the chance of a right pick from the question's
+        own answers, and the recall of its siblings (cards testing the same fact, the
+        best of them); None for either where there is none."""
         memories = self._memories
         siblings = self.ctx.store.forecasts.siblings(decks)
         found = []
         for pk, domain, choices in self.ctx.store.forecasts.bank(decks):
-            known = [memories[c] for c in (pk, *sorted(siblings.get(pk, ()))) if c in memories]
+            known = [memories[c] for c in sorted(siblings.get(pk, ())) if c in memories]
             recall = max(self.model.recall(m, day) for m in known) if known else None
-            found.append(readiness.Item(pk, domain, choices, recall))
+            own = self.model.recall(memories[pk], day) if pk in memories else None
+            found.append(readiness.Item(pk, domain, choices, recall, own))
         return found
 
     def readiness(self, profile_id: str, date: str | dt.date | None = None) -> Readiness:

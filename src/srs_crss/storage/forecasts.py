@@ -18,7 +18,7 @@ from sqlalchemy import String, cast, func, insert, select
 from srs_crss.forecast.calibration import ExamCheck
 from srs_crss.forecast.memory import Replay, replay_rows
 from srs_crss.storage.engine import Database
-from srs_crss.storage.rows import exam_bank, states_cards_decks, suspended
+from srs_crss.storage.rows import cards_decks, exam_bank, states_cards_decks, suspended
 from srs_crss.storage.schema import (
     cards_t,
     decks_t,
@@ -58,26 +58,37 @@ class Forecasts:
         self, learner_id: int | None, decks: Sequence[str] = ()
     ) -> list[tuple[bool, int]]:
         """(right?, choices; 0 for a flashcard) of the first answer to each card, by
-        one learner, or (None) by every learner to the cards of `decks`."""
+        one learner, or (None) by every learner to the cards of `decks`.
+
+        Cards with a sibling are left out: the first answer to the second of two cards
+        testing one fact is not a fact met for the first time.
+        """
         first = select(func.min(reviews_t.c.id))
         if learner_id is not None:
             first = first.where(reviews_t.c.learner_id == learner_id)
         first = first.group_by(reviews_t.c.learner_id, reviews_t.c.card_id)
         query = (
-            select(reviews_t.c.grade, cards_t.c.type, cards_t.c.choices)
-            .select_from(
-                reviews_t.join(cards_t, cards_t.c.id == reviews_t.c.card_id).join(
-                    decks_t, decks_t.c.id == cards_t.c.deck_id
-                )
+            select(
+                reviews_t.c.grade,
+                cards_t.c.type,
+                cards_t.c.choices,
+                cards_t.c.deck_id,
+                cards_t.c.slug,
             )
-            .where(reviews_t.c.id.in_(first))
+            .select_from(cards_decks().join(reviews_t, reviews_t.c.card_id == cards_t.c.id))
+            .where(reviews_t.c.id.in_(first), cards_t.c.sibling_of.is_(None))
         )
         if decks:
             query = query.where(decks_t.c.slug.in_(list(decks)))
+        named = select(cards_t.c.deck_id, cards_t.c.sibling_of).where(
+            cards_t.c.sibling_of.is_not(None)
+        )
         with self.db.read() as conn:
+            paired = {(deck, slug) for deck, slug in conn.execute(named)}
             return [
                 (grade >= 3, len(json.loads(choices)) if kind == "mcq" else 0)
-                for grade, kind, choices in conn.execute(query)
+                for grade, kind, choices, deck, slug in conn.execute(query)
+                if (deck, slug) not in paired
             ]
 
     def bank(self, decks: Sequence[str]) -> list[tuple[int, str, int]]:
