@@ -3,8 +3,12 @@
 Pure: records in, records out. An item is a multiple-choice card of the exam's
 bank; its chance of a right answer on the day is 1/k + (1 - 1/k) * R, where R is
 the recall the memory model gives for that day and k the number of choices (a
-guess among k is right one time in k). An item never studied gets the prior
-recall (`prior_recall`), learnt from this learner's first answers.
+guess among k is right one time in k); R comes from the cards testing the same
+fact (flashcard siblings). A question answered itself also has its own record,
+read by the same model from right and wrong picks: that is already the chance
+of a right pick, lucky guesses included, so it is taken as it is (the better of
+the two counts). An item never studied gets the prior recall (`prior_recall`),
+learnt from this learner's first answers.
 
 Per domain: the mean chance over the domain's items (the exam asks a random
 few of them). Overall: the domains weighted by the profile's blueprint. The
