@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from srs_crss.cli.keys import ENTER
 from srs_crss.model import LETTERS, Card
 
-FIRST_STABILITY = 1.5
+FIRST_STABILITY = 3.0
 """Days: after a first study or a miss."""
-GROWTH = 2.2
+GROWTH = 3.0
 """Stability multiplied by this after each success on a later day."""
 
 

@@ -92,14 +92,18 @@ def test_a_short_log_keeps_the_default_parameters_and_a_long_one_is_fitted() -> 
     assert fitted.parameters != memory.default_model().parameters
 
 
-def test_a_log_fsrs_rs_cannot_learn_from_keeps_the_defaults(
+def test_fitting_on_a_long_log_reads_the_newest_cards_whole(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # the latest 100 items are all seventh answers: fsrs-rs, finding no short history
-    # to start from, raises NotEnoughData (as on the 1,000,000-answer benchmark log)
+    # With only the latest answers of a long log (all seventh answers here), fsrs-rs
+    # had no early answers to start from and raised NotEnoughData (the benchmark's
+    # 1,000,000-answer log did): the newest cards are taken whole instead.
     monkeypatch.setattr(memory, "MAX_FIT_ITEMS", 100)
-    long_only = {pk: days(*((5 * n, 4) for n in range(7))) for pk in range(100)}
-    assert memory.fit(memory.replay(long_only)) == memory.default_model()
+    log = {pk: days(*((5 * n + pk // 10, 4) for n in range(7))) for pk in range(100)}
+    items = memory.training_items(memory.replay(log), memory.MAX_FIT_ITEMS)
+    assert len(items) == 102  # 17 cards of 6 items: whole cards, just past 100
+    assert sum(len(item) == 2 for item in items) == 17  # each with its first review
+    assert memory.fit(memory.replay(log)).parameters  # no NotEnoughData
 
 
 def test_grades_map_onto_fsrs_ratings() -> None:

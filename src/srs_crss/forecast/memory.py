@@ -91,12 +91,16 @@ class Replay:
 
     reviews: dict[int, list[tuple[int, int]]]
     """card pk -> (rating, days since the previous answer) per answer, the first at 0."""
-    days: dict[int, list[int]]
-    """card pk -> the day (proleptic ordinal) of each answer."""
+    first: dict[int, int]
+    """card pk -> the day (proleptic ordinal) of its first answer; the others follow
+    by the gaps."""
 
     @property
     def answers(self) -> int:
         return sum(len(r) for r in self.reviews.values())
+
+    def last_day(self, pk: int) -> dt.date:
+        return dt.date.fromordinal(self.first[pk] + sum(gap for _, gap in self.reviews[pk]))
 
 
 def replay(histories: Mapping[int, Sequence[Answer]]) -> Replay:
@@ -110,24 +114,22 @@ def replay_rows(rows: Iterable[tuple[int, dt.date | str, int]]) -> Replay:
     have a few hundred days, and parsing each was most of the time)."""
     ordinals: dict[dt.date | str, int] = {}
     reviews: dict[int, list[tuple[int, int]]] = {}
-    days: dict[int, list[int]] = {}
+    first: dict[int, int] = {}
     mine: list[tuple[int, int]] = []
-    when: list[int] = []
     card: int | None = None
+    previous = 0
     for pk, raw, grade in rows:
         day = ordinals.get(raw)
         if day is None:
             parsed = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(raw[:10])
             day = ordinals[raw] = parsed.toordinal()
         if pk != card:
-            card, mine, when = pk, [], []
-            reviews[pk], days[pk] = mine, when
-            gap = 0
-        else:
-            gap = max(0, day - when[-1])
-        mine.append((1 if grade < 3 else grade - 1, gap))
-        when.append(day)
-    return Replay(reviews, days)
+            card, mine = pk, []
+            reviews[pk], first[pk] = mine, day
+            previous = day
+        mine.append((1 if grade < 3 else grade - 1, day - previous))
+        previous = day
+    return Replay(reviews, first)
 
 
 def _item(reviews: Sequence[tuple[int, int]]) -> FSRSItem:
@@ -144,18 +146,18 @@ def default_model() -> Model:
 
 def training_items(replayed: Replay, latest: int | None = None) -> list[list[tuple[int, int]]]:
     """Every answer on a later day than its card's previous one, with the history
-    before it: what FSRS learns from, oldest last answer first; `latest`: only the
-    latest this many (the prefixes are built for those alone)."""
-    where = [
-        (replayed.days[pk][n], pk, n)
-        for pk, reviews in replayed.reviews.items()
-        for n in range(1, len(reviews))
-        if reviews[n][1] > 0
-    ]
-    where.sort()
-    if latest is not None:
-        where = where[-latest:] if latest else []
-    return [replayed.reviews[pk][: n + 1] for _, pk, n in where]
+    before it: what FSRS learns from. `latest`: about that many, from the cards
+    first studied most recently, whole (the prefixes are built for those alone): a
+    card's early answers are what fsrs-rs starts its fit from, so the latest answers
+    of old cards alone would leave it nothing to start from."""
+    cards = sorted(replayed.reviews, key=lambda pk: (-replayed.first[pk], pk))
+    items: list[list[tuple[int, int]]] = []
+    for pk in cards:
+        if latest is not None and len(items) >= latest:
+            break
+        reviews = replayed.reviews[pk]
+        items.extend(reviews[: n + 1] for n in range(1, len(reviews)) if reviews[n][1] > 0)
+    return items
 
 
 def fit(replayed: Replay) -> Model:
@@ -163,10 +165,15 @@ def fit(replayed: Replay) -> Model:
     items = training_items(replayed, MAX_FIT_ITEMS)
     if len(items) < MIN_FIT_ITEMS:
         return default_model()
-    from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS
+    from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS, TrainingConfig
 
+    # fsrs-rs trains 5 epochs in batches of 512 by default: a learner's few thousand
+    # items would get a dozen steps. Enough epochs for about 200 steps, at least 5.
+    epochs = max(5, min(50, 200 * 512 // len(items)))
     try:
-        found = FSRS(DEFAULT_PARAMETERS).compute_parameters([_item(r) for r in items])
+        found = FSRS(DEFAULT_PARAMETERS).compute_parameters(
+            [_item(r) for r in items], training_config=TrainingConfig(num_epochs=epochs)
+        )
     except ValueError:  # fsrs-rs: "NotEnoughData" once it has filtered the items
         return default_model()
     fitted = tuple(found)
@@ -188,7 +195,7 @@ def states(model: Model, replayed: Replay) -> dict[int, Memory]:
         pk: Memory(
             float(state.stability),
             float(state.difficulty),
-            dt.date.fromordinal(replayed.days[pk][-1]),
+            replayed.last_day(pk),
         )
         for pk, state in zip(keys, found, strict=True)
     }
