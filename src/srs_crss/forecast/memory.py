@@ -82,7 +82,10 @@ def retrievability(stability: float, elapsed_days: float, decay: float) -> float
 
 def rating(grade: int) -> int:
     """SM-2's six grades on FSRS's four ratings: a miss is Again, 3 Hard, 4 Good, 5 Easy."""
-    return 1 if grade < 3 else grade - 1
+    return _RATINGS[grade]
+
+
+_RATINGS = (1, 1, 1, 2, 3, 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,7 @@ def replay_rows(rows: Iterable[tuple[int, dt.date | str, int]]) -> Replay:
             card, mine = pk, []
             reviews[pk], first[pk] = mine, day
             previous = day
-        mine.append((1 if grade < 3 else grade - 1, day - previous))
+        mine.append((_RATINGS[grade], day - previous))
         previous = day
     return Replay(reviews, first)
 

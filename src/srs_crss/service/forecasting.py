@@ -31,6 +31,8 @@ second or two); past it they point to `srs-crss readiness`, which reads them all
 
 PRIOR_STRENGTH = 20
 """First answers the deck's average counts as, while this learner has few of their own."""
+OWN_ENOUGH = 50 * PRIOR_STRENGTH
+"""First answers of one's own past which the deck's average is not read at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,7 @@ class Readiness:
 class Forecasting:
     def __init__(self, context: Context) -> None:
         self.ctx = context
+        self._priors: dict[tuple[str, ...], float] = {}
 
     @cached_property
     def _replay(self) -> memory.Replay:
@@ -82,11 +85,16 @@ class Forecasting:
 
     def prior(self, decks: Sequence[str]) -> float:
         """The recall of a card never studied (see forecast.readiness.prior_recall)."""
-        store = self.ctx.store
-        mine = store.forecasts.first_answers(self.ctx.reader_id) if self._replay.reviews else []
-        everyone = store.forecasts.first_answers(None, decks)
-        deck_average = readiness.prior_recall(everyone, 0.0, 0) if everyone else 0.0
-        return readiness.prior_recall(mine, deck_average, PRIOR_STRENGTH)
+        key = tuple(decks)
+        if key not in self._priors:
+            store = self.ctx.store
+            mine = store.forecasts.first_answers(self.ctx.reader_id) if self._replay.reviews else []
+            deck_average = 0.0
+            if len(mine) < OWN_ENOUGH:  # past it, the deck's average moves the prior by < 2%
+                everyone = store.forecasts.first_answers(None, decks)
+                deck_average = readiness.prior_recall(everyone, 0.0, 0) if everyone else 0.0
+            self._priors[key] = readiness.prior_recall(mine, deck_average, PRIOR_STRENGTH)
+        return self._priors[key]
 
     def items(self, day: dt.date, decks: Sequence[str]) -> list[readiness.Item]:
         """The bank's questions on `day`: the chance of a right pick from the question's
