@@ -185,11 +185,13 @@ def fit(replayed: Replay) -> Model:
     return Model(fitted, fitted=True, reviews=len(items))
 
 
-def states(model: Model, replayed: Replay) -> dict[int, Memory]:
-    """Each card's memory after its last answer."""
+def states(model: Model, replayed: Replay, only: Iterable[int] | None = None) -> dict[int, Memory]:
+    """Each card's memory after its last answer (`only`: of these cards, if answered)."""
     from fsrs_rs_python import FSRS
 
-    keys = list(replayed.reviews)
+    keys = list(replayed.reviews) if only is None else [
+        pk for pk in only if pk in replayed.reviews
+    ]  # fmt: skip
     if not keys:
         return {}
     engine: Any = FSRS(list(model.parameters))

@@ -9,7 +9,7 @@ forecasts beside the practice exams' outcomes. Results are plain records
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -56,6 +56,10 @@ class Forecasting:
     def __init__(self, context: Context) -> None:
         self.ctx = context
         self._priors: dict[tuple[str, ...], float] = {}
+        self._banks: dict[tuple[str, ...], tuple[list[tuple[int, str, int]], dict[int, set[int]]]]
+        self._banks = {}
+        self._memory_cache: dict[int, memory.Memory] = {}
+        self._unanswered: set[int] = set()
 
     @cached_property
     def _replay(self) -> memory.Replay:
@@ -67,9 +71,24 @@ class Forecasting:
     def model(self) -> memory.Model:
         return memory.fit(self._replay)
 
-    @cached_property
-    def _memories(self) -> dict[int, memory.Memory]:
-        return memory.states(self.model, self._replay)
+    def memories(self, pks: Iterable[int]) -> dict[int, memory.Memory]:
+        """The memory of each of these cards that was answered: replayed on first asking
+        only (a forecast needs the bank's cards and their siblings, not the whole log)."""
+        wanted = set(pks)
+        missing = wanted - self._memory_cache.keys() - self._unanswered
+        if missing:
+            found = memory.states(self.model, self._replay, sorted(missing))
+            self._memory_cache.update(found)
+            self._unanswered |= missing - found.keys()
+        return {pk: self._memory_cache[pk] for pk in wanted if pk in self._memory_cache}
+
+    def _bank(self, decks: Sequence[str]) -> tuple[list[tuple[int, str, int]], dict[int, set[int]]]:
+        """The bank's questions and their siblings (read once per run)."""
+        key = tuple(decks)
+        if key not in self._banks:
+            store = self.ctx.store
+            self._banks[key] = (store.forecasts.bank(decks), store.forecasts.siblings(decks))
+        return self._banks[key]
 
     def exam_date(self) -> dt.date | None:
         """The exam date set for all decks, else the earliest set for one, if any."""
@@ -100,10 +119,12 @@ class Forecasting:
         """The bank's questions on `day`: the chance of a right pick from the question's
         own answers, and the recall of its siblings (cards testing the same fact, the
         best of them); None for either where there is none."""
-        memories = self._memories
-        siblings = self.ctx.store.forecasts.siblings(decks)
+        bank, siblings = self._bank(decks)
+        memories = self.memories(
+            [pk for pk, _, _ in bank] + [c for others in siblings.values() for c in others]
+        )
         found = []
-        for pk, domain, choices in self.ctx.store.forecasts.bank(decks):
+        for pk, domain, choices in bank:
             known = [memories[c] for c in sorted(siblings.get(pk, ())) if c in memories]
             recall = max(self.model.recall(m, day) for m in known) if known else None
             own = self.model.recall(memories[pk], day) if pk in memories else None
@@ -207,7 +228,7 @@ class Forecasting:
         )  # fmt: skip
         latest = store.mocks.history(learner, limit=1) if known else []
         latest_practice = latest[-1].percent if latest else None
-        bank = store.forecasts.bank(decks)
+        bank = self._bank(decks)[0]
         sizes = {name: sum(1 for _, d, _ in bank if d == name) for name in profile.domains}
         worth = plan.points_per_item(profile.weights, sizes)
         if exam_day is None:
@@ -221,7 +242,8 @@ class Forecasting:
             return worth.get(domain, 0.0) * (1.0 - 1.0 / (k or typical)) * gain
 
         asked = self._asked(decks)
-        gains = memory.review_gains(self.model, [self._memories.get(pk) for pk, _, _ in due],
+        due_memories = self.memories(pk for pk, _, _ in due)
+        gains = memory.review_gains(self.model, [due_memories.get(pk) for pk, _, _ in due],
                                     today, exam_day, prior)  # fmt: skip
         due_points = [
             (d, points(d, k, g) if pk in asked else 0.0)
@@ -241,8 +263,9 @@ class Forecasting:
 
     def _asked(self, decks: Sequence[str]) -> set[int]:
         """The cards whose recall the forecast reads: the bank's, and their siblings."""
-        asked = {pk for pk, _, _ in self.ctx.store.forecasts.bank(decks)}
-        for others in self.ctx.store.forecasts.siblings(decks).values():
+        bank, siblings = self._bank(decks)
+        asked = {pk for pk, _, _ in bank}
+        for others in siblings.values():
             asked |= others
         return asked
 
@@ -265,7 +288,7 @@ class Forecasting:
             return {}
         weakest = min(present, key=lambda d: (d.expected_percent, d.domain)).domain
         items = [i for i in self.items(self.ctx.today(), decks) if i.domain == weakest]
-        memories = self._memories
+        memories = self.memories(i.pk for i in items)
         studied = [i for i in items if i.pk in memories]
         gains = memory.review_gains(
             self.model, [memories[i.pk] for i in studied], self.ctx.today(), exam_day, prior
