@@ -149,13 +149,13 @@ def accuracy() -> list[Figure]:
     fsrs, const, sm2_ = mean["FSRS-6"], mean["constant"], mean["SM-2"]
     return [
         Figure("forecast log loss: FSRS-6 / constant", fsrs[0] / const[0], "x", 1.0,
-               f"{fsrs[0]:.3f} vs {const[0]:.3f} ({LEARNERS} simulated learners)"),
+               f"{fsrs[0]:.4f} vs {const[0]:.4f} ({LEARNERS} simulated learners)"),
         Figure("forecast log loss: constant / SM-2", const[0] / sm2_[0], "x", 1.0,
-               f"{const[0]:.3f} vs {sm2_[0]:.3f}"),
+               f"{const[0]:.4f} vs {sm2_[0]:.4f}"),
         Figure("forecast RMSE(bins): FSRS-6 / constant", fsrs[1] / const[1], "x", 1.0,
-               f"{fsrs[1]:.3f} vs {const[1]:.3f}"),
+               f"{fsrs[1]:.4f} vs {const[1]:.4f}"),
         Figure("forecast RMSE(bins): constant / SM-2", const[1] / sm2_[1], "x", 1.0,
-               f"{const[1]:.3f} vs {sm2_[1]:.3f}"),
+               f"{const[1]:.4f} vs {sm2_[1]:.4f}"),
     ]  # fmt: skip
 
 
