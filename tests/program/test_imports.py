@@ -44,6 +44,9 @@ DEFERRED = (
     "importlib.metadata._meta",
     "ssl",
     "email.message",
+    "fsrs_rs_python",  # the forecast's model: readiness and mock only
+    "srs_crss.service.forecasting",
+    "srs_crss.storage.forecasts",
 )
 
 
@@ -75,3 +78,4 @@ def test_a_practice_exam_loads_what_the_review_did_not(studied: Path) -> None:
     """The other side: the same check would see these modules when they are used."""
     loaded = _modules(studied, "mock", "--json", "--seed", "1", stdin="")
     assert {"srs_crss.exams.mock", "srs_crss.storage.mocks", "tomllib"} <= loaded
+    assert {"fsrs_rs_python", "srs_crss.storage.forecasts"} <= loaded  # the frozen forecast

@@ -175,3 +175,19 @@ def test_stats_for_a_reader_who_may_not_write(pg: Invoke, pg_url: str, tmp_path:
             conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM {role}'))
             conn.execute(text(f"DROP ROLE {role}"))
         engine.dispose()
+
+
+def test_the_exam_day_forecast_and_its_record_on_a_server(pg: Invoke, tmp_path: Path) -> None:
+    from tests.program.test_mock import write_mcq_deck
+
+    deck = write_mcq_deck(tmp_path / "bank.toml", 10)
+    assert pg("sync", str(deck)).exit_code == 0
+    assert pg("review", "--deck", "bank", "--new", "12", input="a\n\n" * 12).exit_code == 0
+    taken = pg("mock", "--json", "--deck", "bank", "--questions", "8", "--seed", "1",
+               input="a\n" * 8)  # fmt: skip
+    assert taken.exit_code == 0, taken.output
+    found = json.loads(pg("readiness", "--json").output)
+    assert sum(d["cards_seen"] for d in found["domains"]) == 12 and found["reviews"] >= 12
+    assert found["calibration"]["exams"] == 1
+    plan = json.loads(pg("today", "--json").output)
+    assert [s["kind"] for s in plan["steps"]][:2] == ["due", "new"]

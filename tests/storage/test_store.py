@@ -207,20 +207,25 @@ def test_learners_are_separate(db: Path, mini: Path) -> None:
     store.close()
 
 
-def test_an_older_schema_is_upgraded_on_open_keeping_its_data(db: Path, mini: Path) -> None:
+def database_at(db: Path, revision: str) -> None:
+    """An empty database file of an older schema `revision`."""
     from sqlalchemy import create_engine
 
     from srs_crss.storage.migrations import upgrade
 
     engine = create_engine(Location.of(str(db)).url)
     with engine.connect() as conn:
-        upgrade(conn, "0001")
+        upgrade(conn, revision)
     engine.dispose()
+
+
+def test_an_older_schema_is_upgraded_on_open_keeping_its_data(db: Path, mini: Path) -> None:
+    database_at(db, "0001")
     with sqlite3.connect(db) as raw:
         raw.execute("INSERT INTO learners (name, created_at) VALUES ('old', '2026-01-01 00:00:00')")
     raw.close()
     with open_store(db) as store:
-        assert store.schema_version() == SCHEMA_HEAD == "0012"
+        assert store.schema_version() == SCHEMA_HEAD == "0014"
         assert store.learners.id_of("old", NOW) == 1  # the row written at 0001 is still there
         assert store.exams.all(1) == {}
         assert store.mocks.history(1) == []  # 0010: practice exams
@@ -235,14 +240,7 @@ def test_answers_are_written_through_to_the_disk(db: Path, mini: Path) -> None:
 def test_a_database_from_before_this_release_keeps_its_data(db: Path, mini: Path) -> None:
     """Schema 0002 (the last released one) with a learner, cards, a state and the log,
     opened by this version: upgraded, every row kept, the new features usable."""
-    from sqlalchemy import create_engine
-
-    from srs_crss.storage.migrations import upgrade
-
-    engine = create_engine(Location.of(str(db)).url)
-    with engine.connect() as conn:
-        upgrade(conn, "0002")
-    engine.dispose()
+    database_at(db, "0002")
     with sqlite3.connect(db) as raw:
         raw.executescript(
             """

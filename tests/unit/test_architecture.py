@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "srs_crss.anki.mapping": 0,
     "srs_crss.anki.merge": 0,
     "srs_crss.cohort": 0,
+    "srs_crss.forecast": 0,
     # 1: storage and Anki's formats, each on its own
     "srs_crss.storage": 1,
     "srs_crss.anki": 1,
@@ -70,6 +71,9 @@ PURE = {
     "srs_crss.cohort.accounts",
     "srs_crss.cohort.classview",
     "srs_crss.cohort.items",
+    "srs_crss.forecast.readiness",
+    "srs_crss.forecast.calibration",
+    "srs_crss.forecast.plan",
 }
 NO_IO = {
     "os", "io", "sqlite3", "subprocess", "shutil", "tempfile", "socket", "select", "termios",
@@ -88,6 +92,7 @@ OWNERS = {
         "srs_crss.cli.terminal",
         "srs_crss.cli.mockui",
     ),
+    "fsrs_rs_python": ("srs_crss.forecast.memory",),
     "typer": ("srs_crss.cli",),
     "click": ("srs_crss.cli",),
     "starlette": ("srs_crss.web",),
@@ -271,7 +276,7 @@ def test_no_source_module_is_too_big() -> None:
 
 
 CAPABILITIES = ("srs_crss.study", "srs_crss.exams", "srs_crss.decks", "srs_crss.anki",
-                "srs_crss.settings.run")  # fmt: skip
+                "srs_crss.settings.run", "srs_crss.forecast")  # fmt: skip
 FRONT_ENDS = ("srs_crss.cli", "srs_crss.web")
 
 

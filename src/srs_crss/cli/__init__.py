@@ -3,6 +3,7 @@
     app.py        the typer app, global options, the error boundary, main()
     study.py      review, decks, show, stats
     exam.py       exam set / show / clear
+    forecast.py   readiness (the exam-day forecast)
     mock.py       mock (practice exams); mockui.py its terminal and piped screens
     config.py     config set / show / unset
     authoring.py  sync, check
@@ -16,7 +17,17 @@
 Each command builds the App, calls one method and prints the result.
 """
 
-from srs_crss.cli import anki, authoring, config, exam, mock, serve, study, users  # noqa: F401 - registers commands
+from srs_crss.cli import (  # noqa: F401 - registers commands
+    anki,
+    authoring,
+    config,
+    exam,
+    forecast,
+    mock,
+    serve,
+    study,
+    users,
+)
 from srs_crss.cli.app import app, main
 
 __all__ = ["app", "main"]

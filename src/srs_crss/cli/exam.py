@@ -8,6 +8,7 @@ import typer
 
 from srs_crss.cli import render
 from srs_crss.cli.app import Group, JsonOption, app, open_app, print_json
+from srs_crss.exams.profiles import DEFAULT_PROFILE
 
 exam_app = typer.Typer(
     cls=Group,
@@ -44,7 +45,8 @@ def exam_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show the plan for each exam: days left, new cards a day, expected reviews, readiness."""
-    reports = open_app(ctx).exam_reports()
+    application = open_app(ctx)
+    reports = application.exam_reports()
     if as_json:
         print_json(render.shapes.exam_reports_json(reports))
         return
@@ -60,6 +62,9 @@ def exam_show(
         if mocks
         else "No practice exam yet: `srs-crss mock` takes one like the real exam."
     )
+    found = application.forecasting.readiness_if_quick(DEFAULT_PROFILE)
+    for line in render.forecast.summary_lines(found):
+        console.print(line, markup=False, highlight=False)
 
 
 @exam_app.command("clear")

@@ -76,6 +76,12 @@ def mock(
         list[str] | None,
         typer.Option("--deck", metavar="ID", help="Draw from this deck (repeatable)."),
     ] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option(
+            "--domain", metavar="NAME", help="Only this exam domain: a quiz on one domain."
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Go on with your unfinished exam.")
     ] = False,
@@ -116,7 +122,9 @@ def mock(
         run = practice.resume()
     else:
         asks = sys.stdin.isatty() and not as_json  # a person who can answer a question
-        run = _new_or_unfinished(practice, asks, profile, deck or (), questions, minutes, seed)
+        run = _new_or_unfinished(
+            practice, asks, profile, deck or (), questions, minutes, seed, domain
+        )
     known = profiles.get(run.attempt.profile)
     intro = render.mocktext.mock_intro_lines(known, run.attempt, resumed=run.attempt.used_ms > 0)
     if at_terminal:  # wrapped at word boundaries to the window's width
@@ -172,11 +180,12 @@ def _new_or_unfinished(
     questions: int | None,
     minutes: int | None,
     seed: int | None,
+    domain: str | None = None,
 ) -> MockRun:
     """A new exam; with one left unfinished, a person who can answer is asked whether to
     resume it or abandon it. Piped input cannot be asked: the unfinished exam is kept,
     nothing new starts, and the message says how to go on with it."""
-    practice.check(profile, decks)
+    practice.check(profile, decks, domain)
     unfinished = practice.unfinished()
     if unfinished is not None:
         open_run = practice.resume()
@@ -189,7 +198,7 @@ def _new_or_unfinished(
             return open_run
         open_run.abandon()
         typer.echo("It is closed as abandoned; a new exam starts.", err=True)
-    started = practice.start(profile, decks, questions, minutes, seed)
+    started = practice.start(profile, decks, questions, minutes, seed, domain)
     for line in render.mocktext.draw_lines(started.draw, started.asked_for):
         typer.echo(line, err=True)
     return started.run

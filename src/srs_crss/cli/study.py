@@ -10,6 +10,7 @@ import typer
 from srs_crss.cli import render
 from srs_crss.cli.app import JsonOption, app, open_app, print_json
 from srs_crss.errors import UsageError
+from srs_crss.exams.profiles import DEFAULT_PROFILE
 from srs_crss.study.policy import DEFAULT_NEW_PER_DAY
 
 MAX_CARDS = 100_000
@@ -242,11 +243,21 @@ def stats(
 
     Also the hardest cards, and the exam plan and readiness when an exam date is set.
     """
-    report = open_app(ctx).stats(deck)
+    application = open_app(ctx)
+    report = application.stats(deck)
+    # the exam-day forecast covers every deck studied: shown with the whole picture only
+    whole = deck is None
+    found = application.forecasting.readiness_if_quick(DEFAULT_PROFILE) if whole else None
     if as_json:
-        print_json(render.shapes.report_json(report))
+        data = render.shapes.report_json(report)
+        if whole:
+            data["exam_forecast"] = render.forecast.readiness_json(found) if found else None
+        print_json(data)
     else:
-        render.views.print_stats(render.views.console(), report)
+        console = render.views.console()
+        render.views.print_stats(console, report)
+        for line in render.forecast.summary_lines(found) if whole else ():
+            console.print(line, markup=False, highlight=False)  # wrapped to the window
 
 
 def _check_cram_options(

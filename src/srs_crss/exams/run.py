@@ -144,6 +144,9 @@ class MockRun:
         result = self.result(used)
         self.status = TIMED_OUT if timed_out else SUBMITTED
         self.store.mocks.finish(self.attempt.id, self.status, result.correct, used, self.now())
+        # each outcome beside the forecast frozen when the exam began (issue 27)
+        outcomes = [(q.pk, q.correct) for q in self.questions]
+        self.store.forecasts.record_outcomes(self.attempt.id, outcomes, self.now())
         return result
 
     def abandon(self) -> None:

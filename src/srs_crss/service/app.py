@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from srs_crss.decks.quality import QualityWarning
     from srs_crss.service.accounts import Accounts
     from srs_crss.service.cohort import Cohort
+    from srs_crss.service.forecasting import Forecasting
     from srs_crss.service.practice import Practice
 
 
@@ -100,6 +101,13 @@ class App(Context):
         from srs_crss.service.practice import Practice  # drawing exams: only for `mock` and `stats`
 
         return Practice(self)
+
+    @cached_property
+    def forecasting(self) -> Forecasting:
+        """The exam-day forecast: `srs-crss readiness` (and `today`)."""
+        from srs_crss.service.forecasting import Forecasting  # FSRS: only for the forecast
+
+        return Forecasting(self)
 
     @cached_property
     def marks(self) -> Marks:

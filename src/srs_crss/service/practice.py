@@ -46,10 +46,14 @@ class Practice:
         questions: int | None = None,
         minutes: int | None = None,
         seed: int | None = None,
+        domain: str | None = None,
     ) -> Started:
-        """Draw a new exam by the profile's weights and store it (open)."""
+        """Draw a new exam by the profile's weights and store it (open); `domain`: a
+        quiz on that domain alone."""
         context = self.ctx
         profile = profiles.get(profile_id)
+        if domain is not None:
+            profile = one_domain(profile, domain)
         context.ensure_decks()
         context.check_scope(decks)
         chosen = context.studied(tuple(decks)) or tuple(context.store.decks.slugs())
@@ -91,11 +95,17 @@ class Practice:
             asked=len(asked),
         )
         attempt = replace(attempt, id=store.mocks.create(learner, attempt, asked))
+        # the forecast for these questions, frozen before the exam is taken (issue 27)
+        from srs_crss.service.forecasting import Forecasting  # FSRS: forecast and mock only
+
+        Forecasting(context).freeze(attempt.id, drawn.pks, chosen)
         return Started(self._run(attempt), drawn, profile, total)
 
-    def check(self, profile_id: str, decks: Sequence[str]) -> None:
-        """Refuse an unknown profile or deck before anything is written."""
-        profiles.get(profile_id)
+    def check(self, profile_id: str, decks: Sequence[str], domain: str | None = None) -> None:
+        """Refuse an unknown profile, domain or deck before anything is written."""
+        profile = profiles.get(profile_id)
+        if domain is not None:
+            one_domain(profile, domain)
         self.ctx.ensure_decks()
         self.ctx.check_scope(decks)
 
@@ -134,6 +144,17 @@ class Practice:
             domains=known.domains if known else (),
             now=self.ctx.now,
         )
+
+
+def one_domain(profile: profiles.Profile, domain: str) -> profiles.Profile:
+    """The profile narrowed to one of its domains (named in any case), for a quiz."""
+    for name, weight in profile.weights:
+        if name.lower() == domain.strip().lower():
+            return replace(profile, weights=((name, weight),))
+    raise UsageError(
+        f"The {profile.name} exam has no domain {domain!r}. "
+        f"Its domains: {', '.join(profile.domains)}."
+    )
 
 
 def _in_profile_order(attempt: Attempt) -> Attempt:

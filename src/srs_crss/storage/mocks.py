@@ -18,9 +18,7 @@ from sqlalchemy import case, func, insert, select, update
 from srs_crss.exams.mock import Attempt, BankItem, DomainScore, Question
 from srs_crss.model import FINISHED, OPEN
 from srs_crss.storage.engine import Database
-from srs_crss.storage.rows import (
-    json_tuple,
-)
+from srs_crss.storage.rows import exam_bank, json_tuple
 from srs_crss.storage.schema import (
     cards_t,
     decks_t,
@@ -53,16 +51,7 @@ class Mocks:
 
     def bank(self, decks: Sequence[str]) -> list[BankItem]:
         """The multiple-choice cards of `decks` that can be asked (not retired)."""
-        query = (
-            select(cards_t.c.id, cards_t.c.domain)
-            .select_from(cards_t.join(decks_t, decks_t.c.id == cards_t.c.deck_id))
-            .where(
-                decks_t.c.slug.in_(list(decks)),
-                cards_t.c.type == "mcq",
-                cards_t.c.retired.is_(False),
-            )
-            .order_by(cards_t.c.id)
-        )
+        query = exam_bank(decks, cards_t.c.id, cards_t.c.domain)
         with self.db.read() as conn:
             return [BankItem(pk, domain) for pk, domain in conn.execute(query)]
 

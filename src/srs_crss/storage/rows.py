@@ -167,6 +167,21 @@ def cards_decks() -> Any:
     return cards_t.join(decks_t, decks_t.c.id == cards_t.c.deck_id)
 
 
+def exam_bank(decks: Any, *columns: Any) -> Select[Any]:
+    """`columns` of the multiple-choice cards of `decks` that an exam can ask (not
+    retired), by card id: the practice exam's bank, and the forecast's."""
+    return (
+        select(*columns)
+        .select_from(cards_decks())
+        .where(
+            decks_t.c.slug.in_(list(decks)),
+            cards_t.c.type == "mcq",
+            cards_t.c.retired.is_(False),
+        )
+        .order_by(cards_t.c.id)
+    )
+
+
 def scope_filters(scope: model.Scope) -> list[Any]:
     """WHERE clauses for --deck / --tag / --domain (cards joined with decks)."""
     filters: list[Any] = []

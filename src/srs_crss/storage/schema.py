@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -31,11 +32,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0012"
+SCHEMA_HEAD = "0014"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
 KNOWN_REVISIONS = frozenset(
-    {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"}
+    {"0001", "0002", "0003", "0004", "0005", "0006", "0007"}
+    | {"0008", "0009", "0010", "0011", "0012", "0013", "0014"}
 )
 
 
@@ -372,6 +374,24 @@ cohort_exams_t = Table(
     Column("exam_day", Date, nullable=False),
     Column("set_at", UTCDateTime, nullable=False),
     UniqueConstraint("deck_id", name="uq_cohort_exams_deck"),
+)
+
+forecast_checks_t = Table(
+    "forecast_checks",
+    metadata,
+    # Append-only: before a practice exam, the forecast chance of each question drawn
+    # (kind "forecast"); after it is submitted, each question's outcome beside it
+    # (kind "outcome", 1 right or 0 wrong). Never updated: `readiness` reads how well
+    # the forecast has predicted this learner (srs_crss.forecast.calibration).
+    Column("id", Id, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("exam_id", ForeignKey("mock_exams.id", ondelete="CASCADE"), nullable=False),
+    Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("model", String(40)),  # the model that made a forecast (None on outcomes)
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("ix_forecast_checks_learner_exam", "learner_id", "exam_id"),
 )
 
 alembic_version_t = Table(

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from srs_crss.storage.accounts import Accounts
     from srs_crss.storage.cohort import Cohort
     from srs_crss.storage.export import Export
+    from srs_crss.storage.forecasts import Forecasts
     from srs_crss.storage.merges import Merges
     from srs_crss.storage.mocks import Mocks
 
@@ -72,6 +73,12 @@ class Store:
         from srs_crss.storage.mocks import Mocks
 
         return Mocks(self.db)
+
+    @cached_property
+    def forecasts(self) -> Forecasts:
+        from srs_crss.storage.forecasts import Forecasts
+
+        return Forecasts(self.db)
 
     @cached_property
     def merges(self) -> Merges:

@@ -7,6 +7,7 @@
     screen.py   rich renderables of the review screen: header, card, answer, grade keys
     examscreen.py  rich renderables of the practice-exam screen and its result
     cohort.py   a cohort server's commands: users, cohort, class, items
+    forecast.py the exam-day forecast: its JSON and its plain lines
 
 The CLI and the review screen (cli/ui.py) both draw through these; rich
 honours NO_COLOR and the terminal width.
@@ -18,9 +19,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from srs_crss.cli.render import cohort, examscreen, mocktext, screen, shapes, text, views
+    from srs_crss.cli.render import (
+        cohort,
+        examscreen,
+        forecast,
+        mocktext,
+        screen,
+        shapes,
+        text,
+        views,
+    )
 
-__all__ = ["cohort", "examscreen", "mocktext", "screen", "shapes", "text", "views"]
+__all__ = ["cohort", "examscreen", "forecast", "mocktext", "screen", "shapes", "text", "views"]
 
 
 def __getattr__(name: str) -> Any:
