@@ -11,6 +11,7 @@ project's errors (srs_crss.errors) with a plain message.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -110,6 +111,8 @@ class Database:
         self.row_security = False
         """A PostgreSQL database set up by `cohort setup-db`: every transaction says who
         is acting (storage/rowsecurity.py), or it sees no learner's rows."""
+        self._file: tuple[int, int] | None = None
+        """The SQLite file's (device, inode) while open here (see _OPEN_HERE)."""
         self.acting: rowsecurity.Acting | None = None
         """Whom this store's transactions act for (a server keeps one store per request)."""
 
@@ -156,6 +159,9 @@ class Database:
         except BaseException:
             engine.dispose()
             raise
+        database._file = _file_key(location.path) if location.path is not None else None
+        if database._file is not None:
+            _OPEN_HERE[database._file] += 1
         return database
 
     @property
@@ -166,6 +172,11 @@ class Database:
         if self.checkpointer is not None:
             self.checkpointer.close()
         self.engine.dispose()
+        if self._file is not None:
+            _OPEN_HERE[self._file] -= 1
+            if _OPEN_HERE[self._file] <= 0:
+                del _OPEN_HERE[self._file]
+            self._file = None
 
     def schema_version(self) -> str | None:
         """The Alembic revision stored in the database, or None if unversioned."""
@@ -282,18 +293,36 @@ def disk_problem(exc: sa_exc.DBAPIError) -> str | None:
     return None
 
 
+_OPEN_HERE: Counter[tuple[int, int]] = Counter()
+"""SQLite files this process has open, by (device, inode). Python's own open() must not
+touch them again: closing any descriptor of a file drops every POSIX lock the process
+holds on it, SQLite's included, so another process could then take the file for its
+own, checkpoint and delete the write-ahead log under a connection still writing to it,
+and that connection's later commits would be lost (two stores over one file in one
+process, as a server keeps, met this)."""
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse files that are not SQLite databases, and places we cannot write."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file")
     if path.exists():
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-        except OSError as exc:
-            raise DatabaseError(f"cannot read database {path}: {exc.strerror}") from None
-        if header and header != SQLITE_HEADER:
-            raise DatabaseError(f"{path} is not an SQLite database; it was left untouched")
+        if _file_key(path) not in _OPEN_HERE:  # (one already open here was checked then)
+            try:
+                with path.open("rb") as handle:
+                    header = handle.read(len(SQLITE_HEADER))
+            except OSError as exc:
+                raise DatabaseError(f"cannot read database {path}: {exc.strerror}") from None
+            if header and header != SQLITE_HEADER:
+                raise DatabaseError(f"{path} is not an SQLite database; it was left untouched")
         # The mode bits count even for root, who os.access says may write anything.
         no_write_bits = not path.stat().st_mode & 0o222
         if no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
