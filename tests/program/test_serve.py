@@ -153,3 +153,12 @@ def test_a_busy_port_is_a_plain_message(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith(f"Error: port {port} is in use by another program")
     assert "Traceback" not in done.stderr
+
+
+def test_the_progress_page_shows_the_exam_day_forecast(server: tuple[str, Path]) -> None:
+    url, _ = server
+    page = _page(url, "/progress")
+    assert "Will I pass?" in page
+    found = re.search(r"Expected score: <strong>(\d+)%</strong> \(pass mark (\d+)%", page)
+    assert found, page
+    assert "Chance of passing: <strong>" in page and "Studied" in page

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from srs_crss.errors import SrsError
+from srs_crss.exams.profiles import DEFAULT_PROFILE
 from srs_crss.settings.keys import KEYS
 from srs_crss.web import charts
 from srs_crss.web.base import Web, see_other
@@ -31,11 +32,14 @@ def _progress(web: Web, request: Request, errors: list[tuple[str, str]]) -> Resp
         for name, deck, value, default in app.preferences.show()
         if deck is None
     ]
+    # the exam-day forecast, as `stats` shows it (None past the answers it reads quickly)
+    forecast = app.forecasting.readiness_if_quick(DEFAULT_PROFILE)
     return web.page(
         request,
         "progress.html",
         400 if errors else 200,
         report=report,
+        forecast=forecast,
         errors=errors,
         heat=heat,
         days=days,
