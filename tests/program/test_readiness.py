@@ -269,3 +269,24 @@ def test_a_long_log_leaves_the_forecast_to_readiness_so_stats_stays_quick(
     assert json.loads(cli("stats", "--json").stdout)["exam_forecast"] is None
     assert "Exam-day forecast: `srs-crss readiness`" in cli("stats").stdout
     assert readiness(cli)["reviews"] == 8  # readiness itself reads them all
+
+
+def test_one_right_answer_does_not_make_every_unseen_card_known(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    """A new learner's very first answer, right, on a database nobody else studied: the
+    unseen questions stay near a guess (before: the deck's average of that one answer
+    was 100%, and so was the forecast)."""
+    deck = write_mcq_deck(tmp_path / "bank.toml", 10)
+    text = deck.read_text(encoding="utf-8")
+    first = text.index("[[cards]]")
+    fact = (
+        '[[cards]]\nid = "fact"\ntype = "basic"\nfront = "Who is a peer?"\n'
+        'back = "Someone with lived experience"\ndomain = "Advocacy"\n\n'
+    )
+    deck.write_text(text[:first] + fact + text[first:], encoding="utf-8")
+    assert cli("sync", str(deck)).exit_code == 0
+    done = cli("review", "--deck", "bank", "--new", "1", input="\n5\n")  # the fact, perfect
+    assert done.exit_code == 0 and "Reviewed: 1" in done.output
+    data = readiness(cli)
+    assert data["expected_percent"] < 35.0 and data["pass_probability"] < 0.01

@@ -110,7 +110,9 @@ class Forecasting:
             deck_average = 0.0
             if len(mine) < OWN_ENOUGH:  # past it, the deck's average moves the prior by < 2%
                 everyone = store.forecasts.first_answers(None, decks)
-                deck_average = readiness.prior_recall(everyone, 0.0, 0) if everyone else 0.0
+                # itself leaning on "known before study: nothing" while the deck has few
+                # first answers: one right answer must not make every unseen card known
+                deck_average = readiness.prior_recall(everyone, 0.0, PRIOR_STRENGTH)
             self._priors[key] = readiness.prior_recall(mine, deck_average, PRIOR_STRENGTH)
         return self._priors[key]
 
