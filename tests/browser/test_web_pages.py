@@ -74,6 +74,12 @@ def _progress_with_data(page: Any) -> None:
     page.get_by_text("Your exam is on 2099-01-01").wait_for()
 
 
+def _today_with_a_plan(page: Any) -> None:
+    _progress_with_data(page)
+    page.get_by_role("link", name="Today").click()
+    page.get_by_role("heading", name="Your plan for today").wait_for()
+
+
 def _exam_question(page: Any) -> None:
     page.goto(page.url.rsplit("/", 1)[0] + "/exam")
     page.get_by_label("Illinois CRSS").check()
@@ -111,6 +117,7 @@ PAGES: dict[str, tuple[str, Step | None]] = {
     "the session summary": ("/", _session_over),
     "progress": ("/progress", None),
     "progress with answers and an exam date": ("/", _progress_with_data),
+    "today with a plan (an exam date set)": ("/", _today_with_a_plan),
     "a form error": ("/", _bad_exam_date),
     "a start error": ("/", _bad_start),
     "no such page": ("/nowhere", None),

@@ -290,3 +290,28 @@ def test_one_right_answer_does_not_make_every_unseen_card_known(
     assert done.exit_code == 0 and "Reviewed: 1" in done.output
     data = readiness(cli)
     assert data["expected_percent"] < 35.0 and data["pass_probability"] < 0.01
+
+
+def test_exam_show_json_carries_the_forecast(cli: Invoke, bank: Path) -> None:
+    assert json.loads(cli("exam", "show", "--json").stdout) == []  # no exam date: no plan
+    assert cli("exam", "set", "2026-12-14").exit_code == 0
+    study(cli, 8)
+    (shown,) = json.loads(cli("exam", "show", "--json").stdout)
+    assert shown["exam_forecast"] == readiness(cli)
+    assert shown["exam_forecast"]["date"] == "2026-12-14"
+
+
+def test_review_opens_with_todays_plan_when_an_exam_date_is_set(cli: Invoke, bank: Path) -> None:
+    first = cli("review", "--plain", input="q\n")
+    assert first.exit_code == 0 and "Today's plan" not in first.output  # no exam date
+    assert cli("exam", "set", "2026-12-14").exit_code == 0
+    found = plan(cli)
+    shown = cli("review", "--plain", input="q\n")
+    assert shown.exit_code == 0, shown.output
+    (line,) = [s for s in shown.stdout.splitlines() if "Today's plan" in s]
+    assert line.startswith("Exam in 22 days; forecast ")
+    new = found["steps"][1]
+    assert f"learn {new['cards']} new cards" in line and "`srs-crss today`" in line
+    # a narrowed session (one domain, a deck, cramming) is not the day's plan
+    for narrowed in (["--domain", "Advocacy"], ["--deck", "bank"], ["--cram"]):
+        assert "Today's plan" not in cli("review", "--plain", *narrowed, input="q\n").stdout

@@ -162,3 +162,36 @@ def test_the_progress_page_shows_the_exam_day_forecast(server: tuple[str, Path])
     found = re.search(r"Expected score: <strong>(\d+)%</strong> \(pass mark (\d+)%", page)
     assert found, page
     assert "Chance of passing: <strong>" in page and "Studied" in page
+
+
+def test_the_home_page_plans_today_once_an_exam_date_is_set(server: tuple[str, Path]) -> None:
+    url, db = server
+    assert "Your plan for today" not in _page(url, "/")  # no exam date: no plan
+    assert web.run(db, "exam", "set", "2099-01-01").returncode == 0
+    page = _page(url, "/")
+    assert "Your plan for today" in page
+    assert re.search(r"<strong>\d+%</strong> expected \(pass mark 68%\)", page), page
+    # the deck's one unseen exam question is in Advocacy: the plan's button learns it
+    assert "Learn 1 new from Advocacy" in page
+    form = re.search(r'name="domain" value="Advocacy">\s*<input type="hidden" name="new" '
+                     r'value="1">', page)  # fmt: skip
+    assert form, page
+    started = _request(url, "POST", "/review",
+                       {"csrf": _csrf(url), "mode": "due", "domain": "Advocacy", "new": "1"},
+                       Origin=url)  # fmt: skip
+    assert started.status == 303
+    assert "Which quality matters most?" in _page(url, str(started.getheader("location")))
+
+
+def test_a_quiz_on_one_domain_starts_from_a_post_and_an_unknown_one_is_refused(
+    server: tuple[str, Path],
+) -> None:
+    url, db = server
+    quiz = {"csrf": _csrf(url), "profile": "crss", "questions": "3"}
+    refused = _request(url, "POST", "/exam", {**quiz, "domain": "Cooking"}, Origin=url)
+    assert refused.status == 400
+    assert "mock" not in web.stats(db) or not web.stats(db)["mock_exams"]["latest"]
+    started = _request(url, "POST", "/exam", {**quiz, "domain": "Advocacy"}, Origin=url)
+    assert started.status == 303
+    first = _page(url, str(started.getheader("location")))
+    assert "Question 1 of 3" in first and "· Advocacy" in first

@@ -47,11 +47,16 @@ def exam_show(
     """Show the plan for each exam: days left, new cards a day, expected reviews, readiness."""
     application = open_app(ctx)
     reports = application.exam_reports()
-    if as_json:
-        print_json(render.shapes.exam_reports_json(reports))
-        return
     if not reports:
-        typer.echo(render.text.NO_EXAM)
+        print_json([]) if as_json else typer.echo(render.text.NO_EXAM)
+        return
+    # the exam-day forecast covers every deck studied, on the earliest exam date
+    found = application.forecasting.readiness_if_quick(DEFAULT_PROFILE)
+    if as_json:
+        forecast = render.forecast.readiness_json(found) if found else None
+        print_json(
+            [r | {"exam_forecast": forecast} for r in render.shapes.exam_reports_json(reports)]
+        )
         return
     console = render.views.console()
     for report in reports:
@@ -62,7 +67,6 @@ def exam_show(
         if mocks
         else "No practice exam yet: `srs-crss mock` takes one like the real exam."
     )
-    found = application.forecasting.readiness_if_quick(DEFAULT_PROFILE)
     for line in render.forecast.summary_lines(found):
         console.print(line, markup=False, highlight=False)
 

@@ -206,7 +206,8 @@ def review(
     for a multiple-choice card, the letter, then the grade.
     """
     _check_cram_options(cram, mistakes, ahead, new)
-    session = open_app(ctx).review_session(
+    application = open_app(ctx)
+    session = application.review_session(
         decks=deck or (),
         tag=tag,
         domain=domain,
@@ -218,17 +219,26 @@ def review(
     )
     from srs_crss.cli import ui  # the review loop: loaded only to review
 
+    # today's plan above the first card, for the day's whole review with an exam date set
+    whole = not (deck or tag or domain or cram or mistakes is not None or ahead is not None)
+    found = application.forecasting.today_if_quick(DEFAULT_PROFILE) if whole else None
+    header = render.forecast.plan_header(found) if found else None
     if ui.interactive() and not plain:
         from srs_crss.cli import terminal  # rich: only for a person at a terminal
 
         fd = sys.stdin.fileno()
         screen = terminal.TerminalScreen(render.views.console(), fd)
+        if header:
+            screen.note(header)
         with terminal.cbreak(fd, redraw=screen.request_redraw):
             ui.run(session, screen)
     else:
         if ui.at_terminal() and not plain and not ui.single_keys():
             typer.echo(ui.NO_SINGLE_KEYS, err=True)
-        ui.run(session, ui.PlainScreen(sys.stdin, sys.stdout))
+        plain_screen = ui.PlainScreen(sys.stdin, sys.stdout)
+        if header:
+            plain_screen.note(header)
+        ui.run(session, plain_screen)
 
 
 @app.command()

@@ -137,9 +137,7 @@ class App(Context):
             options = QueueOptions(scope=scope, new=new, limit=limit, cram=crammed)
         self.ensure_decks()
         scope = options.scope
-        default_deck = self.stored_settings.get((None, "default-deck"))
-        if not scope.decks and default_deck and self.store.decks.exists(default_deck):
-            scope = replace(scope, decks=(default_deck,))
+        scope = replace(scope, decks=self.review_decks(scope.decks))
         self.check_filters(scope)
         scope = replace(scope, decks=self.studied(scope.decks))
         leech = int(self.stored_settings.get((None, "leech-lapses"), LEECH_LAPSES))

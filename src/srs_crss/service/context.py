@@ -205,6 +205,14 @@ class Context:
             return decks
         return tuple(self.store.decks.studied_by_default() or ())
 
+    def review_decks(self, decks: tuple[str, ...]) -> tuple[str, ...]:
+        """The decks a review of `decks` studies: those named, else the default deck if
+        one is set (`config set default-deck`), else the decks studied by default."""
+        default_deck = self.stored_settings.get((None, "default-deck"))
+        if not decks and default_deck and self.store.decks.exists(default_deck):
+            decks = (default_deck,)
+        return decks
+
     def check_scope(self, decks: Sequence[str]) -> None:
         """Unknown deck ids are an error, not an empty result."""
         for deck in decks:

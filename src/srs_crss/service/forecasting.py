@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -188,6 +188,18 @@ class Forecasting:
             return None
         return self.readiness(profile_id)
 
+    def today_if_quick(self, profile_id: str) -> plan.DayPlan | None:
+        """Today's plan for the header of `review` and the web home page: None without
+        an exam date ahead, or when the log is long enough that reading it would slow
+        the start of study (`today` then gives it)."""
+        exam_day = self.exam_date()
+        if exam_day is None or exam_day < self.ctx.today():
+            return None
+        learner = self.ctx.reader_id
+        if learner != NO_LEARNER and self.ctx.store.forecasts.answers_over(learner, QUICK_ANSWERS):
+            return None
+        return self.today(profile_id)
+
     def freeze(self, exam_id: int, pks: Sequence[int], decks: Sequence[str]) -> None:
         """Write the forecast chance of each question of a new practice exam, before it
         is taken (the raw forecast: the calibration judges the model, not itself)."""
@@ -218,11 +230,12 @@ class Forecasting:
         decks = self._decks()
         known = learner != NO_LEARNER
         due = store.forecasts.due(learner, today, decks) if known else []
+        # new cards as `review` takes them (the default deck, if one is set)
+        scope = Scope(decks=context.studied(context.review_decks(())))
         unseen = {
-            name: store.queue.count_new_available(learner, Scope(decks=decks, domain=name))
+            name: store.queue.count_new_available(learner, replace(scope, domain=name))
             for name in profile.domains
         }
-        scope = Scope(decks=context.studied(()))
         exams = store.exams.all(learner) if known else {}
         new_count = context.new_today(scope, exams, today).left  # as review and stats
         latest = store.mocks.history(learner, limit=1) if known else []

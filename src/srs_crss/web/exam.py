@@ -93,7 +93,12 @@ async def start(web: Web, request: Request) -> Response:
         questions = int(text) if text else None
         base = profile.minutes * (questions or profile.questions) / profile.questions
         minutes = MAX_MINUTES if not timing[1] else min(MAX_MINUTES, round(base * timing[1]))
-        started = web.app.practice.start(profile.id, questions=questions, minutes=max(1, minutes))
+        started = web.app.practice.start(
+            profile.id,
+            questions=questions,
+            minutes=max(1, minutes),
+            domain=given.get("domain") or None,  # a quiz on one domain (today's plan)
+        )
     except SrsError as exc:
         text = str(exc)
         return _start_page(web, request, given, [("profile", text[:1].upper() + text[1:])])

@@ -13,9 +13,21 @@ from srs_crss.web.base import Web, see_other
 
 
 async def home(web: Web, request: Request) -> Response:
-    report = web.app.stats(None)
+    app = web.app
+    report = app.stats(None)
     latest = report.mocks[-1] if report.mocks else None
-    return web.page(request, "home.html", report=report, latest=latest)
+    # with an exam date: today's plan and the exam-day forecast, as `today` and `readiness`
+    plan = app.forecasting.today_if_quick(DEFAULT_PROFILE)
+    forecast = app.forecasting.readiness_if_quick(DEFAULT_PROFILE) if plan else None
+    return web.page(
+        request,
+        "home.html",
+        report=report,
+        latest=latest,
+        plan=plan,
+        forecast=forecast,
+        profile=DEFAULT_PROFILE,
+    )
 
 
 async def progress(web: Web, request: Request) -> Response:

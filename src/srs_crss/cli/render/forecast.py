@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from srs_crss.untrusted.text import visible
+
 if TYPE_CHECKING:
     from srs_crss.forecast.calibration import Calibration
     from srs_crss.forecast.plan import DayPlan, Step
@@ -169,6 +171,37 @@ def day_plan_lines(found: DayPlan) -> Iterator[str]:
         yield f"Latest practice exam: {found.latest_practice:.0f}%."
     elif found.exam_day is None:
         yield "No practice exam yet: `srs-crss mock` takes one like the real exam."
+
+
+def _effect(value: float | None) -> str:
+    """An effect worth saying in the header (a tenth of a point or more)."""
+    return "" if value is None or abs(value) < 0.05 else f" ({value:+.1f} points)"
+
+
+def plan_header(found: DayPlan) -> str:
+    """Today's plan in one note above the first card of `review` (with an exam date)."""
+    days = found.days_left
+    when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+    parts = []
+    for step in found.steps:
+        if not step.cards:
+            continue
+        if step.kind == "due":
+            card = "card" if step.cards == 1 else "cards"
+            parts.append(f"review the {step.cards} due {card}{_effect(step.points)}")
+        elif step.kind == "new":
+            card = "card" if step.cards == 1 else "cards"
+            if len(step.domains) == 1:
+                where = f" from {visible(step.domains[0][0])}"
+            else:
+                where = ": " + " and ".join(f"{n} from {visible(d)}" for d, n in step.domains)
+            parts.append(f"learn {step.cards} new {card}{where}{_effect(step.points)}")
+        else:
+            domain = visible(step.domain or "")
+            parts.append(f"take a {step.cards}-question quiz in {domain}{_effect(step.points)}")
+    plan = "; ".join(parts) if parts else "nothing left for today"
+    forecast = "" if found.expected_percent is None else f"; forecast {found.expected_percent:.0f}%"
+    return f"Exam {when}{forecast}. Today's plan: {plan}. `srs-crss today` gives the commands."
 
 
 def day_plan_json(found: DayPlan) -> dict[str, Any]:
