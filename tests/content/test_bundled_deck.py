@@ -199,8 +199,8 @@ def test_twins_are_declared_siblings() -> None:
 
 # ---- issue 13: the exam outline, domain weights and the practice-exam bank ----------
 
-MIN_MCQ_BANK = 320
-MIN_MCQ_PER_DOMAIN = 70
+MIN_MCQ_BANK = 530  # issue 28: five non-repeating 100-question exams (320 in issue 13)
+MIN_MCQ_PER_DOMAIN = 115  # issue 28: at least 100 in each domain (70 in issue 13)
 MIN_SCENARIO_SHARE = 0.5
 MIN_TEACHING_SHARE = {
     "Ethical Responsibility": 0.28,

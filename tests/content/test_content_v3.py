@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,7 @@ def test_the_project_detector_passes_the_bundled_deck_on_every_cue() -> None:
     from srs_crss.decks.deckfile import load_deck
 
     report = testwise.analyse(load_deck(CRSS))
-    assert report.items == len(MCQS) >= 360
+    assert report.items == len(MCQS) >= 510
     assert all(score <= report.chance + 0.05 for score in report.guessers.values())
     assert report.supervisor_answer <= 0.40 * report.supervisor_offered  # was 33 of 46
     assert len(report.absolute_only) <= 0.05 * report.items  # was 39
@@ -220,7 +221,73 @@ THIN_TOPICS = {
     "recovery residences and RCOs": ["narr-levels", "rco-definition", "rco-mcq"],
     "history of mutual aid": ["history-aa-founded", "history-on-our-own"],
     "mental-health recovery stages": ["stages-andresen-missing", "stages-spaniol-phases"],
-    "adverse childhood experiences": ["aces-study-finding", "aces-mcq"],
+    "adverse childhood experiences": ["aces-study-finding", "aces-mcq", "rec3-aces-not-destiny"],
+    "suicide risk factors": ["eth3-risk-factors-basic", "eth3-risk-vs-warning"],
+    "lethal-means safety in practice": ["eth3-means-matter-why", "eth3-lethal-means-pills"],
+    "de-escalation and acute distress": [
+        "rec3-deescalate-voice",
+        "rec3-deescalate-choices",
+        "rec3-psychosis-voices",
+        "rec3-mania-signs",
+        "eth5-crisis-intoxicated",
+    ],
+    "domestic violence as a risk": [
+        "eth3-dv-basic",
+        "eth3-dv-leaving-danger",
+        "eth3-dv-survivor-decides",
+        "eth3-dv-ask-privately",
+    ],
+    "how MOUD work, in practice": [
+        "rec3-bup-too-soon",
+        "rec3-naltrexone-start",
+        "rec3-naltrexone-stopped-risk",
+        "rec3-methadone-agonist",
+    ],
+    "psychiatric medication, know and not advise": [
+        "rec3-benzo-stop",
+        "rec3-antidepressant-weeks",
+        "rec3-lithium-blood-tests",
+        "rec3-med-side-effect-peer",
+    ],
+    "Housing First and recovery residences in practice": [
+        "adv3-housing-first-advocacy",
+        "adv3-narr-monitored",
+        "adv3-rco-what",
+    ],
+    "history of peer support": ["men3-fountain-house", "men3-history-first-person"],
+    "all five Andresen stages": [
+        "rec3-andresen-moratorium",
+        "stages-andresen-awareness-mcq",
+        "stages-andresen-preparation-mcq",
+        "rec3-andresen-rebuilding",
+        "rec3-andresen-growth",
+    ],
+    "all four Spaniol phases": [
+        "rec3-spaniol-overwhelmed",
+        "stages-spaniol-struggling-mcq",
+        "rec3-spaniol-living-with",
+        "stages-spaniol-beyond-mcq",
+    ],
+    "an ethical decision-making model": [
+        "eth3-decision-model-steps",
+        "eth3-decision-model-first",
+        "eth3-decision-publicity-test",
+        "eth3-decision-reversibility",
+    ],
+    "SMART goals": [
+        "smart-goal-mcq",
+        "men3-smart-t",
+        "men3-teach-smart-goal",
+        "men3-smart-achievable",
+    ],
+    "grief": ["men3-grief-stages", "men3-grief-not-linear", "men3-grief-losses-of-recovery"],
+    "whole health": ["adv3-whole-health-wham", "adv3-wham-goal-mcq", "adv3-whole-health-screening"],
+    "Illinois CRSS eligibility": [
+        "eth3-crss-training-hours",
+        "eth3-crss-work-supervision",
+        "eth3-crss-work-supervision-mcq",
+    ],
+    "co-occurring conditions": ["rec5-cod-mimic", "rec5-cod-dual-groups", "rec5-cod-common"],
 }
 
 
@@ -231,5 +298,29 @@ def test_the_thin_topics_have_cards_with_their_own_sources() -> None:
 
 
 def test_the_bank_grew() -> None:
-    assert len(MCQS) >= 380  # 379 before issue 28, less the 8 detail items moved out, plus 10
-    assert len(CARDS) >= 670
+    """Part 2: enough for five 100-question practice exams without repeating a note."""
+    assert len(MCQS) >= 530  # 393 after parts 1, 3 and 5; 138 new items for parts 2 and 4
+    assert len({c.get("sibling_of", c["id"]) for c in MCQS}) >= 500  # ties count once
+    per_domain = Counter(c["domain"] for c in MCQS)
+    assert min(per_domain.values()) >= 115, per_domain  # Advocacy 83 and Mentoring 80 before
+    assert len(CARDS) >= 830
+
+
+def test_the_illinois_crss_eligibility_cards_keep_their_numbers() -> None:
+    """100 training hours (6 in ethics), 2,000 work hours, 100 supervision hours."""
+    assert (
+        CARDS["eth3-crss-training-hours"]["answer"] == "100 hours, 6 of them in professional ethics"
+    )
+    back = CARDS["eth3-crss-work-supervision"]["back"]
+    assert "2,000 hours" in back and "51%" in back and "100 hours of documented supervision" in back
+
+
+def test_the_moud_and_medication_items_keep_their_mechanisms() -> None:
+    """Full agonist, partial agonist (a ceiling), antagonist; 7 to 10 opioid-free days."""
+    assert (
+        "activates opioid receptors fully; naltrexone blocks them"
+        in CARDS["rec3-methadone-agonist"]["answer"]
+    )
+    assert CARDS["rec3-bup-ceiling"]["answer"] == "A ceiling effect on its opioid action"
+    assert "7 to 10 days" in CARDS["rec3-naltrexone-start"]["answer"]
+    assert "tolerance has dropped" in CARDS["rec3-naltrexone-stopped-risk"]["answer"]
