@@ -115,9 +115,9 @@ class Decks:
                     .order_by(exam_tasks_t.c.deck_id, exam_tasks_t.c.position)
                 ):
                     listed.setdefault(deck_id, []).append((task_id, domain, title))
-                for deck_id, rows in listed.items():
+                for deck_id, task_list in listed.items():
                     slug = ids[deck_id]
-                    result[slug] = replace(result[slug], tasks=tuple(rows))
+                    result[slug] = replace(result[slug], tasks=tuple(task_list))
         return result
 
     def with_fingerprints(self, fingerprints: dict[str, str]) -> dict[str, model.UnchangedDeck]:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from srs_crss.decks.sync import SyncReport
     from srs_crss.exams.planning import Plan
+    from srs_crss.exams.tasks import TaskScore
     from srs_crss.service.anki_import import ImportResult
 
 GRADE_KEYS = "012345"
@@ -211,6 +212,21 @@ def _exam_scope(deck: str | None) -> str:
 
 def check_total(files: int, cards: int, warnings: int) -> str:
     return f"{files} {'file' if files == 1 else 'files'}, {cards} cards, {warnings} warnings"
+
+
+STATS_TASKS = "Weakest exam tasks (your latest answer to each question):"
+EXAM_TASKS = "Weakest exam tasks in this exam:"
+
+
+def weakest_task_lines(weakest: Sequence[TaskScore], heading: str = STATS_TASKS) -> list[str]:
+    """The weakest exam tasks under `heading`, one line each ("Domain · task: 2 of 6
+    right"); nothing when no question on a task was missed."""
+    if not weakest:
+        return []
+    return [heading] + [
+        f"  {one_line(s.domain)} · {one_line(s.title)}: {s.right} of {s.asked} right"
+        for s in weakest
+    ]
 
 
 def count_of(n: int, noun: str) -> str:
