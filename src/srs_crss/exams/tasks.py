@@ -27,6 +27,8 @@ class ExamTask:
     id: str
     title: str
     domain: str
+    position: int | None = None
+    """Its place in the task list (None for a task the list lacks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +62,18 @@ class TaskScore:
         return 100.0 * self.right / self.asked if self.asked else None
 
 
-def task_of(task: str, title: str | None, domain: str | None, card_domain: str | None) -> ExamTask:
+def task_of(
+    task: str,
+    title: str | None,
+    domain: str | None,
+    card_domain: str | None,
+    position: int | None = None,
+) -> ExamTask:
     """The task an item names, with the bare id (and the item's domain) standing in for
     a task the list lacks."""
-    return ExamTask(task, title or task, domain or card_domain or NO_DOMAIN)
+    if title is None:
+        return ExamTask(task, task, card_domain or NO_DOMAIN)
+    return ExamTask(task, title, domain or card_domain or NO_DOMAIN, position)
 
 
 def latest(answers: Iterable[TaskAnswer]) -> list[TaskAnswer]:
@@ -80,19 +90,24 @@ def tally(
     outcomes: Iterable[tuple[ExamTask, bool]], listed: Sequence[ExamTask] = ()
 ) -> tuple[TaskScore, ...]:
     """Right of asked per task: the `listed` tasks first, in their order (those never
-    asked with 0 of 0), then any other task as met."""
-    order: dict[str, ExamTask] = {}
+    asked with 0 of 0), then the others in task-list order (those the list lacks last)."""
+    first: dict[str, ExamTask] = {}
     for task in listed:  # (two decks sharing one list list its tasks twice: one line each)
-        order.setdefault(task.id, task)
-    counts: dict[str, list[int]] = {task_id: [0, 0] for task_id in order}
+        first.setdefault(task.id, task)
+    others: dict[str, ExamTask] = {}
+    counts: dict[str, list[int]] = {task_id: [0, 0] for task_id in first}
     for task, right in outcomes:
-        order.setdefault(task.id, task)
+        if task.id not in first:
+            others.setdefault(task.id, task)
         count = counts.setdefault(task.id, [0, 0])
         count[0] += right
         count[1] += 1
+    rest = sorted(
+        others.values(), key=lambda task: (task.position is None, task.position or 0, task.id)
+    )
     return tuple(
-        TaskScore(task.id, task.title, task.domain, *counts[task_id])
-        for task_id, task in order.items()
+        TaskScore(task.id, task.title, task.domain, *counts[task.id])
+        for task in [*first.values(), *rest]
     )
 
 

@@ -146,6 +146,7 @@ class Mocks:
                 cards_t.c.task,
                 exam_tasks_t.c.title.label("task_title"),
                 exam_tasks_t.c.domain.label("task_domain"),
+                exam_tasks_t.c.position.label("task_position"),
             )
             .select_from(
                 with_tasks(
@@ -174,7 +175,9 @@ class Mocks:
                     seconds=row.spent_ms / 1000,
                     task=None
                     if row.task is None
-                    else task_of(row.task, row.task_title, row.task_domain, row.domain),
+                    else task_of(
+                        row.task, row.task_title, row.task_domain, row.domain, row.task_position
+                    ),
                 )
                 for row in conn.execute(query)
             ]

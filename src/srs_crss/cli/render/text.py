@@ -103,6 +103,10 @@ def sync_lines(report: SyncReport) -> Iterator[str]:
         ]
         if plan.restored:
             parts.append(f"{len(plan.restored)} restored")
+        if plan.retasked:  # (the cards' text is unchanged: counted there too)
+            parts.append(f"{len(plan.retasked)} with a new exam task")
+        if plan.tasks_changed and not plan.new_deck:
+            parts.append("exam task list updated")
         parts.append(f"{plan.unchanged} unchanged")
         status = "new deck" if plan.new_deck else one_line(str(plan.spec.path))
         yield f"{plan.spec.id} ({one_line(plan.spec.name)}, {status}): {', '.join(parts)}"
