@@ -228,3 +228,17 @@ def test_an_item_whose_task_left_the_list_is_scored_under_its_id(
     gone = {"task": "gone", "title": "gone", "domain": "Advocacy", "right": 0, "asked": 1}
     assert gone in data["tasks"]
     assert gone in json.loads(cli("stats", "--json").stdout)["tasks"]
+
+
+def test_an_edit_of_the_task_list_alone_reaches_the_next_sync(cli: Invoke, tmp_path: Path) -> None:
+    """sync skips a deck file it has seen byte for byte: the list it names counts too."""
+    path = write_deck(tmp_path)
+    assert cli("sync", str(path)).exit_code == 0
+    assert "Nothing to change" in cli("sync", str(path)).stdout
+    listed = tmp_path / "tasks" / "exam.toml"
+    listed.write_text(TASKS.replace("Facilitate a group", "Lead a group"), encoding="utf-8")
+    synced = cli("sync", str(path))
+    assert "exam task list updated" in synced.stdout and "0 updated" in synced.stdout
+    titles = [t["title"] for t in json.loads(cli("stats", "--json").stdout)["tasks"]]
+    assert titles[-1] == "Lead a group"
+    assert "Nothing to change" in cli("sync", str(path)).stdout
