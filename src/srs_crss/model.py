@@ -138,6 +138,7 @@ class ExistingCard:
     content_hash: str
     position: int
     retired: bool
+    task: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,8 @@ class ExistingDeck:
     source_path: str | None = None
     fingerprint: str | None = None
     cards: dict[str, ExistingCard] = field(default_factory=dict)
+    tasks: tuple[tuple[str, str, str], ...] = ()
+    """Its exam task list as stored: (id, domain, statement), in list order."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,7 @@ def test_a_piped_exam_is_scored_by_domain_with_every_question_in_json(
     assert sum(d["correct"] for d in data["domains"]) == 4
     assert data["weakest_domain"] in asked
     assert set(data["questions"][0]) == {
-        "position", "card", "domain", "choices", "picked", "answer", "correct", "flagged",
+        "position", "card", "domain", "task", "choices", "picked", "answer", "correct", "flagged",
         "seconds",
     }  # fmt: skip
     assert data["missed_cards_first_in_review"] == 4

@@ -33,7 +33,7 @@ def test_a_0011_database_with_an_exam_gets_the_record_and_keeps_its_data(db: Pat
         )
     raw.close()
     with Store.open(str(db)) as store:
-        assert store.schema_version() == SCHEMA_HEAD == "0014"
+        assert store.schema_version() == SCHEMA_HEAD == "0015"
         assert store.forecasts.bank(["mini"]) == [(1, "Advocacy", 3)]  # the old rows are there
         store.forecasts.freeze(1, [(1, 0.6)], "FSRS-6 default", AT)
         assert store.forecasts.checks(1) == []  # no outcome yet: not a check

@@ -191,3 +191,18 @@ def test_the_exam_day_forecast_and_its_record_on_a_server(pg: Invoke, tmp_path: 
     assert found["calibration"]["exams"] == 1
     plan = json.loads(pg("today", "--json").output)
     assert [s["kind"] for s in plan["steps"]][:2] == ["due", "new"]
+
+
+def test_results_by_exam_task_on_a_server(pg: Invoke, tmp_path: Path) -> None:
+    from tests.program.test_task_results import CRISIS, LANGUAGE, sit_exam, write_deck
+
+    assert pg("sync", str(write_deck(tmp_path))).exit_code == 0
+    assert pg("review", "--deck", "tasked", "--new", "5", input="a\n\n" * 5).exit_code == 0
+    data = sit_exam(pg, right={"c1", "l1"})
+    assert data["tasks"] == [CRISIS | {"right": 1, "asked": 3}, LANGUAGE | {"right": 1, "asked": 1}]
+    stats = json.loads(pg("stats", "--json").output)
+    assert [(t["task"], t["right"], t["asked"]) for t in stats["tasks"]] == [
+        ("crisis", 1, 3),  # the exam's answers are the latest
+        ("language", 1, 1),
+        ("groups", 0, 0),
+    ]

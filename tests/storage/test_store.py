@@ -225,7 +225,7 @@ def test_an_older_schema_is_upgraded_on_open_keeping_its_data(db: Path, mini: Pa
         raw.execute("INSERT INTO learners (name, created_at) VALUES ('old', '2026-01-01 00:00:00')")
     raw.close()
     with open_store(db) as store:
-        assert store.schema_version() == SCHEMA_HEAD == "0014"
+        assert store.schema_version() == SCHEMA_HEAD == "0015"
         assert store.learners.id_of("old", NOW) == 1  # the row written at 0001 is still there
         assert store.exams.all(1) == {}
         assert store.mocks.history(1) == []  # 0010: practice exams

@@ -67,6 +67,8 @@ def exam_show(
         if mocks
         else "No practice exam yet: `srs-crss mock` takes one like the real exam."
     )
+    if reports[0].weakest_tasks:
+        console.print(render.examscreen.tasks_grid(reports[0].weakest_tasks))
     for line in render.forecast.summary_lines(found):
         console.print(line, markup=False, highlight=False)
 

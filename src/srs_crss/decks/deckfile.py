@@ -24,7 +24,7 @@ from srs_crss.decks.decktoml import (
     parse_toml,
     read_bytes,
 )
-from srs_crss.decks.spec import CardSpec, DeckSpec, fingerprint
+from srs_crss.decks.spec import CardSpec, DeckSpec
 from srs_crss.errors import DeckError
 from srs_crss.model import LETTERS, CardType
 
@@ -121,7 +121,7 @@ def decode_deck(raw: bytes, path: Path) -> DeckSpec:
         line = raw[: exc.start].count(b"\n") + 1
         raise DeckError(path, "not UTF-8 text", line) from None
     deck = parse_deck(text, path)
-    return replace(deck, fingerprint=fingerprint(raw))
+    return replace(deck, fingerprint=tasklist.deck_fingerprint(raw, path))
 
 
 def parse_deck(text: str, path: Path) -> DeckSpec:

@@ -40,7 +40,8 @@ class CardSpec:
     """Another card of the deck that tests the same fact: the two never share a day."""
     task: str | None = None
     """The exam task a multiple-choice item tests: an id from the deck's task list.
-    Not stored: it is checked against the list and read from the deck file."""
+    Stored beside the card (cards.task), outside the content hash: naming a task is
+    not an edit of the card's text."""
     line: int | None = field(default=None, compare=False)
 
     def columns(self) -> dict[str, Any]:

@@ -32,6 +32,10 @@ class DeckPlan:
     moved: tuple[tuple[int, str], ...] = ()
     retired: tuple[str, ...] = ()
     unchanged: int = 0
+    retasked: tuple[tuple[str, str | None], ...] = ()
+    """(card id, task): cards whose exam task changed (no content change: not `updated`)."""
+    tasks_changed: bool = False
+    """The deck's exam task list differs from the stored one."""
 
     @property
     def changes_anything(self) -> bool:
@@ -44,6 +48,8 @@ class DeckPlan:
             or self.restored
             or self.moved
             or self.retired
+            or self.retasked
+            or self.tasks_changed
         )
 
 
@@ -66,11 +72,13 @@ def plan_deck(spec: DeckSpec, existing: ExistingDeck | None) -> DeckPlan:
             new_deck=True,
             deck_changed=False,
             added=tuple(enumerate(spec.cards)),
+            tasks_changed=bool(spec.tasks),
         )
     added: list[tuple[int, CardSpec]] = []
     updated: list[tuple[int, CardSpec]] = []
     restored: list[str] = []
     moved: list[tuple[int, str]] = []
+    retasked: list[tuple[str, str | None]] = []
     unchanged = 0
     for position, card in enumerate(spec.cards):
         stored = existing.cards.get(card.id)
@@ -79,6 +87,8 @@ def plan_deck(spec: DeckSpec, existing: ExistingDeck | None) -> DeckPlan:
             continue
         if stored.retired:
             restored.append(card.id)
+        if stored.task != card.task:
+            retasked.append((card.id, card.task))
         if stored.content_hash != card.content_hash():
             updated.append((position, card))
         elif stored.position != position:
@@ -107,7 +117,14 @@ def plan_deck(spec: DeckSpec, existing: ExistingDeck | None) -> DeckPlan:
         moved=tuple(moved),
         retired=retired,
         unchanged=unchanged,
+        retasked=tuple(retasked),
+        tasks_changed=existing.tasks != task_rows(spec),
     )
+
+
+def task_rows(spec: DeckSpec) -> tuple[tuple[str, str, str], ...]:
+    """A deck's exam task list as stored: (id, domain, statement), in list order."""
+    return tuple((task.id, task.domain, task.task) for task in spec.tasks)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,9 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from srs_crss.exams.tasks import ExamTask, TaskScore, weakest
+from srs_crss.exams.tasks import tally as by_task
+
 
 @dataclass(frozen=True, slots=True)
 class BankItem:
@@ -141,6 +144,8 @@ class Question:
     picked: str | None = None
     flagged: bool = False
     seconds: float = 0.0
+    task: ExamTask | None = None
+    """The exam task the item tests (None when it names none)."""
 
     @property
     def correct(self) -> bool:
@@ -168,6 +173,8 @@ class Result:
     pass_is_estimate: bool
     domains: tuple[DomainScore, ...]
     seconds_used: float
+    tasks: tuple[TaskScore, ...] = ()
+    """Right of asked per exam task, for the questions that name one."""
 
     @property
     def percent(self) -> float:
@@ -184,6 +191,11 @@ class Result:
         if not missed:
             return None
         return min(missed, key=lambda d: (d.percent, -d.asked)).domain
+
+    @property
+    def weakest_tasks(self) -> tuple[TaskScore, ...]:
+        """The few tasks to work on, weakest first (srs_crss.exams.tasks.weakest)."""
+        return weakest(self.tasks)
 
 
 def score(
@@ -209,6 +221,7 @@ def score(
         pass_is_estimate=pass_is_estimate,
         domains=tuple(DomainScore(n, c, a) for n, (c, a) in tally.items() if a),
         seconds_used=seconds_used,
+        tasks=by_task((q.task, q.correct) for q in questions if q.task is not None),
     )
 
 

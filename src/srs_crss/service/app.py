@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from srs_crss.decks.spec import DeckSpec
 from srs_crss.errors import NotFound
+from srs_crss.exams import tasks
 from srs_crss.model import (
     Cram,
     DeckSummary,
@@ -207,12 +208,14 @@ class App(Context):
             self.plan(d, day, today) for d, day in sorted(exams.items(), key=_exam_order)
             if deck is None or d in (None, deck)
         )  # fmt: skip
+        answers = self.store.tasks.answers(self.reader_id, scope)
         return Report(
             stats=data,
             today=today,
             new_today=min(left, data.unseen),
             plans=plans,
             mocks=self.practice.recent(),
+            tasks=tasks.from_answers(answers, self.store.tasks.listed(scope)),
         )
 
     def info(self) -> Info:

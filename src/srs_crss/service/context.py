@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from srs_crss import clock
-from srs_crss.decks.spec import DeckSpec, fingerprint
+from srs_crss.decks.spec import DeckSpec
 from srs_crss.decks.sync import SyncReport, UnchangedFile, plan_sync
 from srs_crss.errors import NotFound
 from srs_crss.exams import planning
@@ -137,7 +137,7 @@ class Context:
         """Validate every file (default: the bundled decks), then apply all of them in
         one transaction. Files byte-identical to their last sync are not parsed at all.
         """
-        from srs_crss.decks import deckfile  # reading TOML: only when decks are synced
+        from srs_crss.decks import deckfile, tasklist  # reading TOML: only when decks are synced
 
         files = deckfile.expand_paths(paths or [deckfile.bundled_deck_dir()])
         raw = {path: deckfile.read_deck_bytes(path) for path in files}
@@ -145,7 +145,7 @@ class Context:
             for path in files:  # a bad file must not leave a new, empty database behind
                 deckfile.decode_deck(raw[path], path)
         same = self.store.decks.with_fingerprints(
-            {str(path.resolve()): fingerprint(raw[path]) for path in files}
+            {str(path.resolve()): tasklist.deck_fingerprint(raw[path], path) for path in files}
         )
         loaded: list[DeckSpec | UnchangedFile] = []
         for path in files:

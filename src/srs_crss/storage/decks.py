@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, select, update
 
 from srs_crss import model
-from srs_crss.decks.sync import DeckPlan
+from srs_crss.decks.sync import DeckPlan, task_rows
 from srs_crss.errors import NotFound
 from srs_crss.names import unknown_name
 from srs_crss.storage import totals
@@ -24,7 +25,7 @@ from srs_crss.storage.rows import (
     retired_cards,
     state_for,
 )
-from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
+from srs_crss.storage.schema import cards_t, decks_t, exam_tasks_t, reviews_t, states_t
 
 _CONTENT_COLUMNS = (
     "type", "front", "back", "choices", "answer", "explanation", "domain", "tags", "source",
@@ -92,12 +93,31 @@ class Decks:
                         cards_t.c.content_hash,
                         cards_t.c.position,
                         cards_t.c.retired,
+                        cards_t.c.task,
                     ).where(cards_t.c.deck_id.in_(list(ids)))
                 )
-                for deck_id, slug, content_hash, position, retired in cards:
+                for deck_id, slug, content_hash, position, retired, task in cards:
                     result[ids[deck_id]].cards[slug] = model.ExistingCard(
-                        content_hash=content_hash, position=position, retired=bool(retired)
+                        content_hash=content_hash,
+                        position=position,
+                        retired=bool(retired),
+                        task=task,
                     )
+                listed: dict[int, list[tuple[str, str, str]]] = {}
+                for deck_id, task_id, domain, title in conn.execute(
+                    select(
+                        exam_tasks_t.c.deck_id,
+                        exam_tasks_t.c.slug,
+                        exam_tasks_t.c.domain,
+                        exam_tasks_t.c.title,
+                    )
+                    .where(exam_tasks_t.c.deck_id.in_(list(ids)))
+                    .order_by(exam_tasks_t.c.deck_id, exam_tasks_t.c.position)
+                ):
+                    listed.setdefault(deck_id, []).append((task_id, domain, title))
+                for deck_id, task_list in listed.items():
+                    slug = ids[deck_id]
+                    result[slug] = replace(result[slug], tasks=tuple(task_list))
         return result
 
     def with_fingerprints(self, fingerprints: dict[str, str]) -> dict[str, model.UnchangedDeck]:
@@ -256,7 +276,7 @@ def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
                 deck_id=deck_id, retired=false(), created_at=stamp, content_changed_at=stamp
             ),
             [
-                {"slug": card.id, "position": position, **card.columns()}
+                {"slug": card.id, "position": position, "task": card.task, **card.columns()}
                 for position, card in plan.added
             ],
         )
@@ -300,6 +320,13 @@ def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
             update(cards_t).where(where_card).values(position=bindparam("b_position")),
             [{"b_slug": slug, "b_position": position} for position, slug in plan.moved],
         )
+    if plan.retasked:
+        conn.execute(
+            update(cards_t).where(where_card).values(task=bindparam("b_task")),
+            [{"b_slug": slug, "b_task": task} for slug, task in plan.retasked],
+        )
+    if plan.tasks_changed:
+        _write_tasks(conn, deck_id, task_rows(spec))
     for slugs, retired in ((plan.restored, False), (plan.retired, True)):
         if slugs:
             conn.execute(
@@ -307,3 +334,16 @@ def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:
                 .where(cards_t.c.deck_id == deck_id, cards_t.c.slug.in_(slugs))
                 .values(retired=retired)
             )
+
+
+def _write_tasks(conn: Connection, deck_id: int, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Replace a deck's stored exam task list (a few dozen rows)."""
+    conn.execute(exam_tasks_t.delete().where(exam_tasks_t.c.deck_id == deck_id))
+    if rows:
+        conn.execute(
+            insert(exam_tasks_t),
+            [
+                {"deck_id": deck_id, "slug": slug, "position": n, "domain": domain, "title": title}
+                for n, (slug, domain, title) in enumerate(rows)
+            ],
+        )

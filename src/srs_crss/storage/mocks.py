@@ -16,15 +16,18 @@ from typing import Any
 from sqlalchemy import case, func, insert, select, update
 
 from srs_crss.exams.mock import Attempt, BankItem, DomainScore, Question
+from srs_crss.exams.tasks import task_of
 from srs_crss.model import FINISHED, OPEN
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import exam_bank, json_tuple
 from srs_crss.storage.schema import (
     cards_t,
     decks_t,
+    exam_tasks_t,
     mock_exams_t,
     mock_questions_t,
 )
+from srs_crss.storage.tasks import with_tasks
 
 _ATTEMPT = (
     mock_exams_t.c.id,
@@ -140,10 +143,16 @@ class Mocks:
                 mock_questions_t.c.picked,
                 mock_questions_t.c.flagged,
                 mock_questions_t.c.spent_ms,
+                cards_t.c.task,
+                exam_tasks_t.c.title.label("task_title"),
+                exam_tasks_t.c.domain.label("task_domain"),
+                exam_tasks_t.c.position.label("task_position"),
             )
             .select_from(
-                mock_questions_t.join(cards_t, cards_t.c.id == mock_questions_t.c.card_id).join(
-                    decks_t, decks_t.c.id == cards_t.c.deck_id
+                with_tasks(
+                    mock_questions_t.join(cards_t, cards_t.c.id == mock_questions_t.c.card_id).join(
+                        decks_t, decks_t.c.id == cards_t.c.deck_id
+                    )
                 )
             )
             .where(mock_questions_t.c.exam_id == exam_id)
@@ -164,6 +173,11 @@ class Mocks:
                     picked=row.picked,
                     flagged=bool(row.flagged),
                     seconds=row.spent_ms / 1000,
+                    task=None
+                    if row.task is None
+                    else task_of(
+                        row.task, row.task_title, row.task_domain, row.domain, row.task_position
+                    ),
                 )
                 for row in conn.execute(query)
             ]

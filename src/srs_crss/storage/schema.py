@@ -32,12 +32,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0015"
 """The newest Alembic revision this version knows; a test keeps it honest."""
 
 KNOWN_REVISIONS = frozenset(
     {"0001", "0002", "0003", "0004", "0005", "0006", "0007"}
-    | {"0008", "0009", "0010", "0011", "0012", "0013", "0014"}
+    | {"0008", "0009", "0010", "0011", "0012", "0013", "0014", "0015"}
 )
 
 
@@ -98,6 +98,9 @@ cards_t = Table(
     Column("source", Text),
     # a card of the same deck testing the same fact: siblings never share a study day
     Column("sibling_of", String(100)),
+    # the exam task a multiple-choice item tests: a slug of its deck's exam_tasks (not in
+    # content_hash: naming a task is no edit a learner should see as a changed card)
+    Column("task", String(100)),
     Column("content_hash", String(64), nullable=False),
     Column("retired", Boolean, default=False, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -106,6 +109,20 @@ cards_t = Table(
     Index("ix_cards_deck_position", "deck_id", "retired", "position"),
     # retired cards (few) by id; active cards counted by deck and domain from the index
     Index("ix_cards_retired", "retired", "deck_id", "domain"),
+)
+
+exam_tasks_t = Table(
+    "exam_tasks",
+    metadata,
+    # The exam task list a deck names ([deck] tasks = "..."), written by sync: results by
+    # task join a card's `task` to the task of its own deck, for its title and domain.
+    Column("id", Id, primary_key=True),
+    Column("deck_id", ForeignKey("decks.id", ondelete="CASCADE"), nullable=False),
+    Column("slug", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("domain", Text, nullable=False),
+    Column("title", Text, nullable=False),  # the task statement, in the list's words
+    UniqueConstraint("deck_id", "slug", name="uq_exam_tasks_deck_slug"),
 )
 
 learners_t = Table(

@@ -22,6 +22,7 @@ from srs_crss.storage.rowsecurity import Acting
 from srs_crss.storage.settings import Settings
 from srs_crss.storage.stats import Stats
 from srs_crss.storage.suspensions import Suspensions
+from srs_crss.storage.tasks import Tasks
 
 if TYPE_CHECKING:
     from srs_crss.storage.accounts import Accounts
@@ -47,6 +48,7 @@ class Store:
         self.flags = Flags(db)
         self.suspensions = Suspensions(db)
         self.cram = Cram(db)
+        self.tasks = Tasks(db)
 
     # The areas only some commands use are imported when first used: every
     # command pays for the modules it loads, and a review needs none of these.

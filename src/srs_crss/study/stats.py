@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from srs_crss.exams.planning import Plan
+from srs_crss.exams.tasks import TaskScore
+from srs_crss.exams.tasks import weakest as weakest_tasks
 from srs_crss.model import DomainStats, Stats
 
 if TYPE_CHECKING:
@@ -45,6 +47,9 @@ class Report:
     plans: tuple[Plan, ...] = ()
     mocks: tuple[Attempt, ...] = ()
     """The latest finished practice exams, oldest first."""
+    tasks: tuple[TaskScore, ...] = ()
+    """Every exam task of the decks' task lists: right of asked, by each item's latest
+    answer in review or a practice exam (srs_crss.exams.tasks)."""
 
     @property
     def mock_trend(self) -> float | None:
@@ -66,6 +71,11 @@ class Report:
     def weakest(self) -> DomainStats | None:
         """The domain to work on: lowest recent retention; else the least seen."""
         return weakest(self.stats.domains)
+
+    @property
+    def weakest_tasks(self) -> tuple[TaskScore, ...]:
+        """The few exam tasks to work on, weakest first."""
+        return weakest_tasks(self.tasks)
 
 
 HARD_DAYS = 90

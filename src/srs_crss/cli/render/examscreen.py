@@ -16,8 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from srs_crss.cli.render.mocktext import PASS_ESTIMATE, clock, verdict
-from srs_crss.cli.render.text import lettered, one_line
+from srs_crss.cli.render.text import EXAM_TASKS, STATS_TASKS, lettered, one_line
 from srs_crss.exams.mock import Question, Result
+from srs_crss.exams.tasks import TaskScore
 from srs_crss.untrusted.text import visible
 
 EXAM_KEYS = (
@@ -72,7 +73,7 @@ def exam_keys(choices: int) -> Text:
 
 
 def result_table(result: Result, time_limit_ms: int) -> Any:
-    """The score, pass or not, time used, and one row per domain."""
+    """The score, pass or not, time used, one row per domain, the weakest tasks."""
     good = result.passed
     title = Text()
     title.append(f"{result.correct} of {result.asked} ({result.percent:.0f}%) ", style="bold")
@@ -100,7 +101,22 @@ def result_table(result: Result, time_limit_ms: int) -> Any:
     parts: list[Any] = [table, note]
     if result.pass_is_estimate:
         parts.append(Text(PASS_ESTIMATE, style="dim"))
+    if result.weakest_tasks:
+        parts.append(tasks_grid(result.weakest_tasks, EXAM_TASKS))
     return parts
+
+
+def tasks_grid(weakest: Sequence[TaskScore], heading: str = STATS_TASKS) -> Group:
+    """The weakest exam tasks under `heading`: right of asked, then the domain and the
+    task, wrapped beside the figures (text.weakest_task_lines is the plain form)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for s in weakest:
+        grid.add_row(
+            f"  {s.right} of {s.asked} right", f"{one_line(s.domain)} · {one_line(s.title)}"
+        )
+    return Group(Text(heading, style="bold"), grid)
 
 
 def missed_panel(question: Question, index: int, count: int) -> Panel:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from srs_crss.cli.render.text import count_of, letter_of, lettered, one_line
+from srs_crss.cli.render.text import (
+    EXAM_TASKS,
+    count_of,
+    letter_of,
+    lettered,
+    one_line,
+    weakest_task_lines,
+)
 from srs_crss.untrusted.text import visible
 
 if TYPE_CHECKING:
@@ -77,7 +84,7 @@ def verdict(result: Result) -> str:
 
 
 def result_lines(result: Result, time_limit_ms: int, timed_out: bool = False) -> list[str]:
-    """Score, pass or not, time used, per domain, the weakest domain."""
+    """Score, pass or not, time used, per domain, the weakest domain and tasks."""
     lines = ["Time is up: the exam was submitted as it stood."] if timed_out else []
     lines.append(
         f"Score: {result.correct} of {result.asked} ({result.percent:.0f}%): {verdict(result)}, "
@@ -93,7 +100,7 @@ def result_lines(result: Result, time_limit_ms: int, timed_out: bool = False) ->
         )
     if result.weakest:
         lines.append(f"Weakest domain: {one_line(result.weakest)}.")
-    return lines
+    return lines + weakest_task_lines(result.weakest_tasks, EXAM_TASKS)
 
 
 def missed_question_lines(question: Question) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from srs_crss.exams.mock import Attempt, DomainScore, Question, Result
 from srs_crss.exams.planning import Plan, warnings
+from srs_crss.exams.tasks import TaskScore
 from srs_crss.model import CardType, CardView, DeckSummary, Flag, HistoryEntry, Info
 from srs_crss.sm2 import CardState
 from srs_crss.study.stats import Report, readiness
@@ -158,13 +159,16 @@ def report_json(report: Report) -> dict[str, Any]:
         "exams": [plan_json(p) for p in report.plans],
         "readiness": readiness_json(report) if report.plans else [],
         "mock_exams": mocks_json(report),
+        **by_task_json(report.tasks, report.weakest_tasks),
     }
 
 
 def exam_reports_json(reports: Sequence[Report]) -> list[dict[str, Any]]:
     """The `exam show --json` shape: one plan per exam, with readiness."""
     return [
-        plan_json(r.plans[0]) | {"readiness": readiness_json(r), "mock_exams": mocks_json(r)}
+        plan_json(r.plans[0])
+        | {"readiness": readiness_json(r), "mock_exams": mocks_json(r)}
+        | by_task_json(r.tasks, r.weakest_tasks)
         for r in reports
     ]
 
@@ -174,6 +178,23 @@ def mocks_json(report: Report) -> dict[str, Any]:
     return {
         "latest": [attempt_json(a) for a in report.mocks],
         "trend_points": report.mock_trend,
+    }
+
+
+def by_task_json(scores: Sequence[TaskScore], weakest: Sequence[TaskScore]) -> dict[str, list[Any]]:
+    """Results by exam task: every task (right of asked) and the weakest tasks' ids."""
+    return {
+        "tasks": [
+            {
+                "task": s.task,
+                "title": s.title,
+                "domain": s.domain,
+                "right": s.right,
+                "asked": s.asked,
+            }
+            for s in scores
+        ],
+        "weakest_tasks": [s.task for s in weakest],
     }
 
 
@@ -231,11 +252,13 @@ def mock_result_json(
         "time_limit_seconds": attempt.time_limit_ms // 1000,
         "weakest_domain": None if result is None else result.weakest,
         "domains": [] if result is None else [_domain_json(d) for d in result.domains],
+        **by_task_json(*((result.tasks, result.weakest_tasks) if result else ((), ()))),
         "questions": [
             {
                 "position": q.position,
                 "card": q.card_id,
                 "domain": q.domain,
+                "task": q.task.id if q.task else None,
                 "choices": list(q.choices),
                 "picked": q.picked,
                 "answer": q.answer,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from srs_crss.decks.sync import SyncReport
     from srs_crss.exams.planning import Plan
+    from srs_crss.exams.tasks import TaskScore
     from srs_crss.service.anki_import import ImportResult
 
 GRADE_KEYS = "012345"
@@ -102,6 +103,10 @@ def sync_lines(report: SyncReport) -> Iterator[str]:
         ]
         if plan.restored:
             parts.append(f"{len(plan.restored)} restored")
+        if plan.retasked:  # (the cards' text is unchanged: counted there too)
+            parts.append(f"{len(plan.retasked)} with a new exam task")
+        if plan.tasks_changed and not plan.new_deck:
+            parts.append("exam task list updated")
         parts.append(f"{plan.unchanged} unchanged")
         status = "new deck" if plan.new_deck else one_line(str(plan.spec.path))
         yield f"{plan.spec.id} ({one_line(plan.spec.name)}, {status}): {', '.join(parts)}"
@@ -211,6 +216,21 @@ def _exam_scope(deck: str | None) -> str:
 
 def check_total(files: int, cards: int, warnings: int) -> str:
     return f"{files} {'file' if files == 1 else 'files'}, {cards} cards, {warnings} warnings"
+
+
+STATS_TASKS = "Weakest exam tasks (your latest answer to each question):"
+EXAM_TASKS = "Weakest exam tasks in this exam:"
+
+
+def weakest_task_lines(weakest: Sequence[TaskScore], heading: str = STATS_TASKS) -> list[str]:
+    """The weakest exam tasks under `heading`, one line each ("Domain · task: 2 of 6
+    right"); nothing when no question on a task was missed."""
+    if not weakest:
+        return []
+    return [heading] + [
+        f"  {one_line(s.domain)} · {one_line(s.title)}: {s.right} of {s.asked} right"
+        for s in weakest
+    ]
 
 
 def count_of(n: int, noun: str) -> str:

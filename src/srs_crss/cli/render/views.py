@@ -21,6 +21,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from srs_crss.cli.render.examscreen import tasks_grid
 from srs_crss.cli.render.mocktext import recent_mocks
 from srs_crss.cli.render.text import (
     card_status,
@@ -301,6 +302,8 @@ def print_stats(out: Console, report: Report) -> None:
             style="bold red" if mark else None,
         )
     out.print(domains)
+    if report.weakest_tasks:
+        out.print(tasks_grid(report.weakest_tasks))
 
     out.print(_columns(s.forecast, report.today, out.width))
 
