@@ -50,6 +50,18 @@ class Secrets:
         return given is not None and hmac.compare_digest(given.encode(), self.lan.encode())
 
 
+def same_token(given: str | None, expected: str) -> bool:
+    """Whether a posted CSRF token is the one expected (compared in constant time)."""
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def derived(secret: str, purpose: str, value: str) -> str:
+    """A token bound to `value` (a session or a sign-in cookie) by this run's secret:
+    a cohort server's CSRF tokens, nothing stored."""
+    mac = hmac.new(secret.encode(), f"{purpose}:{value}".encode(), "sha256")
+    return mac.hexdigest()
+
+
 def same_origin(origin: str | None, referer: str | None, host: str | None) -> bool:
     """Whether a POST comes from a page of this server: its Origin (or, where a browser
     sends none, its Referer) names the host the request was sent to."""
