@@ -12,6 +12,7 @@ import socket
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from srs_crss.errors import SrsError
 from srs_crss.settings.run import Settings
@@ -96,6 +97,22 @@ def lan_address() -> str:
         probe.close()
 
 
+def uvicorn_config(app: Any, proxy_headers: bool) -> Any:
+    """uvicorn's settings for this app. X-Forwarded-For and -Proto are believed only with
+    --proxy-headers, and then only from a proxy on this machine: otherwise any client
+    could claim another address (escaping its sign-in waits) or HTTPS."""
+    import uvicorn  # the server: only for `serve`
+
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips="127.0.0.1,::1" if proxy_headers else "",
+    )
+
+
 def serve(
     settings: Settings,
     port: int,
@@ -138,18 +155,7 @@ def serve(
         say(LAN_END)
     if open_browser:
         webbrowser.open(local)
-    # X-Forwarded-For and -Proto are believed only with --proxy-headers, and then only
-    # from a proxy on this machine: otherwise any client could claim another address
-    # (escaping its sign-in waits) or HTTPS.
-    proxied = cohort is not None and cohort.proxy_headers
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        proxy_headers=proxied,
-        forwarded_allow_ips="127.0.0.1,::1" if proxied else "",
-    )
+    config = uvicorn_config(app, cohort is not None and cohort.proxy_headers)
     server = uvicorn.Server(config)
     try:
         asyncio.run(server.serve(sockets=[where.sock]))
