@@ -447,3 +447,31 @@ def test_hostile_names_are_shown_as_text(where: Where, site: Site) -> None:
     _post(learner, "/review", {"mode": "due", "deck": "many"})
     teacher = site.signed_in(TEACHER)
     assert "<script>alert" not in teacher.get("/class").text
+
+
+def test_host_and_proxy_headers_are_for_a_cohort_server(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from srs_crss.cli import app
+
+    env = {"SRS_CRSS_DB": str(tmp_path / "x.db"), "NO_COLOR": "1"}
+    for args in (["--host", "0.0.0.0"], ["--proxy-headers"], ["--cohort", "--lan"]):
+        done = CliRunner().invoke(app, ["serve", "--no-browser", *args], env=env)
+        assert done.exit_code == 2, args
+        assert "--cohort" in done.output
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_a_sibling_store_shares_the_engine_and_not_the_learner(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    _setup(db, tmp_path)
+    with App(Settings(db, "server", environ=_at())) as server:
+        for name in (ALICE, BOB):
+            with App(Settings(db, name, environ=_at()), share=server) as desk:
+                assert desk.store.db.engine is server.store.db.engine
+                assert desk.store.db.acting is not server.store.db.acting
+                desk.exam_dates.set("2027-01-0" + ("1" if name == ALICE else "2"), None)
+        # closing the learners' Apps left the server's engine open
+        assert server.accounts.resolve("no such token") is None
+    with App(Settings(db, ALICE, environ=_at())) as alice:
+        assert alice.store.exams.all(alice.reader_id) == {None: dt.date(2027, 1, 1)}
