@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -34,13 +35,15 @@ def _check(web: Web, request: Request) -> None:
     web.app.cohort.check(request.state.account)
 
 
-def _forecasts(web: Web, names: Sequence[str]) -> dict[str, Any]:
-    """Each learner's forecast, worked out at most every FORECAST_FOR seconds."""
+async def _forecasts(web: Web, names: Sequence[str]) -> dict[str, Any]:
+    """Each learner's forecast, worked out at most every FORECAST_FOR seconds, on a worker
+    thread: replaying a class's logs must not hold up the learners' answers meanwhile
+    (each forecast has its own store over the shared engine; the pool is thread-safe)."""
     kept = web.cache.get("forecasts")
     key = (tuple(names), web.app.today())
     if kept is not None and kept[0] == key and time.monotonic() - kept[1] < FORECAST_FOR:
         return dict(kept[2])
-    found = web.app.cohort.forecasts(names, DEFAULT_PROFILE)
+    found = await run_in_threadpool(web.app.cohort.forecasts, names, DEFAULT_PROFILE)
     web.cache["forecasts"] = (key, time.monotonic(), found)
     return found
 
@@ -53,14 +56,14 @@ def _totals(row: Any) -> tuple[float | None, float | None]:
 
 
 async def class_page(web: Web, request: Request) -> Response:
-    return _class_page(web, request, [])
+    return await _class_page(web, request, [])
 
 
-def _class_page(web: Web, request: Request, errors: list[tuple[str, str]]) -> Response:
+async def _class_page(web: Web, request: Request, errors: list[tuple[str, str]]) -> Response:
     _check(web, request)
     cohort = web.app.cohort
     rows, risks = cohort.class_table()
-    forecasts = _forecasts(web, [row.name for row in rows])
+    forecasts = await _forecasts(web, [row.name for row in rows])
     today = web.app.today()
     lines = [
         {
@@ -96,7 +99,7 @@ async def set_exam(web: Web, request: Request) -> Response:
             web.app.cohort.set_exam(str(form.get("exam_day") or ""), None)
     except SrsError as exc:
         text = str(exc)
-        return _class_page(web, request, [("exam_day", text[:1].upper() + text[1:] + ".")])
+        return await _class_page(web, request, [("exam_day", text[:1].upper() + text[1:] + ".")])
     return see_other("/class#exam")
 
 
@@ -149,7 +152,7 @@ def class_csv(rows: Sequence[Any], risks: Sequence[Any], forecasts: dict[str, An
 async def class_download(web: Web, request: Request) -> Response:
     _check(web, request)
     rows, risks = web.app.cohort.class_table()
-    text = class_csv(rows, risks, _forecasts(web, [row.name for row in rows]))
+    text = class_csv(rows, risks, await _forecasts(web, [row.name for row in rows]))
     day = web.app.today().isoformat()
     return Response(
         text,
