@@ -8,7 +8,9 @@ the address, a form or a header: the gate resolves the cookie's token
 SameSite=Lax, Path=/, and Secure when the request came over HTTPS (as uvicorn
 reports it: from X-Forwarded-Proto only with --proxy-headers). Every form, the
 sign-in form too, carries a CSRF token bound to the session (before sign-in, to a
-cookie of its own) and is refused from another origin (Web.posted).
+cookie of its own) and is refused from another origin (Web.posted). Checking a
+password (argon2id, tens of milliseconds) runs on a worker thread, so a class
+signing in at once does not hold up everyone's answers.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from enum import Enum
 from typing import Any
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -215,7 +218,9 @@ async def sign_in(web: Web, request: Request) -> Response:
     if errors:
         return _sign_in_page(web, request, 400, errors, username, back)
     try:
-        signed = web.app.accounts.sign_in(username, password, _client(request))
+        signed = await run_in_threadpool(
+            web.app.accounts.sign_in, username, password, _client(request)
+        )
     except SrsError as exc:
         wait = getattr(exc, "wait", None)
         if wait is not None:
@@ -270,7 +275,9 @@ async def change_password(web: Web, request: Request) -> Response:
     if errors:
         return _password_page(web, request, 400, errors, back)
     try:
-        signed = web.app.accounts.change_password(account.name, current, new)
+        signed = await run_in_threadpool(
+            web.app.accounts.change_password, account.name, current, new
+        )
     except SrsError as exc:
         field = "current" if "current" in str(exc) or "expired" in str(exc) else "new"
         return _password_page(web, request, 400, [(field, _sentence(str(exc)))], back)
