@@ -475,3 +475,14 @@ def test_a_sibling_store_shares_the_engine_and_not_the_learner(tmp_path: Path) -
         assert server.accounts.resolve("no such token") is None
     with App(Settings(db, ALICE, environ=_at())) as alice:
         assert alice.store.exams.all(alice.reader_id) == {None: dt.date(2027, 1, 1)}
+
+
+def test_no_page_shows_the_servers_secret_and_an_empty_token_matches_nothing(
+    site: Site,
+) -> None:
+    from srs_crss.web.security import same_token
+
+    assert not same_token("", "") and not same_token(None, "") and not same_token("a", "")
+    missing = site.client().get("/nowhere")
+    assert missing.status_code == 404
+    assert 'name="csrf"' not in missing.text

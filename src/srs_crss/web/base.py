@@ -95,7 +95,9 @@ class Web:
 
     @cached_property
     def app(self) -> App:
-        """The one App of this server, shared by every request and review session.
+        """This Web's App: locally, the one App of the server, shared by every request
+        and review session; on a cohort server, the server's (accounts), or a desk's
+        (one person's, over a sibling store).
 
         One, not one per request: a second store over the same SQLite file, closed
         while a review session's store stays open, was seen to lose the session's
@@ -117,7 +119,12 @@ class Web:
     def csrf(self, request: Request) -> str:
         """The token this request's forms carry: the server's own locally; on a cohort
         server one tied to the session (or, before sign-in, to its cookie)."""
-        return str(getattr(request.state, "csrf", None) or self.secrets.csrf)
+        given = getattr(request.state, "csrf", None)
+        if given:
+            return str(given)
+        # a cohort server never shows its secret itself (the tokens are derived from it):
+        # a page outside the gate (a missing page) gets no token, and no form takes one
+        return "" if self.cohort else self.secrets.csrf
 
     def page(self, request: Request, name: str, status: int = 200, **values: Any) -> Response:
         account = getattr(request.state, "account", None)

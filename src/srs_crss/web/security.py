@@ -52,7 +52,9 @@ class Secrets:
 
 def same_token(given: str | None, expected: str) -> bool:
     """Whether a posted CSRF token is the one expected (compared in constant time)."""
-    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+    if not given or not expected:  # no token expected is never a match
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def derived(secret: str, purpose: str, value: str) -> str:
