@@ -58,6 +58,7 @@ class Browser:
         self.refused = 0
         """Grades after which the same card was still on screen."""
         self.reconnected = 0
+        self.stopped = ""
         self.used = time.monotonic()
 
     def _send(self, method: str, path: str, form: dict[str, str] | None) -> tuple[int, str, str]:
@@ -113,8 +114,17 @@ class Browser:
             raise SystemExit(f"no card on the review page: {page[-300:]}")
         self.card = found.group(1)
 
-    def answer(self) -> None:
-        """Grade the card on screen, then load the next one (as the page's script does)."""
+    def answer(self) -> bool:
+        """Grade the card on screen, then load the next one (as the page's script does).
+        False (and the reason in `stopped`) when this learner cannot go on."""
+        try:
+            self._answer()
+        except (SystemExit, OSError, http.client.HTTPException) as exc:
+            self.stopped = f"{type(exc).__name__}: {exc}"[:300]
+            return False
+        return True
+
+    def _answer(self) -> None:
         before = self.card
         self.post(self.sitting, {"csrf": self.csrf, "action": "grade", "grade": "4"})
         self._read(self.get(self.sitting))
@@ -179,7 +189,8 @@ def _paced(browsers: list[Browser], seconds: float) -> list[float]:
             wait = due - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
-            browser.answer()
+            if not browser.answer():
+                break
             mine.append(time.perf_counter() - due)
             due += clock.expovariate(1 / PACE_SECONDS)
         with lock:
@@ -203,7 +214,8 @@ def _flat(browsers: list[Browser], seconds: float) -> tuple[list[float], float]:
         mine = []
         while time.perf_counter() < end:
             begun = time.perf_counter()
-            browser.answer()
+            if not browser.answer():
+                break
             mine.append(time.perf_counter() - begun)
         with lock:
             latencies.extend(mine)
@@ -271,6 +283,11 @@ def _one(kind: str, owner: str, served: str, folder: Path, seconds: float) -> li
         proc.terminate()
         proc.wait()
     acknowledged = sum(len(b.acknowledged) for b in browsers)
+    for browser, name in zip(browsers, names, strict=True):
+        if browser.stopped:
+            print(f"  {kind}: {name} stopped: {browser.stopped}", flush=True)
+    if not paced or not flat:
+        raise SystemExit(f"{kind}: no answers measured (see the learners stopped above)")
     wrong = _compare(browsers, names, _logged(owner))
     pace = f"{LEARNERS} learners, 1 per {PACE_SECONDS:.0f} s each"
     return [
