@@ -9,6 +9,8 @@ transactions read every learner's rows and change none of them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from srs_crss.cohort.accounts import Account, Role
@@ -17,9 +19,11 @@ from srs_crss.cohort.items import ItemStats, item_stats
 from srs_crss.errors import SrsError
 from srs_crss.exams.planning import exam_day
 from srs_crss.model import Flag
+from srs_crss.service.context import Context
+from srs_crss.settings.run import NO_LEARNER
 
 if TYPE_CHECKING:
-    from srs_crss.service.context import Context
+    from srs_crss.service.forecasting import Readiness
     from srs_crss.storage import Store
 
 
@@ -56,6 +60,22 @@ class Cohort:
         today = self.ctx.today()
         rows = store.cohort.class_rows(today)
         return rows, [risk for row in rows if (risk := at_risk(row, today)) is not None]
+
+    def forecasts(self, names: Sequence[str], profile_id: str) -> dict[str, Readiness | None]:
+        """Each learner's exam-day forecast (#20) as their own progress page shows it
+        (None where their log is too long to read quickly), read as an instructor:
+        each over a store sharing this one's engine, reading only."""
+        from srs_crss.service.forecasting import Forecasting  # FSRS: only when asked
+
+        found: dict[str, Readiness | None] = {}
+        for name in names:
+            with Context(replace(self.ctx.settings, learner=name), share=self.ctx) as ctx:
+                if ctx.reader_id == NO_LEARNER:
+                    found[name] = None
+                    continue
+                ctx.store.act_for_instructor()
+                found[name] = Forecasting(ctx).readiness_if_quick(profile_id)
+        return found
 
     def items(self) -> list[ItemStats]:
         """How each practice-exam item fared across the class (srs_crss.cohort.items)."""

@@ -39,9 +39,18 @@ class Context:
     output (a new database, a new learner); the CLI prints them on stderr.
     """
 
-    def __init__(self, settings: Settings, notify: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        notify: Callable[[str], None] | None = None,
+        *,
+        share: Context | None = None,
+    ) -> None:
         self.settings = settings
         self.notify = notify or (lambda _message: None)
+        self.share = share
+        """A cohort server's own Context: this one's store is a sibling of its store (one
+        engine, one pool), acting for this one's learner only (Store.sibling)."""
         self._now = clock.now(settings.environ)
 
     def now(self) -> dt.datetime:
@@ -83,7 +92,7 @@ class Context:
         # srs_crss.storage: `--help`, `check` and `--version` never pay for it.
         from srs_crss.storage import Store
 
-        store = Store.open(self.settings.database)
+        store = self.share.store.sibling() if self.share else Store.open(self.settings.database)
         # On a cohort server's PostgreSQL the database shows only this learner's rows
         # (storage/rowsecurity.py): say who, before the first read.
         store.act_for_learner(self.settings.learner)

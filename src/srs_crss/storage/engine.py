@@ -114,7 +114,8 @@ class Database:
         self._file: tuple[int, int] | None = None
         """The SQLite file's (device, inode) while open here (see _OPEN_HERE)."""
         self.acting: rowsecurity.Acting | None = None
-        """Whom this store's transactions act for (a server keeps one store per request)."""
+        """Whom this store's transactions act for (a server keeps one store per learner)."""
+        self.shared = False  # over another Database's engine (Store.sibling): close leaves it
 
     @classmethod
     def open(cls, location: Location, *, migrate: bool = True) -> Database:
@@ -169,9 +170,10 @@ class Database:
         return self.engine.dialect.name
 
     def close(self) -> None:
-        if self.checkpointer is not None:
+        if self.checkpointer is not None and not self.shared:
             self.checkpointer.close()
-        self.engine.dispose()
+        if not self.shared:
+            self.engine.dispose()
         if self._file is not None:
             _OPEN_HERE[self._file] -= 1
             if _OPEN_HERE[self._file] <= 0:

@@ -97,6 +97,17 @@ class Store:
         """
         return cls(Database.open(Location.of(target), migrate=migrate))
 
+    def sibling(self) -> Store:
+        """Another Store over this one's engine (its pool, its checkpointer), acting for
+        nobody until told: a cohort server keeps one per signed-in learner, so whom a
+        transaction acts for is never shared, and the connections are. Closing it
+        leaves the engine open; closing this one ends both."""
+        twin = Database(self.db.engine, self.db.location)
+        twin.checkpointer = self.db.checkpointer
+        twin.row_security = self.db.row_security
+        twin.shared = True
+        return Store(twin)
+
     def act_for_learner(self, name: str, learner_id: int | None = None) -> None:
         """From now on this store's transactions act for learner `name` (and, once
         known, their id): with row security (PostgreSQL set up by `cohort setup-db`)

@@ -4,7 +4,10 @@ Any web page the learner visits could post a form to localhost, so every
 POST must carry this server's CSRF token and come from this server's own
 origin. Headers forbid framing, inline script and MIME sniffing. With
 --lan, a request from another device must carry the secret token of the
-link printed in the terminal (then a cookie carries it).
+link printed in the terminal (then a cookie carries it). A cohort server
+(`--cohort`) has no such guard, since it serves other machines: sign-in does
+(signin.py), and its CSRF tokens are derived from this run's secret and the
+session (`derived`), never the secret itself.
 """
 
 from __future__ import annotations
@@ -43,11 +46,22 @@ class Secrets:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     lan: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
-    def csrf_ok(self, given: str | None) -> bool:
-        return given is not None and hmac.compare_digest(given.encode(), self.csrf.encode())
-
     def lan_ok(self, given: str | None) -> bool:
         return given is not None and hmac.compare_digest(given.encode(), self.lan.encode())
+
+
+def same_token(given: str | None, expected: str) -> bool:
+    """Whether a posted CSRF token is the one expected (compared in constant time)."""
+    if not given or not expected:  # no token expected is never a match
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def derived(secret: str, purpose: str, value: str) -> str:
+    """A token bound to `value` (a session or a sign-in cookie) by this run's secret:
+    a cohort server's CSRF tokens, nothing stored."""
+    mac = hmac.new(secret.encode(), f"{purpose}:{value}".encode(), "sha256")
+    return mac.hexdigest()
 
 
 def same_origin(origin: str | None, referer: str | None, host: str | None) -> bool:
