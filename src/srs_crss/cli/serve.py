@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from srs_crss.cli.app import app, settings_of
+from srs_crss.cli.app import commands, settings_of
 
 PORT_HELP = "Port to listen on (default: 8370)."
 
 
-@app.command()
+@commands.command()
 def serve(
     ctx: typer.Context,
     port: Annotated[
