@@ -139,12 +139,12 @@ class App(Context):
         scope = options.scope
         default_deck = self.stored_settings.get((None, "default-deck"))
         if not scope.decks and default_deck and self.store.decks.exists(default_deck):
-            scope = replace(scope, decks=(default_deck,))
+            scope = scope._replace(decks=(default_deck,))
         self.check_filters(scope)
-        scope = replace(scope, decks=self.studied(scope.decks))
+        scope = scope._replace(decks=self.studied(scope.decks))
         leech = int(self.stored_settings.get((None, "leech-lapses"), LEECH_LAPSES))
-        options = replace(
-            options, scope=scope, new_per_day=self.new_per_day(scope.decks), leech_lapses=leech
+        options = options._replace(
+            scope=scope, new_per_day=self.new_per_day(scope.decks), leech_lapses=leech
         )
         session = Session(
             store=self.store,

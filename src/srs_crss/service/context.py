@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
@@ -170,8 +169,7 @@ class Context:
         self.ensure_decks()
         self.check_scope([deck])
         view = self.store.decks.card_view(self.reader_id, deck, card)
-        return replace(
-            view,
+        return view._replace(
             moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk),
             suspended=self.store.suspensions.reason(self.reader_id, view.card.pk),
         )

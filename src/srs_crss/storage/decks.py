@@ -83,6 +83,7 @@ class Decks:
                     description=row.description,
                     source_path=row.source_path,
                     fingerprint=row.source_hash,
+                    cards={},
                 )
             if ids:
                 cards = conn.execute(

@@ -32,7 +32,7 @@ def decks_json(summaries: Sequence[DeckSummary]) -> list[dict[str, Any]]:
 
 
 def info_json(info: Info) -> dict[str, Any]:
-    return asdict(info)
+    return info._asdict()
 
 
 def counts_json(counts: Sequence[tuple[str, int]], key: str) -> list[dict[str, Any]]:
