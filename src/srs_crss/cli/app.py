@@ -16,9 +16,8 @@ import os
 import sys
 import threading
 from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 import typer.main
@@ -269,8 +268,7 @@ def _never_fail_to_print() -> None:
             stream.reconfigure(errors="replace")
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
+class Options(NamedTuple):
     """The global options, as given (defaults are resolved by open_app)."""
 
     db: str | None

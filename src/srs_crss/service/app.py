@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss.decks.spec import DeckSpec
 from srs_crss.errors import NotFound
 from srs_crss.model import (
     Cram,
@@ -37,6 +35,7 @@ from srs_crss.study.stats import Report
 if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
     from srs_crss.decks.quality import QualityWarning
+    from srs_crss.decks.spec import DeckSpec
     from srs_crss.service.accounts import Accounts
     from srs_crss.service.cohort import Cohort
     from srs_crss.service.forecasting import Forecasting
@@ -244,7 +243,7 @@ class App(Context):
         for deck, day in sorted(exams.items(), key=_exam_order):
             report = self.stats(deck)
             mine = tuple(p for p in report.plans if p.deck == deck and p.exam_day == day)
-            reports.append(replace(report, plans=mine))
+            reports.append(report._replace(plans=mine))
         return reports
 
     def topics(self, deck: str | None) -> Topics:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, select, update
 
 from srs_crss import model
-from srs_crss.decks.sync import DeckPlan
 from srs_crss.errors import NotFound
 from srs_crss.names import unknown_name
 from srs_crss.storage import totals
@@ -25,6 +24,9 @@ from srs_crss.storage.rows import (
     state_for,
 )
 from srs_crss.storage.schema import cards_t, decks_t, reviews_t, states_t
+
+if TYPE_CHECKING:  # deck files are read, checked and planned only when decks are synced
+    from srs_crss.decks.sync import DeckPlan
 
 _CONTENT_COLUMNS = (
     "type", "front", "back", "choices", "answer", "explanation", "domain", "tags", "source",
