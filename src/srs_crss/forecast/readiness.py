@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from srs_crss.exams.mock import allocate
 
@@ -35,8 +35,7 @@ FORMS = 100
 SEED = 27
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """A question of the bank: its card, domain, choices, and whether it was studied."""
 
     pk: int
@@ -49,8 +48,7 @@ class Item:
     answers (guessing included: a lucky guess was logged as a right answer)."""
 
 
-@dataclass(frozen=True, slots=True)
-class DomainForecast:
+class DomainForecast(NamedTuple):
     domain: str
     expected_percent: float
     items: int
@@ -59,8 +57,7 @@ class DomainForecast:
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
-class Forecast:
+class Forecast(NamedTuple):
     """What the forecast says about one exam day."""
 
     expected_percent: float
