@@ -99,6 +99,7 @@ class Database:
 
     def __init__(self, engine: Engine, location: Location) -> None:
         self.engine = engine
+        self._writer = engine.execution_options(srs_write=True)  # once, not per transaction
         self.location = location
         self.created = False
         """Whether opening it created the schema (a new, empty database)."""
@@ -185,12 +186,10 @@ class Database:
     def write(self) -> Iterator[Connection]:
         """A write transaction (the SQLite write lock taken at once); errors made plain."""
         try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(srs_write=True)
-                with conn.begin():
-                    if self.row_security:
-                        rowsecurity.begin(conn, self.acting)
-                    yield conn
+            with self._writer.connect() as conn, conn.begin():
+                if self.row_security:
+                    rowsecurity.begin(conn, self.acting)
+                yield conn
             if self.checkpointer is not None:
                 self.checkpointer.after_commit()
         except sa_exc.IntegrityError as exc:
