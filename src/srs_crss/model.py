@@ -2,13 +2,17 @@
 
 These are the domain objects of the storage layer: no SQLAlchemy in sight,
 so services, the CLI and tests can use them without a database session.
+
+They are NamedTuples: immutable, compared by value, changed with `_replace`. Every
+command imports this module, and a frozen slotted dataclass costs about ten times
+a NamedTuple to define (its methods are generated from source): some 10 ms of every
+start, for these records.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -43,8 +47,7 @@ class CardType(StrEnum):
     MCQ = "mcq"
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(NamedTuple):
     """A card's identity and content as stored."""
 
     pk: int
@@ -86,8 +89,7 @@ def shuffled_choices(card: Card, review_count: int) -> list[str]:
     return order
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One row of the review log."""
 
     id: int
@@ -104,8 +106,7 @@ class HistoryEntry:
     """The choice picked, on a multiple-choice card."""
 
 
-@dataclass(frozen=True, slots=True)
-class CardView:
+class CardView(NamedTuple):
     """A card with one learner's state and full history, oldest first."""
 
     card: Card
@@ -117,8 +118,7 @@ class CardView:
     """Why the card is out of this learner's review (by hand, or as a leech), if it is."""
 
 
-@dataclass(frozen=True, slots=True)
-class DeckSummary:
+class DeckSummary(NamedTuple):
     """Counts for one deck and one learner on one day."""
 
     id: str
@@ -131,8 +131,7 @@ class DeckSummary:
     """Studied only when asked for by name (--deck)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ExistingCard:
+class ExistingCard(NamedTuple):
     """What sync needs to know of a stored card to plan changes."""
 
     content_hash: str
@@ -141,21 +140,20 @@ class ExistingCard:
     task: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ExistingDeck:
+class ExistingDeck(NamedTuple):
     """A stored deck as sync sees it."""
 
     name: str
     description: str | None
+    cards: dict[str, ExistingCard]
+    """Filled in by the store as it reads the deck's cards."""
     source_path: str | None = None
     fingerprint: str | None = None
-    cards: dict[str, ExistingCard] = field(default_factory=dict)
     tasks: tuple[tuple[str, str, str], ...] = ()
     """Its exam task list as stored: (id, domain, statement), in list order."""
 
 
-@dataclass(frozen=True, slots=True)
-class UnchangedDeck:
+class UnchangedDeck(NamedTuple):
     """A deck whose file is byte-for-byte what was last synced."""
 
     id: str
@@ -163,8 +161,7 @@ class UnchangedDeck:
     cards: int
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(NamedTuple):
     """Which cards a command looks at: all, or some decks / a tag / a domain."""
 
     decks: tuple[str, ...] = ()
@@ -172,8 +169,7 @@ class Scope:
     domain: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Info:
+class Info(NamedTuple):
     """Where the data lives and what it holds, for `srs-crss info`."""
 
     version: str
@@ -190,8 +186,7 @@ class Info:
     """This learner's answers."""
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(NamedTuple):
     """A learner's note that a card looks wrong, for the deck's authors."""
 
     card: str
@@ -202,16 +197,14 @@ class Flag:
     source: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Topics:
+class Topics(NamedTuple):
     """The exam domains and tags of active cards, each with its card count, sorted by name."""
 
     domains: tuple[tuple[str, int], ...] = ()
     tags: tuple[tuple[str, int], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class QueueOptions:
+class QueueOptions(NamedTuple):
     """What the learner asked for: scope, new cards, session size."""
 
     scope: Scope = Scope()
@@ -226,8 +219,7 @@ class QueueOptions:
     """A card forgotten this many times is suspended as a leech."""
 
 
-@dataclass(frozen=True, slots=True)
-class Cram:
+class Cram(NamedTuple):
     """Which seen cards a cram session goes over (with the scope's filters)."""
 
     mistakes: int | None = None
@@ -278,8 +270,7 @@ class ExportReview(NamedTuple):
     duration_ms: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class ExportCard:
+class ExportCard(NamedTuple):
     """A card to export: content, when it last changed, and one learner's state."""
 
     card: Card
@@ -287,8 +278,7 @@ class ExportCard:
     state: CardState
 
 
-@dataclass(frozen=True, slots=True)
-class ExportDeck:
+class ExportDeck(NamedTuple):
     """A deck and its active cards, in file order."""
 
     id: str
@@ -297,8 +287,7 @@ class ExportDeck:
     cards: tuple[ExportCard, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class DomainStats:
+class DomainStats(NamedTuple):
     """Progress in one exam domain."""
 
     domain: str
@@ -309,8 +298,7 @@ class DomainStats:
     """Share of reviews of learned cards graded 3+, last 30 days (None: no such reviews)."""
 
 
-@dataclass(frozen=True, slots=True)
-class HardCard:
+class HardCard(NamedTuple):
     """A card the log shows to be hard: failures and answers in the recent window."""
 
     id: str
@@ -322,8 +310,7 @@ class HardCard:
     lapses: int
 
 
-@dataclass(frozen=True, slots=True)
-class Stats:
+class Stats(NamedTuple):
     """Every figure `srs-crss stats` shows, aggregated in SQL."""
 
     due: int
@@ -349,8 +336,7 @@ class Stats:
 # ---- a review session (srs_crss.study.session) --------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
+class Progress(NamedTuple):
     """What the header shows."""
 
     done: int
@@ -362,8 +348,7 @@ class Progress:
     """Cards missed in a practice exam, shown first (not counted in new/review/extra)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     """The end-of-session figures."""
 
     reviewed: int
@@ -389,8 +374,7 @@ class Summary:
         return 100.0 * self.correct / self.answers if self.answers else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class NothingDue:
+class NothingDue(NamedTuple):
     """Why the queue is empty: when the next card is due, and new cards waiting."""
 
     next_due: dt.date | None
@@ -400,11 +384,13 @@ class NothingDue:
     """A cram session found no seen card to go over."""
 
 
-@dataclass
 class Peek:
     """A card whose state an answer also reads, in its own transaction: the card a session
     shows next, checked there for free rather than by a read of its own (issue 24)."""
 
-    card_pk: int
-    state: CardState | None = None
-    """Filled in by the answer: the card's state as of its commit."""
+    __slots__ = ("card_pk", "state")
+
+    def __init__(self, card_pk: int, state: CardState | None = None) -> None:
+        self.card_pk = card_pk
+        self.state = state
+        """Filled in by the answer: the card's state as of its commit."""

@@ -28,6 +28,33 @@ def test_every_command_has_help_text() -> None:
         assert command.help and len(command.help) > 20, name
 
 
+def test_commands_are_built_as_typer_builds_them() -> None:
+    """The root builds a command only when asked for it; what it lists, and what it
+    builds, are what typer's own (eager) build of every registered command gives."""
+    from srs_crss.cli.app import commands
+
+    eager = typer.main.get_group(commands).commands
+    lazy = typer.main.get_command(app)
+    assert isinstance(lazy, typer.core.TyperGroup)
+    ctx = lazy.make_context("srs-crss", ["--help"], resilient_parsing=True)
+    assert lazy.list_commands(ctx) == list(eager)
+    assert dict(lazy.commands.items()).keys() == eager.keys()
+    for name, command in eager.items():
+        built = lazy.get_command(ctx, name)
+        assert built is not None and type(built) is type(command), name
+        assert built.get_short_help_str(60) == command.get_short_help_str(60), name
+        assert [p.name for p in built.params] == [p.name for p in command.params], name
+
+
+def test_help_lists_every_command(cli: Invoke) -> None:
+    from srs_crss.cli.app import commands
+
+    listed = cli("--help").output.split("Commands:")[1].split()
+    names = [c.name or c.callback.__name__ for c in commands.registered_commands if c.callback]
+    groups = [g.name for g in commands.registered_groups]
+    assert len(names) > 15 and all(name in listed for name in [*names, *groups])
+
+
 def test_python_dash_m_runs(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "srs_crss", "--help"], capture_output=True, text=True, check=False

@@ -47,6 +47,9 @@ DEFERRED = (
     "fsrs_rs_python",  # the forecast's model: readiness and mock only
     "srs_crss.service.forecasting",
     "srs_crss.storage.forecasts",
+    "sqlalchemy.dialects.postgresql",  # on SQLite (storage/schema.py's on_postgresql)
+    "srs_crss.decks.spec",  # deck files: read only when decks are synced
+    "srs_crss.decks.sync",
 )
 
 

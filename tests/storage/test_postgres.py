@@ -90,7 +90,8 @@ def test_stats_match_the_sqlite_figures(pg: Invoke, tmp_path: Path) -> None:
     pg("sync", str(deck))
     pg("review", "--new", "3", input="4\n1\n4\n4\n", now=D20)  # a1 4, e1 1, a2 4, e1 4
     pg("review", "--new", "0", input="5\n2\n3\n4\n4\n", now=D21)
-    pg("review", "--new", "0", input="4\n", now=D22)
+    ended = pg("review", "--new", "0", input="4\n", now=D22).output
+    assert "Streak: 3 days" in ended  # before any `stats`: the study days read from the log
     data: dict[str, Any] = json.loads(pg("stats", "--json", now=D22).output)
     assert data["today"] == {"due": 0, "new": 1, "reviewed": 1, "correct": 100.0}
     assert data["streak"] == 3 and data["retention"]["all_time"] == 0.8

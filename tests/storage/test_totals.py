@@ -289,4 +289,6 @@ def test_deck_counts_from_the_states_index_agree_with_the_cards(
             assert summaries[deck].cards == len(live)
             assert summaries[deck].retired == CARDS - len(live)
             assert summaries[deck].new == len(live) - len(seen)
+            states = [store.queue.state(learner, pk[(deck, n)]) for n in seen]
+            assert summaries[deck].due == sum(s.due is not None and s.due <= today for s in states)
         store.close()

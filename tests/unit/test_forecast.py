@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from srs_crss.exams.mock import allocate
 from srs_crss.forecast import calibration, memory, plan, readiness
 from srs_crss.forecast.memory import Answer
 
@@ -148,6 +149,45 @@ def test_the_exact_score_distribution_matches_counting_every_outcome(
         if sum(outcome) >= needed:
             brute += math.prod(p if o else 1 - p for p, o in zip(chances, outcome, strict=True))
     assert readiness.at_least(chances, needed) == pytest.approx(brute, abs=1e-9)
+
+
+def _every_count(chances: list[float], needed: int) -> float:
+    """at_least as first written: every count from 0 to `needed` after every answer."""
+    if needed <= 0:
+        return 1.0
+    dist = [1.0] + [0.0] * needed
+    for p in chances:
+        for j in range(needed, 0, -1):
+            kept = dist[j] if j == needed else dist[j] * (1 - p)
+            dist[j] = kept + dist[j - 1] * p
+        dist[0] *= 1 - p
+    return min(1.0, dist[needed])
+
+
+@given(
+    st.lists(st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.25, 1.0])), max_size=40),
+    st.integers(-1, 45),
+)
+def test_the_counts_left_out_change_nothing_to_the_last_bit(
+    chances: list[float], needed: int
+) -> None:
+    assert readiness.at_least(chances, needed) == _every_count(chances, needed)
+
+
+@pytest.mark.parametrize("alike", [True, False])
+def test_the_pass_chance_is_that_of_the_forms_drawn(alike: bool) -> None:
+    rng = random.Random(3)
+    chances = {
+        name: [0.25 if alike else rng.choice([0.25, 0.5, 0.9]) for _ in range(size)]
+        for name, size in (("A", 30), ("B", 12), ("C", 50))
+    }
+    shares = allocate(WEIGHTS, 40, {n: len(c) for n, c in chances.items()})
+    needed = math.ceil(68 * sum(shares.values()) / 100)
+    draw, total = random.Random(readiness.SEED), 0.0
+    for _ in range(readiness.FORMS):
+        form = [p for name, _ in WEIGHTS for p in draw.sample(chances[name], shares[name])]
+        total += _every_count(form, needed)
+    assert readiness.pass_probability(chances, WEIGHTS, 40, 68) == total / readiness.FORMS
 
 
 def bank(recalls: list[float | None]) -> list[readiness.Item]:

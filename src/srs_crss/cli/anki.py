@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.cli.app import JsonOption, commands, open_app, print_json
 
 
-@app.command("export-anki")
+@commands.command("export-anki")
 def export_anki(
     ctx: typer.Context,
     deck: Annotated[
@@ -62,7 +62,7 @@ def export_anki(
     )
 
 
-@app.command("import-anki")
+@commands.command("import-anki")
 def import_anki(
     ctx: typer.Context,
     file: Annotated[

@@ -3,22 +3,26 @@
 Errors from the library (SrsError) become "Error: ..." on stderr with their
 exit code; nothing shows a traceback to a user. The commands live in the
 modules beside this one (study, exam, authoring, anki), each registering
-on `app`.
+on `commands`; `app` builds a command's click parameters only when that
+command runs (or `--help` shows it), not all of them on every run.
 """
 
 from __future__ import annotations
 
 import atexit
+import inspect
 import json
 import os
 import sys
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
-from typer.core import TyperGroup
+import typer.main
+from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandInfo, TyperInfo
 
 from srs_crss import __version__
 from srs_crss.errors import SrsError
@@ -107,8 +111,92 @@ def _global_option_hint(exc: NoSuchOption) -> None:
     )
 
 
+class _Commands(MutableMapping[str, Any]):
+    """The registered commands by name, each built into its click command (its
+    parameters read from the function's signature) the first time it is looked up:
+    typer alone builds all of them, with every parameter, on every run."""
+
+    def __init__(self, registry: typer.Typer, built: MutableMapping[str, Any]) -> None:
+        self._infos: dict[str, CommandInfo | TyperInfo] = {}
+        for command in registry.registered_commands:
+            assert command.callback is not None
+            name = command.name or typer.main.get_command_name(command.callback.__name__)
+            self._infos[name] = command
+        for group in registry.registered_groups:  # after the commands, as typer lists them
+            self._infos[typer.main.solve_typer_info_defaults(group).name or ""] = group
+        self._built = dict(built)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            info = self._infos[name]  # KeyError: no such command
+            if isinstance(info, CommandInfo):
+                self._built[name] = typer.main.get_command_from_info(
+                    info, pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )  # fmt: skip
+            else:
+                self._built[name] = typer.main.get_group_from_info(
+                    info, pretty_exceptions_short=app.pretty_exceptions_short,
+                    suggest_commands=app.suggest_commands, rich_markup_mode=app.rich_markup_mode,
+                )  # fmt: skip
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._infos.pop(name, None)
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self._infos), **dict.fromkeys(self._built)})
+
+    def __len__(self) -> int:
+        return len(self._infos.keys() | self._built.keys())
+
+    def listed(self, name: str) -> Any:
+        """What `--help` shows of a command, without building its parameters."""
+        info = self._infos.get(name)
+        if name in self._built or info is None:
+            return self[name]
+        if isinstance(info, TyperInfo):
+            info = typer.main.solve_typer_info_defaults(info)
+            text = info.help
+        else:
+            assert info.callback is not None
+            text = inspect.getdoc(info.callback) if info.help is None else info.help
+        return TyperCommand(
+            name=name, help=inspect.cleandoc(text) if isinstance(text, str) else None,
+            short_help=info.short_help, hidden=bool(info.hidden), deprecated=info.deprecated,
+            rich_markup_mode=app.rich_markup_mode,
+        )  # fmt: skip
+
+
+class Root(Group):
+    """The top-level group: its commands come from `commands`, built one at a time."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lazy = _Commands(commands, self.commands)
+        self.commands = self.lazy
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        shown = [(name, self.lazy.listed(name)) for name in self.list_commands(ctx)]
+        rows = [(name, command) for name, command in shown if not command.hidden]
+        if rows:  # as click lays them out (typer.core.TyperGroup.format_commands)
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, c.get_short_help_str(limit)) for name, c in rows])
+
+
+commands = typer.Typer()
+"""Where the command modules register their commands and groups (see Root)."""
+
 app = typer.Typer(
-    cls=Group,
+    cls=Root,
     name="srs-crss",
     help="Spaced repetition (exact SM-2) for peer recovery certification exams.",
     no_args_is_help=True,
@@ -180,8 +268,7 @@ def _never_fail_to_print() -> None:
             stream.reconfigure(errors="replace")
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
+class Options(NamedTuple):
     """The global options, as given (defaults are resolved by open_app)."""
 
     db: str | None

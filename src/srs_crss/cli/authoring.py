@@ -7,11 +7,11 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import DeckFiles, app, open_app
+from srs_crss.cli.app import DeckFiles, commands, open_app
 from srs_crss.untrusted.text import visible
 
 
-@app.command()
+@commands.command()
 def sync(
     ctx: typer.Context,
     paths: DeckFiles = None,
@@ -25,7 +25,7 @@ def sync(
         typer.echo(line)
 
 
-@app.command()
+@commands.command()
 def check(
     ctx: typer.Context,
     paths: DeckFiles = None,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import Group, JsonOption, app, open_app, print_json
+from srs_crss.cli.app import Group, JsonOption, commands, open_app, print_json
 
 config_app = typer.Typer(
     cls=Group,
@@ -15,7 +15,7 @@ config_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(config_app, name="config")
+commands.add_typer(config_app, name="config")
 
 DeckOption = Annotated[
     str | None,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import Group, JsonOption, app, open_app, print_json
+from srs_crss.cli.app import Group, JsonOption, commands, open_app, print_json
 from srs_crss.exams.profiles import DEFAULT_PROFILE
 
 exam_app = typer.Typer(
@@ -16,7 +16,7 @@ exam_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(exam_app, name="exam")
+commands.add_typer(exam_app, name="exam")
 
 DeckOption = Annotated[
     str | None,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.cli.app import JsonOption, commands, open_app, print_json
 from srs_crss.exams.profiles import DEFAULT_PROFILE
 
 ProfileOption = Annotated[
@@ -16,7 +16,7 @@ ProfileOption = Annotated[
 ]
 
 
-@app.command()
+@commands.command()
 def readiness(
     ctx: typer.Context,
     profile: ProfileOption = DEFAULT_PROFILE,
@@ -39,7 +39,7 @@ def readiness(
         typer.echo(line)
 
 
-@app.command()
+@commands.command()
 def today(
     ctx: typer.Context, profile: ProfileOption = DEFAULT_PROFILE, as_json: JsonOption = False
 ) -> None:

@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from srs_crss.cli.app import app, settings_of
+from srs_crss.cli.app import commands, settings_of
 from srs_crss.errors import UsageError
 
 PORT_HELP = "Port to listen on (default: 8370)."
 
 
-@app.command()
+@commands.command()
 def serve(
     ctx: typer.Context,
     port: Annotated[

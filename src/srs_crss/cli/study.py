@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import JsonOption, app, open_app, print_json
+from srs_crss.cli.app import JsonOption, commands, open_app, print_json
 from srs_crss.errors import UsageError
 from srs_crss.exams.profiles import DEFAULT_PROFILE
 from srs_crss.study.policy import DEFAULT_NEW_PER_DAY
@@ -21,7 +21,7 @@ CardArgument = Annotated[
 ]
 
 
-@app.command()
+@commands.command()
 def decks(
     ctx: typer.Context,
     as_json: JsonOption = False,
@@ -39,7 +39,7 @@ TopicDeck = Annotated[
 ]
 
 
-@app.command()
+@commands.command()
 def domains(ctx: typer.Context, deck: TopicDeck = None, as_json: JsonOption = False) -> None:
     """List the exam domains (for review --domain) with their card counts.
 
@@ -47,7 +47,7 @@ def domains(ctx: typer.Context, deck: TopicDeck = None, as_json: JsonOption = Fa
     _topics(ctx, deck, as_json, "domains")
 
 
-@app.command()
+@commands.command()
 def tags(ctx: typer.Context, deck: TopicDeck = None, as_json: JsonOption = False) -> None:
     """List the tags (for review --tag) with their card counts.
 
@@ -64,7 +64,7 @@ def _topics(ctx: typer.Context, deck: str | None, as_json: bool, kind: str) -> N
         render.views.console().print(render.views.counts_table(counts, kind))
 
 
-@app.command()
+@commands.command()
 def info(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Where your data lives (to back it up), who you are studying as, and what it holds."""
     details = open_app(ctx).info()
@@ -75,7 +75,7 @@ def info(ctx: typer.Context, as_json: JsonOption = False) -> None:
             typer.echo(line)
 
 
-@app.command()
+@commands.command()
 def flag(
     ctx: typer.Context,
     card_id: CardArgument,
@@ -87,21 +87,21 @@ def flag(
     typer.echo(render.text.flag_line(flagged, application.store.sqlite_file))
 
 
-@app.command()
+@commands.command()
 def suspend(ctx: typer.Context, card_id: CardArgument) -> None:
     """Take a card out of review until you unsuspend it (its history is kept)."""
     card, changed = open_app(ctx).marks.suspend(card_id)
     typer.echo(render.text.suspend_line(card, True, changed))
 
 
-@app.command()
+@commands.command()
 def unsuspend(ctx: typer.Context, card_id: CardArgument) -> None:
     """Bring a suspended card back into review."""
     card, changed = open_app(ctx).marks.suspend(card_id, suspend=False)
     typer.echo(render.text.suspend_line(card, False, changed))
 
 
-@app.command()
+@commands.command()
 def flags(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """For deck authors: every card learners flagged, with their notes and its source."""
     found = open_app(ctx).marks.all_flags()
@@ -111,7 +111,7 @@ def flags(ctx: typer.Context, as_json: JsonOption = False) -> None:
         render.views.echo_lines(render.text.flags_lines(found))
 
 
-@app.command()
+@commands.command()
 def show(
     ctx: typer.Context,
     card_id: CardArgument,
@@ -125,7 +125,7 @@ def show(
         render.views.print_card(render.views.console(), view)
 
 
-@app.command()
+@commands.command()
 def review(
     ctx: typer.Context,
     deck: Annotated[
@@ -221,7 +221,7 @@ def review(
 
     # today's plan above the first card, for the day's whole review with an exam date set
     whole = not (deck or tag or domain or cram or mistakes is not None or ahead is not None)
-    found = application.forecasting.today_if_quick(DEFAULT_PROFILE) if whole else None
+    found = application.todays_plan(DEFAULT_PROFILE) if whole else None
     header = render.forecast.plan_header(found) if found else None
     if ui.interactive() and not plain:
         from srs_crss.cli import terminal  # rich: only for a person at a terminal
@@ -241,7 +241,7 @@ def review(
         ui.run(session, plain_screen)
 
 
-@app.command()
+@commands.command()
 def stats(
     ctx: typer.Context,
     deck: Annotated[

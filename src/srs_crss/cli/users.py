@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import Group, JsonOption, app, open_app, print_json
+from srs_crss.cli.app import Group, JsonOption, commands, open_app, print_json
 from srs_crss.errors import UsageError
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ users_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(users_app, name="users")
+commands.add_typer(users_app, name="users")
 
 NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The account's name.")]
 
@@ -104,7 +104,7 @@ cohort_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(cohort_app, name="cohort")
+commands.add_typer(cohort_app, name="cohort")
 
 
 @cohort_app.command("setup-db")
@@ -156,7 +156,7 @@ def cohort_exam_clear(ctx: typer.Context, deck: DeckOption = None) -> None:
     typer.echo(render.cohort.cohort_exam_line(None, deck, done))
 
 
-@app.command("class")
+@commands.command("class")
 def class_table(
     ctx: typer.Context,
     as_json: JsonOption = False,
@@ -174,7 +174,7 @@ def class_table(
             typer.echo(line)
 
 
-@app.command("items")
+@commands.command("items")
 def items(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """For authors: how each practice-exam item fared across the class."""
     stats = open_app(ctx).cohort.items()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from srs_crss.errors import UsageError
 from srs_crss.sm2 import Review
@@ -69,8 +69,7 @@ def daily_new_limit(
     return new_cards_per_day(unseen, today, min(days), usual)
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """What `exam show` explains for one exam."""
 
     deck: str | None

@@ -7,9 +7,9 @@ error naming the file, not a wrong exam.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from srs_crss.errors import UsageError
 
@@ -17,8 +17,7 @@ PROFILES_FILE = Path(__file__).resolve().parents[1] / "data" / "profiles.toml"
 DEFAULT_PROFILE = "crss"
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(NamedTuple):
     """One exam's shape: how many questions, how long, the pass line, domain weights."""
 
     id: str

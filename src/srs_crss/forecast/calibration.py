@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 RECALIBRATE_AFTER = 3
 """Exams needed before the forecast is corrected by this learner's outcomes."""
@@ -23,8 +23,7 @@ PLAIN_WORDS_EXAMS = 4
 """The plain-words line speaks of the latest this many exams."""
 
 
-@dataclass(frozen=True, slots=True)
-class ExamCheck:
+class ExamCheck(NamedTuple):
     """One practice exam: the frozen chance of each question and whether it was right."""
 
     exam_id: int
@@ -44,8 +43,7 @@ class ExamCheck:
         return self.forecast_percent - self.actual_percent
 
 
-@dataclass(frozen=True, slots=True)
-class Calibration:
+class Calibration(NamedTuple):
     exams: int
     mean_abs_error: float | None
     """Points, per exam."""

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from fsrs_rs_python import FSRSItem
@@ -34,16 +33,14 @@ MAX_FIT_ITEMS = 20_000
 """Fit on at most the latest this many (bounded time on a 1,000,000-review log)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
     """One answer in a card's history: its study day and SM-2 grade (0-5)."""
 
     day: dt.date
     grade: int
 
 
-@dataclass(frozen=True, slots=True)
-class Memory:
+class Memory(NamedTuple):
     """A card's memory after its last answer."""
 
     stability: float
@@ -52,8 +49,7 @@ class Memory:
     last_day: dt.date
 
 
-@dataclass(frozen=True, slots=True)
-class Model:
+class Model(NamedTuple):
     """The FSRS parameters in use and where they came from."""
 
     parameters: tuple[float, ...]
@@ -88,8 +84,7 @@ def rating(grade: int) -> int:
 _RATINGS = (1, 1, 1, 2, 3, 4)
 
 
-@dataclass(frozen=True, slots=True)
-class Replay:
+class Replay(NamedTuple):
     """Each card's answers as FSRS reads them: worked out once, for fitting and states."""
 
     reviews: dict[int, list[tuple[int, int]]]

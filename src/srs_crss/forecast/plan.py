@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 QUIZ_QUESTIONS = 10
 """A short practice quiz: questions from one domain, a few minutes."""
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One line of the plan."""
 
     kind: str
@@ -39,8 +38,7 @@ class Step:
     """The quiz's domain."""
 
 
-@dataclass(frozen=True, slots=True)
-class DayPlan:
+class DayPlan(NamedTuple):
     """Today's plan, plain records for any front end."""
 
     today: dt.date

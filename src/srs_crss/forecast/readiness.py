@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from srs_crss.exams.mock import allocate
 
@@ -35,8 +35,7 @@ FORMS = 100
 SEED = 27
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """A question of the bank: its card, domain, choices, and whether it was studied."""
 
     pk: int
@@ -49,8 +48,7 @@ class Item:
     answers (guessing included: a lucky guess was logged as a right answer)."""
 
 
-@dataclass(frozen=True, slots=True)
-class DomainForecast:
+class DomainForecast(NamedTuple):
     domain: str
     expected_percent: float
     items: int
@@ -59,8 +57,7 @@ class DomainForecast:
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
-class Forecast:
+class Forecast(NamedTuple):
     """What the forecast says about one exam day."""
 
     expected_percent: float
@@ -170,8 +167,15 @@ def pass_probability(
         return 0.0
     needed = math.ceil(pass_percent * asked / 100 - 1e-9)
     pools = {name: list(chances.get(name, ())) for name, _ in weights}
-    rng = random.Random(SEED)
     total = 0.0
+    if all(len(set(pool)) <= 1 for pool in pools.values()):
+        # every question of a domain alike (before any study: each at the guessing rate),
+        # so every form drawn is this one: its chance added up FORMS times, as below
+        same = at_least([p for name, _ in weights for p in pools[name][: shares[name]]], needed)
+        for _ in range(FORMS):
+            total += same
+        return total / FORMS
+    rng = random.Random(SEED)
     for _ in range(FORMS):
         form: list[float] = []
         for name, _weight in weights:
@@ -184,10 +188,15 @@ def at_least(chances: Sequence[float], needed: int) -> float:
     """P(at least `needed` right) with independent answers of these chances (exact)."""
     if needed <= 0:
         return 1.0
-    # dist[j]: the chance of exactly j right so far, j capped at `needed`
+    # dist[j]: the chance of exactly j right so far, j capped at `needed`. After answer
+    # i, only j up to i + 1 can have been reached, and only j from needed - (answers
+    # still to come) can still reach `needed`: the rest is never read again, so it is
+    # not computed (the figures kept are the same, to the last bit).
     dist = [1.0] + [0.0] * needed
-    for p in chances:
-        for j in range(needed, 0, -1):
+    count = len(chances)
+    for i, p in enumerate(chances):
+        low = max(1, needed - (count - i - 1))
+        for j in range(min(needed, i + 1), low - 1, -1):
             kept = dist[j] if j == needed else dist[j] * (1 - p)  # `needed` absorbs
             dist[j] = kept + dist[j - 1] * p
         dist[0] *= 1 - p

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs_crss.decks.spec import DeckSpec
 from srs_crss.errors import NotFound
 from srs_crss.exams import tasks
 from srs_crss.model import (
@@ -38,6 +36,8 @@ from srs_crss.study.stats import Report
 if TYPE_CHECKING:
     from srs_crss.anki.export import ExportResult
     from srs_crss.decks.quality import QualityWarning
+    from srs_crss.decks.spec import DeckSpec
+    from srs_crss.forecast.plan import DayPlan
     from srs_crss.service.accounts import Accounts
     from srs_crss.service.cohort import Cohort
     from srs_crss.service.forecasting import Forecasting
@@ -110,6 +110,14 @@ class App(Context):
 
         return Forecasting(self)
 
+    def todays_plan(self, profile_id: str) -> DayPlan | None:
+        """Today's plan above the first card of a review: only with an exam date ahead
+        (the forecast is not even loaded without one), and a log it reads quickly."""
+        days = self.store.exams.all(self.reader_id) if self.reader_id != NO_LEARNER else {}
+        if not any(day >= self.today() for day in days.values()):
+            return None
+        return self.forecasting.today_if_quick(profile_id)
+
     @cached_property
     def marks(self) -> Marks:
         """Flags and suspensions: the marks this learner puts on cards."""
@@ -138,12 +146,12 @@ class App(Context):
             options = QueueOptions(scope=scope, new=new, limit=limit, cram=crammed)
         self.ensure_decks()
         scope = options.scope
-        scope = replace(scope, decks=self.review_decks(scope.decks))
+        scope = scope._replace(decks=self.review_decks(scope.decks))
         self.check_filters(scope)
-        scope = replace(scope, decks=self.studied(scope.decks))
+        scope = scope._replace(decks=self.studied(scope.decks))
         leech = int(self.stored_settings.get((None, "leech-lapses"), LEECH_LAPSES))
-        options = replace(
-            options, scope=scope, new_per_day=self.new_per_day(scope.decks), leech_lapses=leech
+        options = options._replace(
+            scope=scope, new_per_day=self.new_per_day(scope.decks), leech_lapses=leech
         )
         session = Session(
             store=self.store,
@@ -245,7 +253,7 @@ class App(Context):
         for deck, day in sorted(exams.items(), key=_exam_order):
             report = self.stats(deck)
             mine = tuple(p for p in report.plans if p.deck == deck and p.exam_day == day)
-            reports.append(replace(report, plans=mine))
+            reports.append(report._replace(plans=mine))
         return reports
 
     def topics(self, deck: str | None) -> Topics:

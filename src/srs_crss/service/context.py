@@ -12,14 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from srs_crss import clock
-from srs_crss.decks.spec import DeckSpec
-from srs_crss.decks.sync import SyncReport, UnchangedFile, plan_sync
 from srs_crss.errors import NotFound
 from srs_crss.exams import planning
 from srs_crss.model import CardView, Scope
@@ -29,6 +26,7 @@ from srs_crss.settings.run import NO_LEARNER, Settings
 from srs_crss.study.newlimit import NewToday, new_today
 
 if TYPE_CHECKING:
+    from srs_crss.decks.sync import SyncReport
     from srs_crss.storage import Store
 
 
@@ -146,7 +144,10 @@ class Context:
         """Validate every file (default: the bundled decks), then apply all of them in
         one transaction. Files byte-identical to their last sync are not parsed at all.
         """
-        from srs_crss.decks import deckfile, tasklist  # reading TOML: only when decks are synced
+        # reading, checking and planning deck files: only when decks are synced
+        from srs_crss.decks import deckfile, tasklist
+        from srs_crss.decks.spec import DeckSpec
+        from srs_crss.decks.sync import UnchangedFile, plan_sync
 
         files = deckfile.expand_paths(paths or [deckfile.bundled_deck_dir()])
         raw = {path: deckfile.read_deck_bytes(path) for path in files}
@@ -179,8 +180,7 @@ class Context:
         self.ensure_decks()
         self.check_scope([deck])
         view = self.store.decks.card_view(self.reader_id, deck, card)
-        return replace(
-            view,
+        return view._replace(
             moved_from=self.store.exams.moved_from(self.reader_id, view.card.pk),
             suspended=self.store.suspensions.reason(self.reader_id, view.card.pk),
         )

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from srs_crss.errors import UsageError
 from srs_crss.exams import profiles
@@ -34,8 +33,7 @@ OWN_ENOUGH = 50 * PRIOR_STRENGTH
 """First answers of one's own past which the deck's average is not read at all."""
 
 
-@dataclass(frozen=True, slots=True)
-class Readiness:
+class Readiness(NamedTuple):
     """The forecast for one exam day, with how well past forecasts did."""
 
     model: str
@@ -233,7 +231,7 @@ class Forecasting:
         # new cards as `review` takes them (the default deck, if one is set)
         scope = Scope(decks=context.studied(context.review_decks(())))
         unseen = {
-            name: store.queue.count_new_available(learner, replace(scope, domain=name))
+            name: store.queue.count_new_available(learner, scope._replace(domain=name))
             for name in profile.domains
         }
         exams = store.exams.all(learner) if known else {}

@@ -150,7 +150,7 @@ def one_domain(profile: profiles.Profile, domain: str) -> profiles.Profile:
     """The profile narrowed to one of its domains (named in any case), for a quiz."""
     for name, weight in profile.weights:
         if name.lower() == domain.strip().lower():
-            return replace(profile, weights=((name, weight),))
+            return profile._replace(weights=((name, weight),))
     raise UsageError(
         f"The {profile.name} exam has no domain {domain!r}. "
         f"Its domains: {', '.join(profile.domains)}."

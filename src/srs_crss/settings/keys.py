@@ -3,15 +3,14 @@ values and defaults. Pure: values in, checked values or a UsageError out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from srs_crss.clock import DEFAULT_ROLLOVER_HOUR
 from srs_crss.errors import UsageError
 from srs_crss.study.policy import DEFAULT_NEW_PER_DAY, LEECH_LAPSES
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
+class Key(NamedTuple):
     """One setting: what it means, its default, and what it accepts."""
 
     name: str

@@ -8,6 +8,7 @@
     accounts.py, cohort.py
                  a cohort server: accounts and sessions; the instructor's reads
     rowsecurity.py  PostgreSQL's row security: the policies, and who acts per transaction
+    prepared.py  an answer's statements rendered once per dialect, run at the driver level
     store.py     `Store`: the facade composing them
 
 Everything returned is a plain record from srs_crss.model.

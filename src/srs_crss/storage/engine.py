@@ -14,9 +14,8 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select
 from sqlalchemy import exc as sa_exc
@@ -33,8 +32,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where a database lives: its SQLAlchemy URL and, for an SQLite file, its path."""
 
     url: str
@@ -101,6 +99,7 @@ class Database:
 
     def __init__(self, engine: Engine, location: Location) -> None:
         self.engine = engine
+        self._writer = engine.execution_options(srs_write=True)  # once, not per transaction
         self.location = location
         self.created = False
         """Whether opening it created the schema (a new, empty database)."""
@@ -189,12 +188,10 @@ class Database:
     def write(self) -> Iterator[Connection]:
         """A write transaction (the SQLite write lock taken at once); errors made plain."""
         try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(srs_write=True)
-                with conn.begin():
-                    if self.row_security:
-                        rowsecurity.begin(conn, self.acting)
-                    yield conn
+            with self._writer.connect() as conn, conn.begin():
+                if self.row_security:
+                    rowsecurity.begin(conn, self.acting)
+                yield conn
             if self.checkpointer is not None:
                 self.checkpointer.after_commit()
         except sa_exc.IntegrityError as exc:

@@ -13,6 +13,7 @@ from srs_crss.model import Peek
 from srs_crss.sm2 import CardState, Review
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database, WriteConflict
+from srs_crss.storage.prepared import Prepared
 from srs_crss.storage.rows import (
     INSERT_STATE,
     STATE_COLUMNS,
@@ -22,15 +23,16 @@ from srs_crss.storage.rows import (
 )
 from srs_crss.storage.schema import reviews_t, states_t
 
-_INSERT_LOG = insert(reviews_t).returning(reviews_t.c.id)
+_INSERT_LOG = Prepared(insert(reviews_t).returning(reviews_t.c.id))
 _UPDATE_STATE = update(states_t).where(
     states_t.c.learner_id == bindparam("b_learner"), states_t.c.card_id == bindparam("b_card")
 )
-_UPDATE_STATE_IF = _UPDATE_STATE.where(
-    *(column == bindparam(f"was_{column.name}") for column in STATE_COLUMNS)
+_UPDATE_STATE_IF = Prepared(
+    _UPDATE_STATE.where(*(column == bindparam(f"was_{column.name}") for column in STATE_COLUMNS))
 )
 """Statements built once, values bound per answer: building them per answer cost more than
-running them (issue 16). The last writes a state only if it is still the one expected."""
+running them (issue 16). The last writes a state only if it is still the one expected. The
+two every answer runs are rendered once and run at the driver level (storage/prepared.py)."""
 
 
 class _Moved(Exception):
@@ -110,8 +112,8 @@ class Reviews:
             )
             state = {**state_values(outcome.after), "last_review_id": review_id}
             expected = {f"was_{k}": v for k, v in state_values(known).items()}
-            done = conn.execute(
-                _UPDATE_STATE_IF, {"b_learner": learner_id, "b_card": card_pk, **state, **expected}
+            done = _UPDATE_STATE_IF.execute(
+                conn, {"b_learner": learner_id, "b_card": card_pk, **state, **expected}
             )
             if done.rowcount != 1:
                 raise _Moved
@@ -158,7 +160,7 @@ class Reviews:
         """Append the answer to the log; its id."""
         values = log_values(learner_id, card_pk, reviewed_at, outcome, duration_ms)
         values |= {"capped_from": outcome.capped_from, "picked": picked}
-        review_id = conn.scalar(_INSERT_LOG, values)
+        review_id = _INSERT_LOG.execute(conn, values).scalar()
         assert review_id is not None
         return int(review_id)
 

@@ -13,6 +13,7 @@ from srs_crss import model
 from srs_crss.errors import NotFound
 from srs_crss.model import CardType
 from srs_crss.sm2 import CardState, Grade, ReviewKind
+from srs_crss.storage.prepared import Prepared
 from srs_crss.storage.schema import cards_t, decks_t, states_t, suspended_t
 
 STATE_COLUMNS = (
@@ -73,14 +74,16 @@ def state_before_from_row(row: Any) -> CardState:
 _STATE_OF = select(*STATE_COLUMNS).where(
     states_t.c.learner_id == bindparam("learner"), states_t.c.card_id == bindparam("card")
 )
-_STATE_OF_LOCKED = _STATE_OF.with_for_update()  # a row lock on servers; SQLite ignores it
-"""Built once: a statement built per answer costs more than running it (issue 16)."""
+_STATE_OF_LOCKED = Prepared(_STATE_OF.with_for_update())  # a row lock on servers, not SQLite
+_STATE_OF_PREPARED = Prepared(_STATE_OF)
+"""Built once: a statement built per answer costs more than running it (issue 16); and
+rendered once, as an answer reads the next card's state with it (storage/prepared.py)."""
 
 
 def state_for(conn: Connection, learner_id: int, card_pk: int, lock: bool = False) -> CardState:
     """One learner's state of one card (new if never reviewed)."""
-    query = _STATE_OF_LOCKED if lock else _STATE_OF
-    row = conn.execute(query, {"learner": learner_id, "card": card_pk}).first()
+    query = _STATE_OF_LOCKED if lock else _STATE_OF_PREPARED
+    row = query.first(conn, {"learner": learner_id, "card": card_pk})
     return CardState() if row is None else state_from_row(row)
 
 

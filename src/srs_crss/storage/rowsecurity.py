@@ -24,7 +24,7 @@ connection never carries one learner's setting into another's transaction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Connection, Table, text
 
@@ -37,8 +37,7 @@ INSTRUCTOR = "srs_crss.instructor"
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
-@dataclass(frozen=True, slots=True)
-class Acting:
+class Acting(NamedTuple):
     """On whose behalf a store's transactions run: one learner, or an instructor."""
 
     learner: str | None = None
@@ -73,8 +72,7 @@ def is_enforced(conn: Connection) -> bool:
     return bool(found)
 
 
-@dataclass(frozen=True, slots=True)
-class LearnerTable:
+class LearnerTable(NamedTuple):
     """A table holding learners' rows: keyed by `column`, or through `parent` (a
     learner table) when it has no learner column of its own."""
 

@@ -10,8 +10,7 @@ counts today's cards twice nor gets a different limit from the first.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from srs_crss.exams import planning
 from srs_crss.model import Scope
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
     from srs_crss.storage import Store
 
 
-@dataclass(frozen=True, slots=True)
-class NewToday:
+class NewToday(NamedTuple):
     """The day's new-card figures for one scope."""
 
     limit: int

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from srs_crss.exams.planning import Plan
 from srs_crss.exams.tasks import TaskScore
@@ -36,8 +35,7 @@ def streak(days: Sequence[dt.date], today: dt.date) -> int:
     return count
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """Stats for one learner and scope on one day, with today's new-card figure."""
 
     stats: Stats
@@ -94,8 +92,7 @@ def weakest(domains: tuple[DomainStats, ...]) -> DomainStats | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Readiness:
+class Readiness(NamedTuple):
     """How ready a learner is in one domain, as shares (0-1)."""
 
     domain: str

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from srs_crss import sm2
 from srs_crss.model import Card, QueueOptions, Summary
@@ -17,8 +16,7 @@ if TYPE_CHECKING:
 STREAK_DAYS = 4000  # study days read for the summary's streak (over ten years)
 
 
-@dataclass(frozen=True, slots=True)
-class Answered:
+class Answered(NamedTuple):
     """One answer given in this session (for undo and the summary)."""
 
     review_id: int

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from srs_crss.exams.mock import Attempt, DomainScore, Question, Result
@@ -33,7 +32,7 @@ def decks_json(summaries: Sequence[DeckSummary]) -> list[dict[str, Any]]:
 
 
 def info_json(info: Info) -> dict[str, Any]:
-    return asdict(info)
+    return info._asdict()
 
 
 def counts_json(counts: Sequence[tuple[str, int]], key: str) -> list[dict[str, Any]]:
@@ -113,7 +112,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 
 def readiness_json(report: Report) -> list[dict[str, Any]]:
-    return [asdict(readiness(d)) for d in report.stats.domains]
+    return [readiness(d)._asdict() for d in report.stats.domains]
 
 
 def report_json(report: Report) -> dict[str, Any]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from srs_crss.storage.schema import metadata
+from srs_crss.storage.schema import metadata, on_postgresql
 
 connection = context.config.attributes.get("connection")
 if not isinstance(connection, Connection):
     raise RuntimeError("srs-crss migrations run through srs_crss.storage.migrations.upgrade()")
 
+if connection.dialect.name == "postgresql":
+    on_postgresql()
 context.configure(
     connection=connection,
     target_metadata=metadata,
