@@ -153,7 +153,7 @@ def test_a_file_synced_under_the_old_rules_is_validated_again(
 ) -> None:
     """sync skips a file whose bytes it synced before (decks.source_hash), so a file with
     U+001F synced by the version before this rule must not be skipped now: the rules'
-    version is in the fingerprint (deckspec.FORMAT_VERSION, 2 before this rule)."""
+    version is in the fingerprint (decks.bundled.FORMAT_VERSION, 2 before this rule)."""
     path = tmp_path / "sep.toml"
     path.write_text(CARD.format(extra=""))
     assert cli("sync", str(path)).exit_code == 0

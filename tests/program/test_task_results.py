@@ -9,8 +9,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from srs_crss.decks.bundled import fingerprint
 from srs_crss.decks.deckfile import load_deck
-from srs_crss.decks.spec import fingerprint
 from tests.conftest import Invoke
 from tests.program.test_mock import letter, take
 from tests.storage.test_store import database_at

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from srs_crss.decks import tasklist
+from srs_crss.decks.bundled import bundled_deck_dir
 from srs_crss.decks.decktoml import (
     SLUG,
     At,
@@ -49,19 +50,6 @@ _CARD_KEYS = {
     CardType.BASIC: _COMMON_KEYS | {"back"},
     CardType.MCQ: _COMMON_KEYS | {"choices", "answer", "task"},
 }
-
-
-def bundled_deck_dir() -> Path:
-    """Where the decks shipped with srs-crss live.
-
-    In an installed wheel they sit inside the package (srs_crss/data/decks); in a
-    source checkout (editable install) they are the repository's decks/.
-    """
-    package = Path(__file__).resolve().parents[1]
-    inside = package / "data" / "decks"
-    if inside.is_dir():
-        return inside
-    return package.parents[1] / "decks"
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

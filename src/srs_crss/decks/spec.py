@@ -13,9 +13,6 @@ from typing import Any
 
 from srs_crss.model import CardType
 
-FORMAT_VERSION = "3"
-"""Bump when validation changes, so stored fingerprints force a fresh parse."""
-
 MAX_ID_LENGTH = 100
 """The longest deck or card id (and sibling_of): the storage columns hold 100 characters
 (tests/storage checks the schema agrees), so a longer one is refused by `check`, not by
@@ -107,8 +104,3 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 def _json_list(items: tuple[str, ...]) -> str:
     return _ENCODER.encode(list(items)) if items else "[]"
-
-
-def fingerprint(raw: bytes) -> str:
-    """Identifies a deck file's exact bytes under this version's rules."""
-    return hashlib.sha256(FORMAT_VERSION.encode() + b"\0" + raw).hexdigest()

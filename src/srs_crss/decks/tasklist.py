@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from srs_crss.decks.bundled import MAX_TASK_FILE, deck_fingerprint
 from srs_crss.decks.decktoml import TableValidator, first_line_of, kind, parse_toml, read_bytes
-from srs_crss.decks.spec import CardSpec, TaskSpec, fingerprint
+from srs_crss.decks.spec import CardSpec, TaskSpec
 from srs_crss.errors import DeckError
 
 __all__ = ["MAX_TASK_FILE", "check_task_keys", "deck_fingerprint", "deck_tasks", "load_tasks"]
@@ -21,28 +22,6 @@ __all__ = ["MAX_TASK_FILE", "check_task_keys", "deck_fingerprint", "deck_tasks",
 _TASK_KEYS = {"id", "domain", "task", "source"}
 _TASK_LIST_KEYS = {"id", "name", "source"}
 _TASKS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*tasks[ \t]*\]\]", re.MULTILINE)
-MAX_TASK_FILE = 1_000_000
-"""Bytes: a task list is a few dozen short statements; anything bigger is refused."""
-_TASKS_KEY = re.compile(rb"""^[ \t]*tasks[ \t]*=[ \t]*["']([^"'\r\n]+)["']""", re.MULTILINE)
-
-
-def deck_fingerprint(raw: bytes, path: Path) -> str:
-    """A deck file's fingerprint (spec.fingerprint), taking in the bytes of the task list
-    it names: sync skips a file whose fingerprint is stored, so an edit of the list alone
-    must change it. The list's name is found without parsing (sync fingerprints every
-    file before parsing any); a name not found, or not readable, adds nothing (the file
-    is then parsed as usual, and a bad name is reported there)."""
-    found = _TASKS_KEY.search(raw.split(b"[[cards]]", 1)[0])
-    if found is None:
-        return fingerprint(raw)
-    relative = Path(found.group(1).decode("utf-8", "replace").strip())
-    if relative.is_absolute() or ".." in relative.parts or relative.suffix != ".toml":
-        return fingerprint(raw)
-    try:
-        listed = read_bytes(path.parent / relative, "task list", "task list", MAX_TASK_FILE)
-    except DeckError:
-        listed = b""
-    return fingerprint(raw + b"\0tasks\0" + listed)
 
 
 def deck_tasks(deck: TableValidator, header: dict[str, Any]) -> tuple[TaskSpec, ...]:

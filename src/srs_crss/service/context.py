@@ -135,10 +135,22 @@ class Context:
         self.close()
 
     def ensure_decks(self) -> SyncReport | None:
-        """Load the bundled decks into an empty database, so first commands just work."""
-        if self.store.decks.any():
-            return None
-        return self.sync()
+        """Load the bundled decks into an empty database, so first commands just work;
+        after an upgrade of srs-crss, sync again the bundled decks this database holds
+        whose files changed, so new and corrected cards arrive without `srs-crss sync`
+        (a quick check: a fingerprint of two files' bytes, one query)."""
+        if not self.store.decks.any():
+            return self.sync()
+        from srs_crss.decks import bundled
+
+        files = {str(path.resolve()): path for path in bundled.bundled_deck_files()}
+        held = self.store.decks.synced_from(list(files))
+        stale = [
+            files[name]
+            for name, digest in held.items()
+            if bundled.deck_fingerprint(_read(files[name]), files[name]) != digest
+        ]
+        return self.sync(stale) if stale else None
 
     def sync(self, paths: Sequence[Path] | None = None) -> SyncReport:
         """Validate every file (default: the bundled decks), then apply all of them in
@@ -247,6 +259,14 @@ class Context:
     def forget_stored_settings(self) -> None:
         """Read the learner's settings afresh on next use (after `config` changed one)."""
         self.__dict__.pop("stored_settings", None)
+
+
+def _read(path: Path) -> bytes:
+    """A bundled deck file's bytes (b"" if it cannot be read: sync then says why)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _exists(database: str) -> bool:

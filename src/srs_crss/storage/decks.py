@@ -122,6 +122,14 @@ class Decks:
                     result[slug] = result[slug]._replace(tasks=tuple(task_list))
         return result
 
+    def synced_from(self, paths: Sequence[str]) -> dict[str, str | None]:
+        """Of these files, those a deck was last synced from: path -> fingerprint then."""
+        query = select(decks_t.c.source_path, decks_t.c.source_hash).where(
+            decks_t.c.source_path.in_(list(paths))
+        )
+        with self.db.read() as conn:
+            return {str(path): digest for path, digest in conn.execute(query).all()}
+
     def with_fingerprints(self, fingerprints: dict[str, str]) -> dict[str, model.UnchangedDeck]:
         """Decks last synced from exactly these files (path -> fingerprint of its bytes).
 
