@@ -47,9 +47,9 @@ class Cohort:
             raise NotAllowed("only an instructor can see the class")
 
     def setup_database(self, app_role: str) -> list[str]:
-        """Upgrade the schema, load the bundled decks if empty, and put every learner
-        table under row security for the server's role `app_role` (run by the tables'
-        owner; again after each upgrade). The learner tables secured."""
+        """Upgrade the schema, load the bundled decks (or bring them up to date), and put
+        every learner table under row security for the server's role `app_role` (run by
+        the tables' owner; again after each upgrade). The learner tables secured."""
         self.ctx.ensure_decks()
         return self.ctx.store.secure_rows(app_role)
 
