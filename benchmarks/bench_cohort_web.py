@@ -42,6 +42,7 @@ IDLE_RECONNECT = 4.0
 PASSWORD = "a long passphrase for the benchmark"
 CARD_ID = re.compile(r"Card id: <code>([^<]+)</code>")
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+STEP = re.compile(r'name="step" value="(\d+)"')
 
 
 class Browser:
@@ -113,6 +114,8 @@ class Browser:
         if not found:
             raise SystemExit(f"no card on the review page: {page[-300:]}")
         self.card = found.group(1)
+        step = STEP.search(page)
+        self.step = step.group(1) if step else ""
 
     def answer(self) -> bool:
         """Grade the card on screen, then load the next one (as the page's script does).
@@ -126,7 +129,8 @@ class Browser:
 
     def _answer(self) -> None:
         before = self.card
-        self.post(self.sitting, {"csrf": self.csrf, "action": "grade", "grade": "4"})
+        grade = {"csrf": self.csrf, "step": self.step, "action": "grade", "grade": "4"}
+        self.post(self.sitting, grade)
         self._read(self.get(self.sitting))
         if self.card != before:
             self.acknowledged.append(before)

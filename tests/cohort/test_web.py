@@ -111,6 +111,13 @@ def _csrf(html: str) -> str:
     return found.group(1)
 
 
+def _step(html: str) -> str:
+    """The review page's step: its forms carry it (a click sent twice changes nothing)."""
+    found = re.search(r'name="step" value="(\d+)"', html)
+    assert found, html
+    return found.group(1)
+
+
 def _post(client: Client, path: str, data: dict[str, str], page: str | None = None) -> Answer:
     """Post a form as its page does: the page's CSRF token, this site's Origin."""
     token = _csrf(client.get(page or path).text)
@@ -273,11 +280,12 @@ def _study(client: Client) -> list[str]:
     start = _post(client, "/review", {"mode": "due", "deck": "many"})
     sitting = start.headers["location"]
     met.append(sitting)
-    token = _csrf(client.get(sitting).text)
-    act = {"csrf": token}
+    html = client.get(sitting).text
+    act = {"csrf": _csrf(html), "step": _step(html)}
     headers = {"Origin": client.site}
     client.post(sitting, data={**act, "action": "show"}, headers=headers)
     client.post(sitting, data={**act, "action": "grade", "grade": "4"}, headers=headers)
+    act["step"] = _step(client.get(sitting).text)
     client.post(
         sitting, data={**act, "action": "flag", "note": f"{ALICE} says c01 is off"}, headers=headers
     )
@@ -418,11 +426,16 @@ def test_the_csv_never_starts_a_cell_like_a_formula(where: Where, site: Site) ->
     learner = site.signed_in(hostile)
     start = _post(learner, "/review", {"mode": "due", "deck": "many"})
     sitting = start.headers["location"]
-    token = _csrf(learner.get(sitting).text)
-    learner.post(sitting, data={"csrf": token, "action": "show"}, headers={"Origin": learner.site})
+    page = learner.get(sitting).text
+    token, step = _csrf(page), _step(page)
     learner.post(
         sitting,
-        data={"csrf": token, "action": "grade", "grade": "4"},
+        data={"csrf": token, "step": step, "action": "show"},
+        headers={"Origin": learner.site},
+    )
+    learner.post(
+        sitting,
+        data={"csrf": token, "step": step, "action": "grade", "grade": "4"},
         headers={"Origin": learner.site},
     )
     teacher = site.signed_in(TEACHER)

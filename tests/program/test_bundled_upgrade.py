@@ -24,9 +24,7 @@ def _crss_cards(cli: Invoke) -> int:
     return int(crss["cards"])
 
 
-def test_the_next_command_after_an_upgrade_brings_the_bundled_cards(
-    cli: Invoke, db: Path
-) -> None:
+def test_the_next_command_after_an_upgrade_brings_the_bundled_cards(cli: Invoke, db: Path) -> None:
     whole = _crss_cards(cli)  # a first command loads the bundled decks
     _as_an_older_version_left_it(db, "seed-essential-quality")
     assert _crss_cards(cli) == whole  # the card is back, as the installed file has it

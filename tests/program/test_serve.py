@@ -79,7 +79,7 @@ def test_a_post_without_the_token_or_from_another_site_changes_nothing(
     url, db = server
     sitting = _start(url)
     token = _csrf(url)
-    grade = {"action": "grade", "grade": "5"}
+    grade = {"action": "grade", "grade": "5", "step": "0"}  # as the page's form sends it
     refused = [
         _request(url, "POST", sitting, grade, Origin=url).status,
         _request(url, "POST", sitting, {**grade, "csrf": "guess"}, Origin=url).status,
@@ -195,3 +195,26 @@ def test_a_quiz_on_one_domain_starts_from_a_post_and_an_unknown_one_is_refused(
     assert started.status == 303
     first = _page(url, str(started.getheader("location")))
     assert "Question 1 of 3" in first and "· Advocacy" in first
+
+
+def test_a_grade_sent_twice_does_not_answer_the_next_card_unseen(
+    server: tuple[str, Path],
+) -> None:
+    """A double click, a request the browser sends again, or an old tab: the second
+    grade is for a card already answered, so nothing changes (the page says so)."""
+    url, db = server
+    sitting = _start(url)
+    page = _page(url, sitting)
+    step = re.search(r'name="step" value="(\d+)"', page)
+    assert step and step.group(1) == "0"
+    grade = {"csrf": _csrf(url), "action": "grade", "grade": "5", "step": "0"}
+    for _ in range(2):
+        assert _request(url, "POST", sitting, grade, Origin=url).status == 303
+    assert web.stats(db)["today"]["reviewed"] == 1
+    after = _page(url, sitting)
+    assert "That click was for a card you had already answered, so nothing changed." in after
+    assert 'name="step" value="1"' in after
+    # the next card's own forms are taken
+    show = {"csrf": grade["csrf"], "action": "show", "step": "1"}
+    assert _request(url, "POST", sitting, show, Origin=url).status == 303
+    assert "nothing changed" not in _page(url, sitting)

@@ -26,6 +26,7 @@ MODES = {
     "ahead": "Cram the cards due in the next few days",
 }
 MAX_CARDS = 100_000
+STALE_NOTE = "That click was for a card you had already answered, so nothing changed."
 
 
 async def start_form(web: Web, request: Request) -> Response:
@@ -112,6 +113,7 @@ async def show(web: Web, request: Request) -> Response:
             summary=None if first else sitting.session.summary(),
             nothing=sitting.session.nothing_due() if first else None,
             can_undo=sitting.session.can_undo(),
+            step=sitting.step,
         )
     choices = sitting.choices(card)
     allowed = grades_after(card, sitting.picked) if sitting.revealed else ""
@@ -132,6 +134,7 @@ async def show(web: Web, request: Request) -> Response:
         notes=notes,
         verdict=sitting.last_verdict if sitting.revealed else "",
         can_undo=sitting.session.can_undo(),
+        step=sitting.step,
     )
 
 
@@ -139,7 +142,9 @@ async def act(web: Web, request: Request) -> Response:
     key, sitting = _sitting(web, request)
     form = await web.posted(request)
     action = str(form.get("action") or "")
-    if action == "show":
+    if action != "end" and str(form.get("step") or "") != str(sitting.step):
+        sitting.notes.append(STALE_NOTE)  # sent for a card already answered: nothing done
+    elif action == "show":
         sitting.reveal()
     elif action == "pick":
         sitting.pick(str(form.get("choice") or ""))

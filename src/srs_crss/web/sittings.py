@@ -62,6 +62,10 @@ class Sitting:
     notes: list[str] = field(default_factory=list)
     """Messages for the next page (undone, suspended, flagged, a leech)."""
     last_verdict: str = ""
+    step: int = 0
+    """Bumped by every answer, undo and suspension: a page's forms carry it, so a click
+    sent twice (a double click, a resent request, an old tab) cannot answer the next
+    card unseen."""
 
     def current(self) -> Card | None:
         """The card on screen (None when the session is over); a new card starts its clock."""
@@ -107,6 +111,7 @@ class Sitting:
             lapses = self.session.options.leech_lapses
             self.notes.append(LEECH_NOTE.format(card=card.qualified_id, lapses=lapses))
         self.last_verdict = ""
+        self.step += 1
         return True
 
     def undo(self) -> None:
@@ -115,12 +120,14 @@ class Sitting:
             self.notes.append("Nothing to undo yet.")
         else:
             self.card_pk = None
+            self.step += 1
             self.notes.append(f"Took back your answer to {undone.qualified_id}; here it is again.")
 
     def suspend(self) -> None:
         self.current()
         gone = self.session.suspend() if not self.ended else None
         if gone is not None:
+            self.step += 1
             self.notes.append(
                 f"Suspended {gone.qualified_id}: out of review until you unsuspend it."
             )
