@@ -104,3 +104,19 @@ def test_the_class_exam_date_reaches_a_learner_without_one(cli: Invoke, classroo
     assert unknown.exit_code == 2 and "did you mean 'bank'" in unknown.stderr
     assert cli("cohort", "exam", "clear").stdout.strip() == "Class exam date cleared (all decks)."
     assert json.loads(cli("exam", "show", "--json", env={"SRS_CRSS_LEARNER": "ana"}).stdout) == []
+
+
+def test_an_account_that_has_not_studied_yet_is_in_the_class_and_at_risk(
+    cli: Invoke, classroom: Any
+) -> None:
+    """A learner given an account who never signed in has no history yet: the
+    instructor must see them (the ones who have not started are the ones at risk)."""
+    assert cli("users", "add", "fay").exit_code == 0
+    assert cli("users", "add", "gus", "--instructor").exit_code == 0
+    data = json.loads(cli("class", "--json").stdout)
+    learners = {row["name"]: row for row in data["learners"]}
+    assert "fay" in learners and "gus" not in learners  # an instructor is not a learner
+    assert learners["fay"]["last_study_day"] is None
+    assert learners["fay"]["domains"] and all(d["seen"] == 0 for d in learners["fay"]["domains"])
+    risky = {risk["name"]: risk["reasons"] for risk in data["at_risk"]}
+    assert risky["fay"] == ["has not studied yet"]

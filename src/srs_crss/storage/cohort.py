@@ -20,6 +20,7 @@ from srs_crss.model import FINISHED, DomainStats
 from srs_crss.storage.engine import Database
 from srs_crss.storage.rows import deck_id_of, retired_cards, share
 from srs_crss.storage.schema import (
+    accounts_t,
     cards_t,
     cohort_exams_t,
     cram_t,
@@ -49,6 +50,10 @@ class Cohort:
         passed = func.sum(case((reviews_t.c.grade >= 3, 1), else_=0))
         with self.db.read() as conn:
             names = dict(conn.execute(select(learners_t.c.id, learners_t.c.name)).all())
+            # a learner's account before their first study has no learner row yet
+            accounts = conn.scalars(select(accounts_t.c.name).where(accounts_t.c.role == "learner"))
+            for n, name in enumerate(sorted(set(accounts) - set(names.values())), start=1):
+                names[-n] = name
             cards: dict[str | None, int] = dict(
                 conn.execute(
                     select(cards_t.c.domain, func.count())
