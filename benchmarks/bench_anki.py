@@ -202,14 +202,19 @@ def _answer_sql(db: Path, env: dict[str, str]) -> list[list[tuple[str, Any]]]:
     session.current()
     sent: list[tuple[str, Any]] = []
 
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        sent.append((statement, parameters))
+    def record(statement: str) -> None:  # as run, its values in place
+        sent.append((statement, ()))
 
-    event.listen(app.store.db.engine, "before_cursor_execute", record)
+    def trace(dbapi_connection: Any, *_: Any) -> None:
+        # an answer runs on the driver connection (storage/driver.py): the driver's trace
+        dbapi_connection.set_trace_callback(record)
+
+    event.listen(app.store.db.engine.pool, "checkout", trace)
     answers = []
     for _ in range(ANSWERS):
         session.answer(Grade(4), 1000)
-        answers.append([(sql, params) for sql, params in sent if sql.split()[0] != "BEGIN"])
+        skip = ("BEGIN", "COMMIT", "ROLLBACK")
+        answers.append([(sql, p) for sql, p in sent if sql.split()[0].upper() not in skip])
         sent.clear()
         session.current()
     app.close()
