@@ -78,11 +78,15 @@ def _reader(statement: Select[Any], dialect: Dialect) -> Callable[[Any], Any]:
     record = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
     processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
 
+    active = [(n, process) for n, process in enumerate(processors) if process is not None]
+    if not active:
+        return record._make
+
     def read(row: Any) -> Any:
-        return record._make(
-            value if process is None else process(value)
-            for process, value in zip(processors, row, strict=True)
-        )
+        values = list(row)
+        for n, process in active:
+            values[n] = process(values[n])
+        return record._make(values)
 
     return read
 
@@ -114,11 +118,22 @@ class Prepared:
 
     def read(self, cursor: Any, dialect: Dialect, values: Mapping[str, Any]) -> Any:
         """`first` on a DBAPI cursor."""
-        sql, parameters, rendered = self._bound(dialect, values)
-        assert rendered.row is not None, "read() reads a SELECT"
-        cursor.execute(sql, parameters)
+        read = self._select(cursor, dialect, values)
         row = cursor.fetchone()
-        return None if row is None else rendered.row(row)
+        return None if row is None else read(row)
+
+    def read_all(self, cursor: Any, dialect: Dialect, values: Mapping[str, Any]) -> list[Any]:
+        """Every row of a SELECT on a DBAPI cursor (its columns by name)."""
+        read = self._select(cursor, dialect, values)
+        return [read(row) for row in cursor.fetchall()]
+
+    def _select(
+        self, cursor: Any, dialect: Dialect, values: Mapping[str, Any]
+    ) -> Callable[[Any], Any]:
+        sql, parameters, rendered = self._bound(dialect, values)
+        assert rendered.row is not None, "reads a SELECT"
+        cursor.execute(sql, parameters)
+        return rendered.row
 
     def _bound(
         self, on: Connection | Dialect, values: Mapping[str, Any]
