@@ -88,6 +88,7 @@ def _same_rows(url: str, tmp_path: Path) -> None:
             (pks[0], 2, dt.date(2026, 12, 5), 4, 0, None),
             (pks[2], 5, dt.date(2026, 12, 5), 5, 10**9, None),
         ]
+        store.reviews.prepare()  # rendered ahead (as a review does): for the values given
         known: dict[int, CardState] = {}
         for n, (pk, grade, day, later, duration, picked) in enumerate(answers):
             at = WHEN + dt.timedelta(seconds=later)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, CursorResult, Select, TextClause
@@ -109,6 +109,11 @@ class Prepared:
         assert rendered.row is not None, "first() reads a SELECT"
         row = conn.exec_driver_sql(sql, parameters).first()
         return None if row is None else rendered.row(row)
+
+    def prepare(self, dialect: Dialect, keys: Iterable[str]) -> None:
+        """Render it now for values with these keys (ahead of its first run)."""
+        if dialect not in self._rendered:
+            self._rendered[dialect] = _render(self.statement, dict.fromkeys(keys), dialect)
 
     def run(self, cursor: Any, dialect: Dialect, values: Mapping[str, Any]) -> Any:
         """Run on a DBAPI cursor (what `exec_driver_sql` hands the driver); the cursor."""

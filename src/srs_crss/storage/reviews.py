@@ -10,13 +10,14 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from srs_crss.errors import NotFound, StorageFailure
 from srs_crss.model import Peek
-from srs_crss.sm2 import CardState, Review
+from srs_crss.sm2 import CardState, Review, review
 from srs_crss.storage import driver, totals
 from srs_crss.storage.engine import Database, WriteConflict
 from srs_crss.storage.prepared import Prepared
 from srs_crss.storage.rows import (
     INSERT_STATE,
     STATE_COLUMNS,
+    prepare_state_read,
     state_before_from_row,
     state_for,
     state_values,
@@ -49,6 +50,20 @@ _ATTEMPTS = 3
 class Reviews:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def prepare(self) -> None:
+        """Render an answer's statements now (storage/prepared.py), not in the first answer:
+        a review calls this while the learner reads the first card."""
+        dialect = self.db.engine.dialect
+        state = [*state_values(CardState()), "last_review_id"]
+        day = dt.date(2000, 1, 1)
+        log = log_values(
+            0, 0, dt.datetime(2000, 1, 1, tzinfo=dt.UTC), review(CardState(), 4, day), 0
+        )
+        _INSERT_LOG.prepare(dialect, [*log, "capped_from", "picked"])
+        were = [f"was_{key}" for key in state_values(CardState())]
+        _UPDATE_STATE_IF.prepare(dialect, ["b_learner", "b_card", *state, *were])
+        prepare_state_read(dialect)
 
     def apply(
         self,

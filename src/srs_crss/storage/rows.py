@@ -81,6 +81,11 @@ _STATE_OF_PREPARED = Prepared(_STATE_OF)
 rendered once, as an answer reads the next card's state with it (storage/prepared.py)."""
 
 
+def prepare_state_read(dialect: Any) -> None:
+    """Render `state_for`'s read now (see Reviews.prepare)."""
+    _STATE_OF_PREPARED.prepare(dialect, ["learner", "card"])
+
+
 def state_for(
     conn: Connection | DriverWrite, learner_id: int, card_pk: int, lock: bool = False
 ) -> CardState:
