@@ -198,28 +198,38 @@ def _answer_sql(db: Path, env: dict[str, str]) -> list[list[tuple[str, Any]]]:
     from srs_crss.service import App
     from srs_crss.settings.run import Settings
     from srs_crss.sm2 import Grade
+    from srs_crss.storage.driver import DriverWrite
 
     app = App(Settings(database=str(db), learner="bench", environ=env), notify=lambda m: None)
     session = app.review_session(decks=[DECK], limit=ANSWERS + 1)
     session.current()
     sent: list[tuple[str, Any]] = []
 
-    def record(statement: str) -> None:  # as run, its values in place
-        sent.append((statement, ()))
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
 
-    def trace(dbapi_connection: Any, *_: Any) -> None:
-        # an answer runs on the driver connection (storage/driver.py): the driver's trace
-        dbapi_connection.set_trace_callback(record)
+    event.listen(app.store.db.engine, "before_cursor_execute", record)
+    # an answer runs on the driver connection (storage/driver.py): its statements as sent
+    originals = {name: getattr(DriverWrite, name) for name in ("run", "first", "all")}
 
-    event.listen(app.store.db.engine.pool, "checkout", trace)
+    def recording(name: str) -> Any:
+        def run(self: Any, statement: Any, values: Any) -> Any:
+            sent.append(statement._bound(self.dialect, values)[:2])
+            return originals[name](self, statement, values)
+
+        return run
+
+    for name in originals:
+        setattr(DriverWrite, name, recording(name))
     answers = []
     for _ in range(ANSWERS):
         session.answer(Grade(4), 1000)
-        skip = ("BEGIN", "COMMIT", "ROLLBACK")
-        answers.append([(sql, p) for sql, p in sent if sql.split()[0].upper() not in skip])
+        answers.append([(sql, params) for sql, params in sent if sql.split()[0] != "BEGIN"])
         sent.clear()
         session.current()
     app.close()
+    for name, original in originals.items():
+        setattr(DriverWrite, name, original)
     return answers
 
 
