@@ -92,14 +92,16 @@ OURS_ANSWERS = (
     "app = App(Settings(database=sys.argv[1], learner='bench', rollover_hour=None),"
     " notify=lambda m: None)\n"
     f"session = app.review_session(decks=[{DECK!r}], limit={ANSWERS + 1})\n"
-    "session.current()\nlat = []\n"
+    "session.current()\nsession.ready()\nlat = []\n"
     f"for _ in range({ANSWERS}):\n"
     "    start = time.perf_counter()\n"
     "    session.answer(Grade(4), 1000)\n    session.current()\n"
     "    lat.append(time.perf_counter() - start)\n"
     "print(json.dumps(lat))\n"
 )
-"""The same answers as the piped session, in process: what Anki's figure measures."""
+"""The same answers as the piped session, in process: what Anki's figure measures. As the
+review screen does, the session is told when the learner has the first card to read
+(`ready`: the answer's statements are rendered then, not in the first answer)."""
 _ANKI_OPEN = _OPEN + "import time\ncol.sched.deck_due_tree()\nstart = time.perf_counter()\n"
 ANKI_IN_PROCESS = {
     "first": _ANKI_OPEN + _STUDY + "col.sched.getCard()\n",
@@ -196,6 +198,7 @@ def _answer_sql(db: Path, env: dict[str, str]) -> list[list[tuple[str, Any]]]:
     from srs_crss.service import App
     from srs_crss.settings.run import Settings
     from srs_crss.sm2 import Grade
+    from srs_crss.storage.driver import DriverWrite
 
     app = App(Settings(database=str(db), learner="bench", environ=env), notify=lambda m: None)
     session = app.review_session(decks=[DECK], limit=ANSWERS + 1)
@@ -206,6 +209,18 @@ def _answer_sql(db: Path, env: dict[str, str]) -> list[list[tuple[str, Any]]]:
         sent.append((statement, parameters))
 
     event.listen(app.store.db.engine, "before_cursor_execute", record)
+    # an answer runs on the driver connection (storage/driver.py): its statements as sent
+    originals = {name: getattr(DriverWrite, name) for name in ("run", "first", "all")}
+
+    def recording(name: str) -> Any:
+        def run(self: Any, statement: Any, values: Any) -> Any:
+            sent.append(statement._bound(self.dialect, values)[:2])
+            return originals[name](self, statement, values)
+
+        return run
+
+    for name in originals:
+        setattr(DriverWrite, name, recording(name))
     answers = []
     for _ in range(ANSWERS):
         session.answer(Grade(4), 1000)
@@ -213,6 +228,8 @@ def _answer_sql(db: Path, env: dict[str, str]) -> list[list[tuple[str, Any]]]:
         sent.clear()
         session.current()
     app.close()
+    for name, original in originals.items():
+        setattr(DriverWrite, name, original)
     return answers
 
 

@@ -119,6 +119,7 @@ def _one_card(session: Session, screen: Screen, card: Card) -> None:
     mcq = card.type is CardType.MCQ
     choices = shuffled_choices(card, session.review_count(card)) if mcq else []
     screen.show_front(card, session.progress(), choices)
+    session.ready()  # while the learner reads it
     started = time.monotonic()
     picked: str | None = None
     if mcq:

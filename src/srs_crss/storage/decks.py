@@ -12,8 +12,10 @@ from sqlalchemy import Connection, and_, bindparam, case, false, func, insert, s
 from srs_crss import model
 from srs_crss.errors import NotFound
 from srs_crss.names import unknown_name
-from srs_crss.storage import totals
+from srs_crss.storage import driver, totals
+from srs_crss.storage.driver import in_list, in_values
 from srs_crss.storage.engine import Database
+from srs_crss.storage.prepared import Prepared
 from srs_crss.storage.rows import (
     card_from_row,
     card_select,
@@ -34,8 +36,9 @@ _CONTENT_COLUMNS = (
 )  # fmt: skip
 
 
-_CARDS_BY_PK = card_select().where(cards_t.c.id.in_(bindparam("pks", expanding=True)))
-"""Built once: a review session reads a batch of cards' content with it every few answers."""
+_CARDS_BY_PK = Prepared(card_select().where(in_list(cards_t.c.id)))
+"""Built once and rendered once, run on the driver: a review session reads a batch of
+cards' content with it every few answers (storage/driver.py)."""
 
 
 class Decks:
@@ -265,9 +268,12 @@ class Decks:
         """Card content for these ids."""
         if not pks:
             return {}
-        with self.db.read() as conn:
-            rows = conn.execute(_CARDS_BY_PK, {"pks": list(pks)})
-            return {row.id: card_from_row(row) for row in rows}
+        found = {}
+        with driver.read(self.db) as conn:
+            for values in in_values(pks):
+                for row in conn.all(_CARDS_BY_PK, values):
+                    found[row.id] = card_from_row(row)
+        return found
 
 
 def _apply_plan(conn: Connection, plan: DeckPlan, now: dt.datetime) -> None:

@@ -153,9 +153,9 @@ class Database:
                 # a server that refuses or does not answer: a failure at run time (exit 1),
                 # not a bad --db (the same command works once the server is back)
                 raise StorageFailure(
-                    f"cannot reach the database server {database._friendly(exc)}"
+                    f"cannot reach the database server {database.friendly(exc)}"
                 ) from None
-            raise DatabaseError(f"cannot open database {database._friendly(exc)}") from None
+            raise DatabaseError(f"cannot open database {database.friendly(exc)}") from None
         except BaseException:
             engine.dispose()
             raise
@@ -194,16 +194,20 @@ class Database:
                 yield conn
             if self.checkpointer is not None:
                 self.checkpointer.after_commit()
-        except sa_exc.IntegrityError as exc:
-            raise WriteConflict(f"database write conflicted: {self._friendly(exc)}") from None
         except sa_exc.DBAPIError as exc:
-            problem = disk_problem(exc)
-            if problem:
-                raise StorageFailure(
-                    f"{problem} ({self.location.display()}): the last change was not saved; "
-                    "everything saved before it is intact."
-                ) from None
-            raise StorageFailure(f"database write failed: {self._friendly(exc)}") from None
+            raise self.write_failure(exc) from None
+
+    def write_failure(self, exc: sa_exc.DBAPIError) -> StorageFailure:
+        """A driver error in a write transaction as the plain error to raise."""
+        if isinstance(exc, sa_exc.IntegrityError):
+            return WriteConflict(f"database write conflicted: {self.friendly(exc)}")
+        problem = disk_problem(exc)
+        if problem:
+            return StorageFailure(
+                f"{problem} ({self.location.display()}): the last change was not saved; "
+                "everything saved before it is intact."
+            )
+        return StorageFailure(f"database write failed: {self.friendly(exc)}")
 
     @contextmanager
     def write_as(self, learner_id: int) -> Iterator[Connection]:
@@ -228,9 +232,9 @@ class Database:
                     rowsecurity.begin(conn, self.acting)
                 yield conn
         except sa_exc.DBAPIError as exc:
-            raise StorageFailure(f"database read failed: {self._friendly(exc)}") from None
+            raise StorageFailure(f"database read failed: {self.friendly(exc)}") from None
 
-    def _friendly(self, exc: sa_exc.DBAPIError) -> str:
+    def friendly(self, exc: sa_exc.DBAPIError) -> str:
         text = str(exc.orig) if exc.orig is not None else str(exc)
         first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
         return f"{self.location.display()}: {first}"
@@ -277,9 +281,7 @@ def lock_learner(conn: Connection, learner_id: int) -> None:
     """Wait for, then hold until the transaction ends, this learner's write lock (see
     `Database.write_as`); a no-op on SQLite, whose write transactions hold the file's."""
     if conn.dialect.name == "postgresql":
-        conn.execute(
-            select(func.pg_advisory_xact_lock(LEARNER_LOCK_SPACE, learner_id)),
-        )
+        conn.execute(select(func.pg_advisory_xact_lock(LEARNER_LOCK_SPACE, learner_id)))
 
 
 def disk_problem(exc: sa_exc.DBAPIError) -> str | None:

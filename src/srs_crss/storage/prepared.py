@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, CursorResult, Select
+from sqlalchemy import Connection, CursorResult, Select, TextClause
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.dml import UpdateBase
+
+Statement = UpdateBase | Select[Any] | TextClause
 
 
 class _Rendered(NamedTuple):
@@ -51,9 +53,7 @@ class _Rendered(NamedTuple):
         return tuple(bound) if self.positional else dict(zip(self.names, bound, strict=True))
 
 
-def _render(
-    statement: UpdateBase | Select[Any], values: Mapping[str, Any], dialect: Dialect
-) -> _Rendered:
+def _render(statement: Statement, values: Mapping[str, Any], dialect: Dialect) -> _Rendered:
     compiled: Any = statement.compile(dialect=dialect, column_keys=list(values))
     if compiled.literal_execute_params or compiled.post_compile_params:
         raise ValueError("a statement with expanding parameters cannot be rendered once")
@@ -78,20 +78,25 @@ def _reader(statement: Select[Any], dialect: Dialect) -> Callable[[Any], Any]:
     record = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc]
     processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
 
+    active = [(n, process) for n, process in enumerate(processors) if process is not None]
+    if not active:
+        return record._make
+
     def read(row: Any) -> Any:
-        return record._make(
-            value if process is None else process(value)
-            for process, value in zip(processors, row, strict=True)
-        )
+        values = list(row)
+        for n, process in active:
+            values[n] = process(values[n])
+        return record._make(values)
 
     return read
 
 
 class Prepared:
-    """An INSERT, UPDATE or SELECT rendered at its first run for each dialect (with the
-    columns its values name), then run with `exec_driver_sql`."""
+    """An INSERT, UPDATE or SELECT (or a text statement) rendered at its first run for
+    each dialect (with the columns its values name), then run with `exec_driver_sql`, or
+    on a DBAPI cursor (`run`, `read`: storage/driver.py's transactions)."""
 
-    def __init__(self, statement: UpdateBase | Select[Any]) -> None:
+    def __init__(self, statement: Statement) -> None:
         self.statement = statement
         self._rendered: weakref.WeakKeyDictionary[Dialect, _Rendered] = weakref.WeakKeyDictionary()
 
@@ -105,8 +110,41 @@ class Prepared:
         row = conn.exec_driver_sql(sql, parameters).first()
         return None if row is None else rendered.row(row)
 
-    def _bound(self, conn: Connection, values: Mapping[str, Any]) -> tuple[str, Any, _Rendered]:
-        rendered = self._rendered.get(conn.dialect)
+    def prepare(self, dialect: Dialect, keys: Iterable[str]) -> None:
+        """Render it now for values with these keys (ahead of its first run)."""
+        if dialect not in self._rendered:
+            self._rendered[dialect] = _render(self.statement, dict.fromkeys(keys), dialect)
+
+    def run(self, cursor: Any, dialect: Dialect, values: Mapping[str, Any]) -> Any:
+        """Run on a DBAPI cursor (what `exec_driver_sql` hands the driver); the cursor."""
+        sql, parameters, _ = self._bound(dialect, values)
+        cursor.execute(sql, parameters)
+        return cursor
+
+    def read(self, cursor: Any, dialect: Dialect, values: Mapping[str, Any]) -> Any:
+        """`first` on a DBAPI cursor."""
+        read = self._select(cursor, dialect, values)
+        row = cursor.fetchone()
+        return None if row is None else read(row)
+
+    def read_all(self, cursor: Any, dialect: Dialect, values: Mapping[str, Any]) -> list[Any]:
+        """Every row of a SELECT on a DBAPI cursor (its columns by name)."""
+        read = self._select(cursor, dialect, values)
+        return [read(row) for row in cursor.fetchall()]
+
+    def _select(
+        self, cursor: Any, dialect: Dialect, values: Mapping[str, Any]
+    ) -> Callable[[Any], Any]:
+        sql, parameters, rendered = self._bound(dialect, values)
+        assert rendered.row is not None, "reads a SELECT"
+        cursor.execute(sql, parameters)
+        return rendered.row
+
+    def _bound(
+        self, on: Connection | Dialect, values: Mapping[str, Any]
+    ) -> tuple[str, Any, _Rendered]:
+        dialect = on.dialect if isinstance(on, Connection) else on
+        rendered = self._rendered.get(dialect)
         if rendered is None:
-            rendered = self._rendered[conn.dialect] = _render(self.statement, values, conn.dialect)
+            rendered = self._rendered[dialect] = _render(self.statement, values, dialect)
         return rendered.sql, rendered.parameters(values), rendered

@@ -13,8 +13,10 @@ from sqlalchemy import Select, and_, bindparam, case, func, select, tuple_, unio
 from srs_crss import model
 from srs_crss.model import FINISHED
 from srs_crss.sm2 import CardState, ReviewKind
-from srs_crss.storage import totals
+from srs_crss.storage import driver, totals
+from srs_crss.storage.driver import in_list, in_values
 from srs_crss.storage.engine import Database
+from srs_crss.storage.prepared import Prepared
 from srs_crss.storage.rows import (
     STATE_COLUMNS,
     cards_decks,
@@ -61,15 +63,13 @@ def _unseen(learner_id: int) -> Any:
     return and_(~seen.exists(), ~suspended(learner_id))
 
 
-_REVIEW_COUNTS = (
-    select(reviews_t.c.card_id, func.count())
-    .where(
-        reviews_t.c.learner_id == bindparam("learner"),
-        reviews_t.c.card_id.in_(bindparam("pks", expanding=True)),
-    )
+_REVIEW_COUNTS = Prepared(
+    select(reviews_t.c.card_id, func.count().label("answers"))
+    .where(reviews_t.c.learner_id == bindparam("learner"), in_list(reviews_t.c.card_id))
     .group_by(reviews_t.c.card_id)
 )
-"""Built once, like storage/decks.py's content batch: read with each batch of a session."""
+"""Built and rendered once, like storage/decks.py's content batch: read on the driver
+with each batch of a session."""
 
 
 class Queue:
@@ -379,9 +379,11 @@ class Queue:
         """How many answers this learner has given to each of these cards (one query)."""
         if not card_pks:
             return {}
-        with self.db.read() as conn:
-            found = conn.execute(_REVIEW_COUNTS, {"learner": learner_id, "pks": list(card_pks)})
-            counts = {int(pk): int(n) for pk, n in found}
+        counts = {}
+        with driver.read(self.db) as conn:
+            for values in in_values(card_pks):
+                for pk, n in conn.all(_REVIEW_COUNTS, {"learner": learner_id, **values}):
+                    counts[int(pk)] = int(n)
         return {pk: counts.get(pk, 0) for pk in card_pks}
 
 

@@ -10,13 +10,14 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from srs_crss.errors import NotFound, StorageFailure
 from srs_crss.model import Peek
-from srs_crss.sm2 import CardState, Review
-from srs_crss.storage import totals
+from srs_crss.sm2 import CardState, Review, review
+from srs_crss.storage import driver, totals
 from srs_crss.storage.engine import Database, WriteConflict
 from srs_crss.storage.prepared import Prepared
 from srs_crss.storage.rows import (
     INSERT_STATE,
     STATE_COLUMNS,
+    prepare_state_read,
     state_before_from_row,
     state_for,
     state_values,
@@ -30,9 +31,12 @@ _UPDATE_STATE = update(states_t).where(
 _UPDATE_STATE_IF = Prepared(
     _UPDATE_STATE.where(*(column == bindparam(f"was_{column.name}") for column in STATE_COLUMNS))
 )
+_SET_STATE = Prepared(_UPDATE_STATE)
+_ADD_STATE = Prepared(INSERT_STATE)
 """Statements built once, values bound per answer: building them per answer cost more than
-running them (issue 16). The last writes a state only if it is still the one expected. The
-two every answer runs are rendered once and run at the driver level (storage/prepared.py)."""
+running them (issue 16). `_UPDATE_STATE_IF` writes a state only if it is still the one
+expected. An answer's statements are rendered once and run in a transaction on the driver
+(storage/prepared.py, storage/driver.py)."""
 
 
 class _Moved(Exception):
@@ -46,6 +50,20 @@ _ATTEMPTS = 3
 class Reviews:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def prepare(self) -> None:
+        """Render an answer's statements now (storage/prepared.py), not in the first answer:
+        a review calls this while the learner reads the first card."""
+        dialect = self.db.engine.dialect
+        state = [*state_values(CardState()), "last_review_id"]
+        day = dt.date(2000, 1, 1)
+        log = log_values(
+            0, 0, dt.datetime(2000, 1, 1, tzinfo=dt.UTC), review(CardState(), 4, day), 0
+        )
+        _INSERT_LOG.prepare(dialect, [*log, "capped_from", "picked"])
+        were = [f"was_{key}" for key in state_values(CardState())]
+        _UPDATE_STATE_IF.prepare(dialect, ["b_learner", "b_card", *state, *were])
+        prepare_state_read(dialect)
 
     def apply(
         self,
@@ -106,14 +124,15 @@ class Reviews:
     ) -> tuple[int, Review]:
         """An answer to a card whose state the caller knows: two statements, no read."""
         outcome = decide(known)
-        with self.db.write_as(learner_id) as conn:
+        with driver.write_as(self.db, learner_id) as conn:
             review_id = self._log(
                 conn, learner_id, card_pk, outcome, reviewed_at, duration_ms, picked
             )
             state = {**state_values(outcome.after), "last_review_id": review_id}
             expected = {f"was_{k}": v for k, v in state_values(known).items()}
-            done = _UPDATE_STATE_IF.execute(
-                conn, {"b_learner": learner_id, "b_card": card_pk, **state, **expected}
+            done = conn.run(
+                _UPDATE_STATE_IF,
+                {"b_learner": learner_id, "b_card": card_pk, **state, **expected},
             )
             if done.rowcount != 1:
                 raise _Moved
@@ -130,7 +149,7 @@ class Reviews:
         picked: str | None,
         peek: Peek | None,
     ) -> tuple[int, Review]:
-        with self.db.write_as(learner_id) as conn:
+        with driver.write_as(self.db, learner_id) as conn:
             before = state_for(conn, learner_id, card_pk, lock=True)
             outcome = decide(before)
             after = outcome.after
@@ -141,15 +160,15 @@ class Reviews:
             state = {**state_values(after), "last_review_id": review_id}
             if before.is_new:
                 row = {"learner_id": learner_id, "card_id": card_pk, "b_card_of": card_pk}
-                conn.execute(INSERT_STATE, row | state)
+                conn.run(_ADD_STATE, row | state)
             else:
-                conn.execute(_UPDATE_STATE, {"b_learner": learner_id, "b_card": card_pk, **state})
+                conn.run(_SET_STATE, {"b_learner": learner_id, "b_card": card_pk, **state})
             _read_peek(conn, learner_id, peek)
         return int(review_id), outcome
 
     @staticmethod
     def _log(
-        conn: Any,
+        conn: driver.DriverWrite,
         learner_id: int,
         card_pk: int,
         outcome: Review,
@@ -160,9 +179,9 @@ class Reviews:
         """Append the answer to the log; its id."""
         values = log_values(learner_id, card_pk, reviewed_at, outcome, duration_ms)
         values |= {"capped_from": outcome.capped_from, "picked": picked}
-        review_id = _INSERT_LOG.execute(conn, values).scalar()
-        assert review_id is not None
-        return int(review_id)
+        row = conn.run(_INSERT_LOG, values).fetchone()
+        assert row is not None
+        return int(row[0])
 
     def undo(self, learner_id: int, review_id: int) -> int:
         """Remove log row `review_id` and restore the state before it.
@@ -267,7 +286,7 @@ class Reviews:
         return written
 
 
-def _read_peek(conn: Any, learner_id: int, peek: Peek | None) -> None:
+def _read_peek(conn: driver.DriverWrite, learner_id: int, peek: Peek | None) -> None:
     if peek is not None:
         peek.state = state_for(conn, learner_id, peek.card_pk)
 

@@ -13,6 +13,7 @@ from srs_crss import model
 from srs_crss.errors import NotFound
 from srs_crss.model import CardType
 from srs_crss.sm2 import CardState, Grade, ReviewKind
+from srs_crss.storage.driver import DriverWrite
 from srs_crss.storage.prepared import Prepared
 from srs_crss.storage.schema import cards_t, decks_t, states_t, suspended_t
 
@@ -80,10 +81,18 @@ _STATE_OF_PREPARED = Prepared(_STATE_OF)
 rendered once, as an answer reads the next card's state with it (storage/prepared.py)."""
 
 
-def state_for(conn: Connection, learner_id: int, card_pk: int, lock: bool = False) -> CardState:
+def prepare_state_read(dialect: Any) -> None:
+    """Render `state_for`'s read now (see Reviews.prepare)."""
+    _STATE_OF_PREPARED.prepare(dialect, ["learner", "card"])
+
+
+def state_for(
+    conn: Connection | DriverWrite, learner_id: int, card_pk: int, lock: bool = False
+) -> CardState:
     """One learner's state of one card (new if never reviewed)."""
     query = _STATE_OF_LOCKED if lock else _STATE_OF_PREPARED
-    row = query.first(conn, {"learner": learner_id, "card": card_pk})
+    values = {"learner": learner_id, "card": card_pk}
+    row = conn.first(query, values) if isinstance(conn, DriverWrite) else query.first(conn, values)
     return CardState() if row is None else state_from_row(row)
 
 

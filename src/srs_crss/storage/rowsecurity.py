@@ -45,23 +45,27 @@ class Acting(NamedTuple):
     instructor: bool = False
 
 
+SET_ACTING = text(
+    "SELECT set_config(:k1, :v1, true), set_config(:k2, :v2, true), set_config(:k3, :v3, true)"
+)
+"""Who is acting, for this transaction only: `acting_values` give its values."""
+
+
+def acting_values(acting: Acting | None) -> dict[str, str]:
+    acting = acting or Acting()
+    return {
+        "k1": LEARNER,
+        "v1": acting.learner or "",
+        "k2": LEARNER_ID,
+        "v2": "" if acting.learner_id is None else str(acting.learner_id),
+        "k3": INSTRUCTOR,
+        "v3": "on" if acting.instructor else "",
+    }
+
+
 def begin(conn: Connection, acting: Acting | None) -> None:
     """Say who is acting, for this transaction only (SET LOCAL, as set_config(.., true))."""
-    acting = acting or Acting()
-    conn.execute(
-        text(
-            "SELECT set_config(:k1, :v1, true), set_config(:k2, :v2, true), "
-            "set_config(:k3, :v3, true)"
-        ),
-        {
-            "k1": LEARNER,
-            "v1": acting.learner or "",
-            "k2": LEARNER_ID,
-            "v2": "" if acting.learner_id is None else str(acting.learner_id),
-            "k3": INSTRUCTOR,
-            "v3": "on" if acting.instructor else "",
-        },
-    )
+    conn.execute(SET_ACTING, acting_values(acting))
 
 
 def is_enforced(conn: Connection) -> bool:

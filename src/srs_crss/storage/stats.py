@@ -172,10 +172,16 @@ def _domain_cards(conn: Connection, learner_id: int, scope: model.Scope) -> Doma
             select(states_t.c.domain, func.count(), mature).where(*mine).group_by(states_t.c.domain)
         )
     }
-    cards = conn.execute(
-        select(cards_t.c.domain, func.count()).where(*active).group_by(cards_t.c.domain)
-    )
-    return _by_domain((domain, count, *seen.get(domain, (0, 0))) for domain, count in cards)
+    # grouped by deck too, in the order of the index (retired, deck, domain): read as
+    # ranges of it, with no sort; the decks' counts added up here
+    cards: dict[str | None, int] = {}
+    for domain, count in conn.execute(
+        select(cards_t.c.domain, func.count())
+        .where(*active)
+        .group_by(cards_t.c.deck_id, cards_t.c.domain)
+    ):
+        cards[domain] = cards.get(domain, 0) + int(count)
+    return _by_domain((domain, count, *seen.get(domain, (0, 0))) for domain, count in cards.items())
 
 
 def _domain_cards_joined(conn: Connection, with_states: Any, active: Any) -> DomainCards:
@@ -329,13 +335,18 @@ def _hardest(
     ).all()
     if not candidates:
         return ()
+    # the candidates' answers since then, read card by card (the day counted, not
+    # filtered on: a filter on it would read the whole period's range of the day index)
     answers: dict[int, int] = {}
     for pk, count in conn.execute(
-        select(reviews_t.c.card_id, func.count())
-        .where(*recent, reviews_t.c.card_id.in_([row[0] for row in candidates]))
+        select(reviews_t.c.card_id, func.sum(case((reviews_t.c.day >= since, 1), else_=0)))
+        .where(
+            reviews_t.c.learner_id == learner_id,
+            reviews_t.c.card_id.in_([row[0] for row in candidates]),
+        )
         .group_by(reviews_t.c.card_id)
     ):
-        answers[pk] = count
+        answers[pk] = int(count)
     ranked = sorted(
         candidates,
         key=lambda row: (-row[1], -row[1] / answers[row[0]], -row[2].toordinal(), row[3], row[4]),

@@ -81,11 +81,10 @@ class Tasks:
             .join(mock_questions_t, mock_questions_t.c.card_id == cards_t.c.id)
             .join(mock_exams_t, mock_exams_t.c.id == mock_questions_t.c.exam_id)
         )
-        finished = (
+        finished = select(mock_exams_t.c.id).where(
             mock_exams_t.c.learner_id == learner_id,
             mock_exams_t.c.status.in_(model.FINISHED),
             mock_exams_t.c.finished_at.is_not(None),
-            mock_questions_t.c.picked.is_not(None),
         )
         with self.db.read() as conn:
             rows = list(
@@ -95,15 +94,23 @@ class Tasks:
                     .where(*active)
                 )
             )
-            rows += conn.execute(
-                select(
-                    *_ANSWER,
-                    mock_exams_t.c.finished_at,
-                    mock_questions_t.c.picked == cards_t.c.answer,
+            # the learner's finished exams first (an index range): given their ids, the
+            # questions are read from those exams, never from every card asking "in an exam?"
+            exams = list(conn.scalars(finished))
+            if exams:
+                rows += conn.execute(
+                    select(
+                        *_ANSWER,
+                        mock_exams_t.c.finished_at,
+                        mock_questions_t.c.picked == cards_t.c.answer,
+                    )
+                    .select_from(practised)
+                    .where(
+                        *active,
+                        mock_questions_t.c.exam_id.in_(exams),
+                        mock_questions_t.c.picked.is_not(None),
+                    )
                 )
-                .select_from(practised)
-                .where(*active, *finished)
-            ).all()
         return [
             TaskAnswer(pk, task, title, domain, card_domain, at, bool(right))
             for pk, task, title, domain, card_domain, at, right in rows

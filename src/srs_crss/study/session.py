@@ -89,6 +89,7 @@ class Session:
     a suspension back as it takes back an answer."""
     checked: set[int] = field(default_factory=set)  # found as queued when they came up
     peeked: dict[int, sm2.CardState] = field(default_factory=dict)  # read with the last answer
+    checked_ready: bool = False  # the answer's statements rendered (`ready`)
 
     # ---- building ------------------------------------------------------------
 
@@ -237,6 +238,13 @@ class Session:
                 return False
             self.checked.add(pk)
         return True
+
+    def ready(self) -> None:
+        """Called while the learner reads a card: the first time, the answer's statements
+        are made ready (rendered), so the first answer costs what the others do."""
+        if not self.checked_ready:
+            self.store.reviews.prepare()
+            self.checked_ready = True
 
     def state_of(self, card: Card) -> sm2.CardState:
         return self.states[card.pk]
