@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -105,7 +106,9 @@ def test_a_server_remembers_a_session_briefly_and_forgets_it_when_it_ends_here(
     app_at: AppAt, sam: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = [1000.0]
-    monkeypatch.setattr(service_accounts.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(
+        "srs_crss.service.accounts.time", SimpleNamespace(monotonic=lambda: clock[0])
+    )
     with app_at(dt.timedelta()) as server, app_at(dt.timedelta()) as elsewhere:
         token = server.accounts.sign_in("sam", sam, "10.0.0.1").token
         assert server.accounts.resolve(token) is not None
