@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from srs_crss.cohort.accounts import Role, wait_after, wait_in_words
 from srs_crss.errors import UsageError
 from srs_crss.service import App
+from srs_crss.service import accounts as service_accounts
 from srs_crss.service.accounts import SignInRefused, TooManyTries
 from srs_crss.settings.run import Settings
 
@@ -98,6 +100,31 @@ def test_sessions_expire_when_idle_and_sign_out_ends_them(app_at: AppAt, sam: st
         assert app.accounts.resolve(second.token) is None
         assert app.accounts.resolve(second.token) is None  # and deleted: gone for good
         assert app.accounts.expire() == 1  # the one changing the password opened, unused
+
+
+def test_a_server_remembers_a_session_briefly_and_forgets_it_when_it_ends_here(
+    app_at: AppAt, sam: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(
+        "srs_crss.service.accounts.time", SimpleNamespace(monotonic=lambda: clock[0])
+    )
+    with app_at(dt.timedelta()) as server, app_at(dt.timedelta()) as elsewhere:
+        token = server.accounts.sign_in("sam", sam, "10.0.0.1").token
+        assert server.accounts.resolve(token) is not None
+        elsewhere.accounts.reset("sam")  # `users reset` run by another process
+        assert server.accounts.resolve(token) is not None  # remembered a few seconds
+        clock[0] += service_accounts.SESSION_MEMORY
+        assert server.accounts.resolve(token) is None  # then asked again: ended
+    with app_at(dt.timedelta()) as server:
+        one_time = server.accounts.reset("sam").password
+        first = server.accounts.sign_in("sam", one_time, "10.0.0.1")
+        assert server.accounts.resolve(first.token) is not None
+        changed = server.accounts.change_password("sam", one_time, "a long new passphrase")
+        assert server.accounts.resolve(first.token) is None  # changed here: forgotten at once
+        assert server.accounts.resolve(changed.token) is not None
+        assert server.accounts.sign_out(changed.token)
+        assert server.accounts.resolve(changed.token) is None  # signed out here: at once
 
 
 def test_sessions_end_after_two_weeks_however_much_they_are_used(app_at: AppAt, sam: str) -> None:

@@ -6,15 +6,18 @@ creation and reset and is the only password ever shown. Sign-in is throttled per
 account name and per network address (srs_crss.cohort.accounts says how long),
 and an unknown name costs the same hashing as a known one, so timing tells
 nobody which names exist. A web session is a random token; only its SHA-256 is
-stored.
+stored. A server remembers a session it has looked up for a few seconds
+(SESSION_MEMORY): a learner's answer and the next card's page then cost one
+lookup, not two.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from srs_crss.cohort import accounts as rules
 from srs_crss.cohort.accounts import Account, NewPassword, Role, SignedIn
@@ -23,6 +26,8 @@ from srs_crss.names import unknown_name
 from srs_crss.settings.run import normal_learner
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from argon2 import PasswordHasher
 
     from srs_crss.service.context import Context
@@ -33,6 +38,12 @@ ARGON2_PASSES = 2
 """OWASP's argon2id setting (19 MiB, 2 passes, 1 lane): a class signing in at
 once on a small server must not wait seconds each (argon2-cffi's default, 64 MiB
 over 4 lanes, took 0.7 s a sign-in on the 2 shared cores measured)."""
+SESSION_MEMORY = 5.0
+"""Seconds a server trusts a session it looked up without asking the database again.
+Signing out, or changing or resetting a password, through the same server forgets at
+once; a `users reset` or `users remove` run elsewhere takes effect within this long."""
+MAX_REMEMBERED = 5000
+"""Sessions remembered at once (beyond it, all are forgotten and looked up again)."""
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 """No 0/o, 1/l/i: a one-time password is read off a screen or a slip of paper."""
 
@@ -103,12 +114,33 @@ def _encodable(text: str) -> bool:
     return True
 
 
+class _Seen(NamedTuple):
+    """A session looked up lately: whose, when it ends, until when it is trusted."""
+
+    account: Account
+    expires: dt.datetime
+    trusted_until: float
+    """time.monotonic(): the database is asked again from then on."""
+
+
 class Accounts:
     """Creating, listing, resetting and removing accounts; signing in and out."""
 
     def __init__(self, context: Context) -> None:
         self.ctx = context
         self.hasher = _hasher()
+        self._seen: dict[str, _Seen] = {}
+        """Sessions looked up lately, by token hash (resolve)."""
+        self._changes = 0
+        """Bumped whenever sessions ended here (after the database says so): a lookup
+        begun before is not remembered."""
+
+    def _forget(self, key: str | None = None) -> None:
+        self._changes += 1
+        if key is None:
+            self._seen.clear()
+        else:
+            self._seen.pop(key, None)
 
     # ---- srs-crss users -----------------------------------------------------------
 
@@ -137,7 +169,9 @@ class Accounts:
         name = account_name(name)
         password = one_time_password()
         store = self.ctx.store.accounts
-        if not store.set_password(name, self.hasher.hash(password), True, self.ctx.now()):
+        changed = store.set_password(name, self.hasher.hash(password), True, self.ctx.now())
+        self._forget()
+        if not changed:
             raise self._unknown(name)
         found = store.credentials(name)
         assert found is not None
@@ -149,6 +183,7 @@ class Accounts:
         account = self.get(name)
         name = account.name
         self.ctx.store.accounts.remove(name)
+        self._forget()
         if not keep_history:
             # acting for them: with row security their rows are the only ones deletable
             self.ctx.store.act_for_learner(name)
@@ -220,17 +255,37 @@ class Accounts:
         if problem:
             raise UsageError(problem)
         store.set_password(found.account.name, self.hasher.hash(new), False, now)
+        self._forget()
         return self._open(found.id, Account(found.account.name, found.account.role, False, now))
 
     def resolve(self, token: str) -> Account | None:
-        """Who holds this session token (None: nobody; ended or never issued)."""
+        """Who holds this session token (None: nobody; ended or never issued). A session
+        looked up in the last SESSION_MEMORY seconds is not looked up again."""
         if not token or len(token) > 200:
             return None
-        found = self.ctx.store.accounts.session(token_hash(token), self.ctx.now())
-        return None if found is None else found[0]
+        key = token_hash(token)
+        now = self.ctx.now()
+        seen = self._seen.get(key)
+        if seen is not None and now < seen.expires and time.monotonic() < seen.trusted_until:
+            return seen.account
+        changes = self._changes
+        found = self.ctx.store.accounts.session(key, now)
+        if found is None:
+            self._seen.pop(key, None)
+            return None
+        if changes == self._changes:  # no sign-out or password change meanwhile
+            if len(self._seen) >= MAX_REMEMBERED:
+                self._seen.clear()
+            self._seen[key] = _Seen(found[0], found[1], time.monotonic() + SESSION_MEMORY)
+        return found[0]
 
     def sign_out(self, token: str) -> bool:
-        return bool(token) and self.ctx.store.accounts.close_session(token_hash(token[:200]))
+        if not token:
+            return False
+        key = token_hash(token[:200])
+        closed = self.ctx.store.accounts.close_session(key)
+        self._forget(key)
+        return closed
 
     def expire(self) -> int:
         """Delete every ended session and the failed sign-ins long forgotten; how many
