@@ -111,10 +111,11 @@ class App(Context):
         return Forecasting(self)
 
     def todays_plan(self, profile_id: str) -> DayPlan | None:
-        """Today's plan above the first card of a review: only with an exam date ahead
-        (the forecast is not even loaded without one), and a log it reads quickly."""
-        days = self.store.exams.all(self.reader_id) if self.reader_id != NO_LEARNER else {}
-        if not any(day >= self.today() for day in days.values()):
+        """Today's plan for the top of a review and the web's Today page: only with an
+        exam date ahead (the forecast is not even loaded without one), and a log it
+        reads quickly."""
+        day = self.exam_dates.exam_day()
+        if day is None or day < self.today():
             return None
         return self.forecasting.today_if_quick(profile_id)
 

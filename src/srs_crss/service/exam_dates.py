@@ -6,6 +6,7 @@ fills them in with the learner's figures (the same day's new-card limit as `revi
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from srs_crss.exams import planning
@@ -18,6 +19,16 @@ if TYPE_CHECKING:
 class ExamDates:
     def __init__(self, context: Context) -> None:
         self.ctx = context
+
+    def exam_day(self) -> dt.date | None:
+        """The exam date set for all decks, else the earliest set for one, if any (the
+        day the forecast and today's plan are for)."""
+        if self.ctx.reader_id == NO_LEARNER:
+            return None
+        days = self.ctx.store.exams.all(self.ctx.reader_id)
+        if None in days:
+            return days[None]
+        return min(days.values(), default=None)
 
     def set(self, text: str, deck: str | None) -> tuple[planning.Plan, int]:
         """Set (or move) an exam date (YYYY-MM-DD, today or later) for a deck or all decks.

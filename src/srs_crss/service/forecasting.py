@@ -18,6 +18,7 @@ from srs_crss.exams import profiles
 from srs_crss.forecast import calibration, memory, plan, readiness
 from srs_crss.forecast.readiness import Forecast
 from srs_crss.model import Scope
+from srs_crss.service.exam_dates import ExamDates
 from srs_crss.settings.run import NO_LEARNER
 
 if TYPE_CHECKING:
@@ -89,12 +90,7 @@ class Forecasting:
 
     def exam_date(self) -> dt.date | None:
         """The exam date set for all decks, else the earliest set for one, if any."""
-        if self.ctx.reader_id == NO_LEARNER:
-            return None
-        days = self.ctx.store.exams.all(self.ctx.reader_id)
-        if None in days:
-            return days[None]
-        return min(days.values(), default=None)
+        return ExamDates(self.ctx).exam_day()
 
     def _decks(self) -> tuple[str, ...]:
         return self.ctx.studied(()) or tuple(self.ctx.store.decks.slugs())
@@ -187,12 +183,9 @@ class Forecasting:
         return self.readiness(profile_id)
 
     def today_if_quick(self, profile_id: str) -> plan.DayPlan | None:
-        """Today's plan for the header of `review` and the web home page: None without
-        an exam date ahead, or when the log is long enough that reading it would slow
-        the start of study (`today` then gives it)."""
-        exam_day = self.exam_date()
-        if exam_day is None or exam_day < self.ctx.today():
-            return None
+        """Today's plan, or None when the log is long enough that reading it would slow
+        the start of study (`today` then gives it). App.todays_plan asks first whether
+        an exam date is ahead."""
         learner = self.ctx.reader_id
         if learner != NO_LEARNER and self.ctx.store.forecasts.answers_over(learner, QUICK_ANSWERS):
             return None

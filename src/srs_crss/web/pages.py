@@ -17,7 +17,7 @@ async def home(web: Web, request: Request) -> Response:
     report = app.stats(None)
     latest = report.mocks[-1] if report.mocks else None
     # with an exam date: today's plan and the exam-day forecast, as `today` and `readiness`
-    plan = app.forecasting.today_if_quick(DEFAULT_PROFILE)
+    plan = app.todays_plan(DEFAULT_PROFILE)
     forecast = app.forecasting.readiness_if_quick(DEFAULT_PROFILE) if plan else None
     return web.page(
         request,
