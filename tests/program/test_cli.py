@@ -31,7 +31,7 @@ def test_every_command_has_help_text() -> None:
 def test_commands_are_built_as_typer_builds_them() -> None:
     """The root builds a command only when asked for it; what it lists, and what it
     builds, are what typer's own (eager) build of every registered command gives."""
-    from srs_crss.cli.app import commands
+    from srs_crss.cli.typerapp import commands
 
     eager = typer.main.get_group(commands).commands
     lazy = typer.main.get_command(app)
@@ -47,7 +47,7 @@ def test_commands_are_built_as_typer_builds_them() -> None:
 
 
 def test_help_lists_every_command(cli: Invoke) -> None:
-    from srs_crss.cli.app import commands
+    from srs_crss.cli.typerapp import commands
 
     listed = cli("--help").output.split("Commands:")[1].split()
     names = [c.name or c.callback.__name__ for c in commands.registered_commands if c.callback]

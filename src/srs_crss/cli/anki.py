@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import JsonOption, commands, open_app, print_json
+from srs_crss.cli.typerapp import JsonOption, commands, open_app, print_json
 
 
 @commands.command("export-anki")

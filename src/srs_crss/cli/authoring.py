@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import DeckFiles, commands, open_app
+from srs_crss.cli.typerapp import DeckFiles, commands, open_app
 from srs_crss.untrusted.text import visible
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import Group, JsonOption, commands, open_app, print_json
+from srs_crss.cli.typerapp import Group, JsonOption, commands, open_app, print_json
 from srs_crss.exams.profiles import DEFAULT_PROFILE
 
 exam_app = typer.Typer(

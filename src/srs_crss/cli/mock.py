@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import JsonOption, commands, open_app, print_json
+from srs_crss.cli.typerapp import JsonOption, commands, open_app, print_json
 from srs_crss.errors import UsageError
 from srs_crss.exams.profiles import DEFAULT_PROFILE
 from srs_crss.model import ABANDONED, OPEN, TIMED_OUT

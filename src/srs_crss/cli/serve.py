@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from srs_crss.cli.app import commands, settings_of
+from srs_crss.cli.typerapp import commands, settings_of
 from srs_crss.errors import UsageError
 
 PORT_HELP = "Port to listen on (default: 8370)."

@@ -1,20 +1,16 @@
-"""Study commands: review, decks, show, stats."""
+"""Study commands: review, decks, show, stats (what review, decks and stats do is in
+cli/studying.py, shared with the quick entry, cli/quick.py)."""
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
-from srs_crss.cli import render
-from srs_crss.cli.app import JsonOption, commands, open_app, print_json
-from srs_crss.errors import UsageError
-from srs_crss.exams.profiles import DEFAULT_PROFILE
+from srs_crss.cli import render, studying
+from srs_crss.cli.studying import MAX_CARDS
+from srs_crss.cli.typerapp import JsonOption, commands, open_app, print_json
 from srs_crss.study.policy import DEFAULT_NEW_PER_DAY
-
-MAX_CARDS = 100_000
-"""The most cards --new and --limit accept (far more than a day's study)."""
 
 CardArgument = Annotated[
     str, typer.Argument(metavar="DECK/CARD", help="e.g. crss/seed-essential-quality")
@@ -27,11 +23,7 @@ def decks(
     as_json: JsonOption = False,
 ) -> None:
     """List decks with total, new, due-today and retired card counts."""
-    summaries = open_app(ctx).decks()
-    if as_json:
-        print_json(render.shapes.decks_json(summaries))
-    else:
-        render.views.console().print(render.views.decks_table(summaries))
+    studying.decks(lambda: open_app(ctx), as_json)
 
 
 TopicDeck = Annotated[
@@ -205,40 +197,9 @@ def review(
     line: an empty line shows the answer, then the grade (or the grade at once);
     for a multiple-choice card, the letter, then the grade.
     """
-    _check_cram_options(cram, mistakes, ahead, new)
-    application = open_app(ctx)
-    session = application.review_session(
-        decks=deck or (),
-        tag=tag,
-        domain=domain,
-        new=new,
-        limit=limit,
-        cram=cram or mistakes is not None or ahead is not None,
-        mistakes=mistakes,
-        ahead=ahead,
+    studying.review(
+        lambda: open_app(ctx), deck, new, limit, tag, domain, cram, mistakes, ahead, plain
     )
-    from srs_crss.cli import ui  # the review loop: loaded only to review
-
-    # today's plan above the first card, for the day's whole review with an exam date set
-    whole = not (deck or tag or domain or cram or mistakes is not None or ahead is not None)
-    found = application.todays_plan(DEFAULT_PROFILE) if whole else None
-    header = render.forecast.plan_header(found) if found else None
-    if ui.interactive() and not plain:
-        from srs_crss.cli import terminal  # rich: only for a person at a terminal
-
-        fd = sys.stdin.fileno()
-        screen = terminal.TerminalScreen(render.views.console(), fd)
-        if header:
-            screen.note(header)
-        with terminal.cbreak(fd, redraw=screen.request_redraw):
-            ui.run(session, screen)
-    else:
-        if ui.at_terminal() and not plain and not ui.single_keys():
-            typer.echo(ui.NO_SINGLE_KEYS, err=True)
-        plain_screen = ui.PlainScreen(sys.stdin, sys.stdout)
-        if header:
-            plain_screen.note(header)
-        ui.run(session, plain_screen)
 
 
 @commands.command()
@@ -253,35 +214,4 @@ def stats(
 
     Also the hardest cards, and the exam plan and readiness when an exam date is set.
     """
-    application = open_app(ctx)
-    report = application.stats(deck)
-    # the exam-day forecast covers every deck studied: shown with the whole picture only
-    whole = deck is None
-    found = application.forecasting.readiness_if_quick(DEFAULT_PROFILE) if whole else None
-    if as_json:
-        data = render.shapes.report_json(report)
-        if whole:
-            data["exam_forecast"] = render.forecast.readiness_json(found) if found else None
-        print_json(data)
-    else:
-        console = render.views.console()
-        render.views.print_stats(console, report)
-        for line in render.forecast.summary_lines(found) if whole else ():
-            console.print(line, markup=False, highlight=False)  # wrapped to the window
-
-
-def _check_cram_options(
-    cram: bool, mistakes: int | None, ahead: int | None, new: int | None
-) -> None:
-    """Options that contradict each other are refused, not quietly combined."""
-    if mistakes is not None and ahead is not None:
-        raise UsageError(
-            "--mistakes and --ahead choose different cards to cram (the cards you failed, "
-            "or the cards due soon): use one of them"
-        )
-    if new is not None and (cram or mistakes is not None or ahead is not None):
-        chosen = "--cram" if cram else "--mistakes" if mistakes is not None else "--ahead"
-        raise UsageError(
-            f"--new does not go with {chosen}: cramming goes over cards you have already "
-            "seen (new cards come with plain review)"
-        )
+    studying.stats(lambda: open_app(ctx), deck, as_json)

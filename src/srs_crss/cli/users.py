@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from srs_crss.cli import render
-from srs_crss.cli.app import Group, JsonOption, commands, open_app, print_json
+from srs_crss.cli.typerapp import Group, JsonOption, commands, open_app, print_json
 from srs_crss.errors import UsageError
 
 if TYPE_CHECKING:

@@ -1,23 +1,22 @@
 """The typer app: global options, the error boundary, and what every command shares.
 
 Errors from the library (SrsError) become "Error: ..." on stderr with their
-exit code; nothing shows a traceback to a user. The commands live in the
-modules beside this one (study, exam, authoring, anki), each registering
-on `commands`; `app` builds a command's click parameters only when that
-command runs (or `--help` shows it), not all of them on every run.
+exit code (cli/entry.py's `failure`); nothing shows a traceback to a user. The
+commands live in the modules beside this one (study, exam, authoring, anki),
+each registering on `commands`; `app` builds a command's click parameters only
+when that command runs (or `--help` shows it), not all of them on every run.
+cli/quick.py runs the plain forms of `review`, `decks` and `stats` without
+this module; everything else comes here (`full_app`).
 """
 
 from __future__ import annotations
 
-import atexit
+import importlib
 import inspect
-import json
-import os
 import sys
-import threading
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.main
@@ -25,8 +24,8 @@ from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandInfo, TyperInfo
 
 from srs_crss import __version__
-from srs_crss.errors import SrsError
-from srs_crss.untrusted.text import hide_parameters, json_safe, passwords_in, visible
+from srs_crss.cli import entry
+from srs_crss.cli.entry import DB_ENV, LEARNER_ENV, ROLLOVER_ENV, Options, failure, print_json
 
 if TYPE_CHECKING:
     from srs_crss.service import App
@@ -40,10 +39,20 @@ except ImportError:  # pragma: no cover - depends on the typer release installed
         NoSuchOption,
     )
 
-DEBUG_ENV = "SRS_CRSS_DEBUG"
-DB_ENV = "SRS_CRSS_DB"
-LEARNER_ENV = "SRS_CRSS_LEARNER"
-ROLLOVER_ENV = "SRS_CRSS_ROLLOVER_HOUR"
+__all__ = ["Group", "commands", "open_app", "print_json", "settings_of"]
+
+COMMAND_MODULES = (
+    "anki",
+    "authoring",
+    "config",
+    "exam",
+    "forecast",
+    "mock",
+    "serve",
+    "study",
+    "users",
+)
+"""The modules beside this one that register commands (`full_app` imports them)."""
 
 
 class Group(TyperGroup):
@@ -57,43 +66,17 @@ class Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except SrsError as exc:
-            typer.echo(f"Error: {_shown(ctx, exc)}", err=True)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo("", err=True)
-            raise typer.Exit(130) from None
-        except BrokenPipeError:
-            # the reader went away (e.g. `| head`): stop quietly, like other tools
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(0) from None
         except NoSuchOption as exc:
             _global_option_hint(exc)
             raise
         except (typer.Exit, typer.Abort, ClickException):
             raise  # usage mistakes: click prints the usage and exits 2
-        except Exception as exc:
-            if os.environ.get(DEBUG_ENV):
+        except BaseException as exc:
+            options = ctx.obj if isinstance(ctx.obj, Options) else None
+            code = failure(exc, options)
+            if code is None:
                 raise
-            typer.echo(
-                f"Error: unexpected {type(exc).__name__}: {_shown(ctx, exc)} "
-                f"(set {DEBUG_ENV}=1 for details; please report this)",
-                err=True,
-            )
-            raise typer.Exit(1) from None
-
-
-def _shown(ctx: Any, exc: BaseException) -> str:
-    """An error's text fit to print: control characters escaped (it may quote a file),
-    and the --db password hidden wherever a driver's message repeats the URL."""
-    text = hide_parameters(str(exc))
-    options = ctx.obj
-    db = options.db if isinstance(options, Options) and options.db else ""
-    for secret in passwords_in(db):  # as in a URL; alone where too long to be a common word
-        text = text.replace(f":{secret}@", ":***@")
-        text = text.replace(secret, "***") if len(secret) >= 6 else text
-    return visible(text)
+            raise typer.Exit(code) from None
 
 
 GLOBAL_OPTIONS = {"--db": "PATH", "--learner": "NAME", "--rollover-hour": "HOUR"}
@@ -173,12 +156,23 @@ class _Commands(MutableMapping[str, Any]):
 
 
 class Root(Group):
-    """The top-level group: its commands come from `commands`, built one at a time."""
+    """The top-level group: its commands come from `commands`, built one at a time. A
+    line the quick entry reads (cli/quick.py) it runs, as `srs-crss` does, so the
+    typer app (and every test driving it) behaves as the program does."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lazy = _Commands(commands, self.commands)
         self.commands = self.lazy
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        if options.get("standalone_mode", True):
+            from srs_crss.cli import quick
+
+            code = quick.run(sys.argv[1:] if args is None else list(args))
+            if code is not None:
+                sys.exit(code)  # as click's standalone mode ends a run
+        return super().main(args, *rest, **options)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)
@@ -255,52 +249,25 @@ def main_options(
     ] = False,
 ) -> None:
     """Spaced repetition (exact SM-2) for peer recovery certification exams."""
-    _never_fail_to_print()
+    entry.never_fail_to_print()
     ctx.obj = Options(db=db, learner=learner, rollover_hour=rollover_hour)
 
 
-def _never_fail_to_print() -> None:
-    """Where the terminal cannot show a character (e.g. an ASCII locale), print '?' instead
-    of failing: card text has names like Brené, and charts use block characters."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if encoding != "utf8" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-
-
-class Options(NamedTuple):
-    """The global options, as given (defaults are resolved by open_app)."""
-
-    db: str | None
-    learner: str | None
-    rollover_hour: int | None
+def full_app() -> typer.Typer:
+    """The typer app with every command registered (their modules imported)."""
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"srs_crss.cli.{name}")
+    return app
 
 
 def open_app(ctx: typer.Context) -> App:
-    """The App for this run, closed when the command ends.
-
-    The library behind it is imported here, when a command runs, and never for
-    `--help` (the way pip's create_command imports a command only to run it).
-    """
-    from srs_crss.service import App
-
-    application = App(
-        settings_of(ctx), notify=lambda message: typer.echo(visible(message), err=True)
-    )
-    ctx.call_on_close(application.close)
-    return application
+    """The App for this run (cli/entry.py), closed when the command ends."""
+    return entry.open_app(ctx.obj, ctx.call_on_close)
 
 
 def settings_of(ctx: typer.Context) -> Settings:
     """The settings of this run: the global options, their defaults resolved."""
-    from srs_crss.settings.run import Settings, default_database, default_learner
-
-    options: Options = ctx.obj
-    return Settings(
-        database=options.db or default_database(typer.get_app_dir("srs-crss")),
-        learner=default_learner() if options.learner is None else options.learner,
-        rollover_hour=options.rollover_hour,
-    )
+    return entry.settings_of(ctx.obj)
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -310,43 +277,3 @@ DeckFiles = Annotated[
         help="Deck files or folders of them (default: the bundled decks).", show_default=False
     ),
 ]
-
-
-def print_json(data: Any) -> None:
-    """JSON on stdout: text keeps every character, control characters as JSON escapes."""
-    typer.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
-
-
-def main() -> None:
-    """Console-script entry point."""
-    try:
-        app(prog_name="srs-crss")
-    except KeyboardInterrupt:  # pragma: no cover - interrupted before a command ran
-        _exit_now(130)
-    except SystemExit as done:  # typer ends every run with one
-        code = done.code
-        _exit_now(code if isinstance(code, int) else 0 if code is None else 1, str_code=code)
-    _exit_now(0)
-
-
-def _exit_now(code: int, str_code: object = None) -> None:
-    """End the process without the interpreter's teardown, once nothing is left to do.
-
-    The command is over and its database closed (the click context's close hook),
-    so all that teardown would do is free, one by one, every object of some 300
-    modules: about 40 ms of every command. Non-daemon threads are waited for and
-    the atexit hooks run (temporary folders, weakref finalizers) as at a normal
-    exit; the standard streams are flushed, and a pipe closed early is quiet.
-    """
-    if isinstance(str_code, str):  # sys.exit("message"): printed, exit status 1
-        print(str_code, file=sys.stderr)
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join()
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (ValueError, OSError):  # closed, or a reader gone away (`| head`): nothing to say
-            pass
-    os._exit(code)
