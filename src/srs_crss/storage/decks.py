@@ -22,7 +22,7 @@ from srs_crss.storage.rows import (
     cards_decks,
     history_from_row,
     json_tuple,
-    retired_cards,
+    retired_states,
     state_for,
 )
 from srs_crss.storage.schema import cards_t, decks_t, exam_tasks_t, reviews_t, states_t
@@ -166,57 +166,53 @@ class Decks:
     def summaries(self, learner_id: int, today: dt.date) -> list[model.DeckSummary]:
         """Per deck: active cards, new, due today (or overdue), retired.
 
-        Reads of indexes, no card rows: cards per deck and retired flag; the
-        learner's states per deck, seen and due, each deck's two counts a range of
-        ix_card_states_deck_due (due ones only up to today: a third of the time of
-        testing every state's due day); and, taken off those, the states of retired
-        cards (few, through ix_cards_retired).
+        Reads of indexes, no card rows, each deck's counts a range of one: its active
+        cards (ix_cards_deck_position), the learner's states of it, seen and due
+        (ix_card_states_deck_due; due ones only up to today: a third of the time of
+        testing every state's due day); the retired cards (few, ix_cards_retired);
+        and, taken off the states, those of retired cards (each by its key:
+        rows.retired_states).
         """
         due = func.coalesce(func.sum(case((states_t.c.due <= today, 1), else_=0)), 0)
-        mine = states_t.c.learner_id == learner_id
-        of_deck = (mine, states_t.c.deck_id == decks_t.c.id)
-        seen_in = select(func.count()).where(*of_deck).correlate(decks_t).scalar_subquery()
-        due_in = (
-            select(func.count()).where(*of_deck, states_t.c.due <= today)
-            .correlate(decks_t).scalar_subquery()
-        )  # fmt: skip
+        of_deck = (states_t.c.learner_id == learner_id, states_t.c.deck_id == decks_t.c.id)
+
+        def count(*where: Any) -> Any:
+            return select(func.count()).where(*where).correlate(decks_t).scalar_subquery()
+
+        live_in = count(cards_t.c.deck_id == decks_t.c.id, cards_t.c.retired.is_(False))
         with self.db.read() as conn:
             decks = conn.execute(
-                select(decks_t.c.id, decks_t.c.slug, decks_t.c.name, decks_t.c.optional)
-                .order_by(decks_t.c.slug)
+                select(
+                    decks_t.c.id, decks_t.c.slug, decks_t.c.name, decks_t.c.optional, live_in,
+                    count(*of_deck), count(*of_deck, states_t.c.due <= today),
+                ).order_by(decks_t.c.slug)
             ).all()  # fmt: skip
-            cards: Counter[tuple[int, bool]] = Counter()
-            for deck_id, retired, count in conn.execute(
-                select(cards_t.c.deck_id, cards_t.c.retired, func.count())
-                .group_by(cards_t.c.deck_id, cards_t.c.retired)
-            ):  # fmt: skip
-                cards[(deck_id, bool(retired))] = int(count)
-            per_deck = select(states_t.c.deck_id, func.count(), due).group_by(states_t.c.deck_id)
-
-            def counted(*where: Any) -> dict[int, tuple[int, int]]:
-                rows = conn.execute(per_deck.where(mine, *where))
-                return {deck_id: (int(seen), int(late)) for deck_id, seen, late in rows}
-
-            states = {
-                deck_id: (int(seen), int(late))
-                for deck_id, seen, late in conn.execute(select(decks_t.c.id, seen_in, due_in))
-            }
-            gone = counted(states_t.c.card_id.in_(retired_cards()))
-        summaries = []
-        for deck_id, slug, name, optional in decks:
-            live = cards[(deck_id, False)]
-            seen, late = (
-                a - b
-                for a, b in zip(states.get(deck_id, (0, 0)), gone.get(deck_id, (0, 0)), strict=True)
+            retired: dict[int, int] = dict(
+                conn.execute(
+                    select(cards_t.c.deck_id, func.count())
+                    .where(cards_t.c.retired.is_(True))
+                    .group_by(cards_t.c.deck_id)
+                ).all()
             )
+            gone = {  # the states of retired cards (few), each by its key
+                deck_id: (int(seen), int(late))
+                for deck_id, seen, late in conn.execute(
+                    select(states_t.c.deck_id, func.count(), due)
+                    .where(retired_states(learner_id))
+                    .group_by(states_t.c.deck_id)
+                )
+            }
+        summaries = []
+        for deck_id, slug, name, optional, live, seen, late in decks:
+            seen_off, late_off = gone.get(deck_id, (0, 0))
             summaries.append(
                 model.DeckSummary(
                     id=slug,
                     name=name,
-                    cards=live,
-                    new=live - seen,
-                    due=late,
-                    retired=cards[(deck_id, True)],
+                    cards=int(live),
+                    new=int(live) - (int(seen) - seen_off),
+                    due=int(late) - late_off,
+                    retired=int(retired.get(deck_id, 0)),
                     optional=bool(optional),
                 )
             )

@@ -21,11 +21,13 @@ from srs_crss.storage.rows import (
     STATE_COLUMNS,
     cards_decks,
     retired_cards,
+    retired_states,
     scope_filters,
     state_for,
     state_from_row,
     states_cards_decks,
     suspended,
+    suspended_states,
 )
 from srs_crss.storage.schema import (
     cards_t,
@@ -37,7 +39,6 @@ from srs_crss.storage.schema import (
     mock_questions_t,
     reviews_t,
     states_t,
-    suspended_t,
 )
 
 
@@ -86,25 +87,19 @@ class Queue:
         due states (of those decks), less the (few) retired or suspended cards among them.
         """
         if limit is None and not scope.tag and not scope.domain:
-            mine = [states_t.c.learner_id == learner_id, states_t.c.due <= today]
+            by_due = [states_t.c.due <= today]
             if scope.decks:
                 ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
-                mine.append(states_t.c.deck_id.in_(ids))
-            every = self._due_kind_counts(
-                select(states_t.c.extra, states_t.c.repetitions).where(*mine)
-            )
-            retired = self._due_kind_counts(
-                select(states_t.c.extra, states_t.c.repetitions).where(
-                    states_t.c.card_id.in_(retired_cards()), *mine
-                )
-            )
-            held = self._due_kind_counts(  # suspended (few), not counted as retired
-                select(states_t.c.extra, states_t.c.repetitions).where(
-                    states_t.c.card_id.in_(
-                        select(suspended_t.c.card_id).where(suspended_t.c.learner_id == learner_id)
-                    ),
+                by_due.append(states_t.c.deck_id.in_(ids))
+            kinds = select(states_t.c.extra, states_t.c.repetitions)
+            every = self._due_kind_counts(kinds.where(states_t.c.learner_id == learner_id, *by_due))
+            # the few retired or suspended ones, each by its key (rows.retired_states)
+            retired = self._due_kind_counts(kinds.where(retired_states(learner_id), *by_due))
+            held = self._due_kind_counts(  # suspended, not counted as retired
+                kinds.where(
+                    suspended_states(learner_id),
                     states_t.c.card_id.not_in(retired_cards()),
-                    *mine,
+                    *by_due,
                 )
             )
             total, extra, relearn = (

@@ -7,7 +7,7 @@ import functools
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, insert, select
+from sqlalchemy import Connection, Integer, Select, bindparam, func, insert, literal, select, tuple_
 
 from srs_crss import model
 from srs_crss.errors import NotFound
@@ -211,6 +211,27 @@ def retired_cards() -> Select[Any]:
     """The ids of retired cards (few), as a subquery: `state.card_id IN (...)` reads the
     states from one index, where a join to `cards` would read a cards row per state."""
     return select(cards_t.c.id).where(cards_t.c.retired.is_(True))
+
+
+def retired_states(learner_id: int) -> Any:
+    """This learner's states of retired cards (few): `(learner, card) IN (...)`, so each
+    is looked up by the states' primary key. Give it without `learner_id = ?` beside
+    it: with one, SQLite would rather read all of the learner's states from a covering
+    index and test each (7 ms at 100,000 states, against 0.1 ms)."""
+    return _states_of(learner_id, select(cards_t.c.id).where(cards_t.c.retired.is_(True)))
+
+
+def suspended_states(learner_id: int) -> Any:
+    """This learner's states of the cards they suspended (few), as `retired_states`."""
+    return _states_of(
+        learner_id, select(suspended_t.c.card_id).where(suspended_t.c.learner_id == learner_id)
+    )
+
+
+def _states_of(learner_id: int, cards: Select[Any]) -> Any:
+    learner = literal(learner_id, Integer)
+    pairs = cards.with_only_columns(learner, *cards.selected_columns)
+    return tuple_(states_t.c.learner_id, states_t.c.card_id).in_(pairs)
 
 
 def share(total: int | None, passed: int | None) -> float | None:
