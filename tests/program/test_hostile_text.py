@@ -26,12 +26,12 @@ from tests.program.test_review_tty import spawn
 HOSTILE_DECK = r"""
 [deck]
 id = "evil"
-name = "Evil \u001b]0;pwned\u0007 deck [bold]B[/bold]"
+name = "Evil \u001b]0;pwned\u0007 deck [bold]B[/bold] :thumbs_up:"
 description = "\u001b[2J"
 
 [[cards]]
 id = "clear"
-front = "\u001b[2J\u001b[HCleared? \u001b]52;c;aGk=\u0007 [bold]markup[/bold] \u202eabc"
+front = "\u001b[2J\u001b[HCleared? \u001b]52;c;aGk=\u0007 [bold]markup[/bold] \u202eabc :warning:"
 back = "ring\u0007 back\b\b over\rwrite \u001b[8mhidden\u001b[0m \u009b31m \u007f"
 domain = "Dom \u001b[31mred [red]x[/red]"
 source = "\u001b]8;;http://evil/\u0007link\u001b]8;;\u0007"
@@ -117,6 +117,12 @@ def test_show_prints_markup_as_written(db: Path, hostile: Path) -> None:
     assert "[bold]markup[/bold]" in output and "[link=http://x]l[/link]" in output
     assert "\\x1b]52;c;aGk=\\x07" in output and "\\u202eabc" in output
     assert "[red]x[/red]" in run(db, "domains") and "[bold]B[/bold]" in run(db, "decks")
+
+
+def test_emoji_codes_are_printed_as_written(db: Path, hostile: Path) -> None:
+    assert ":warning:" in run(db, "show", "evil/clear")
+    listed = run(db, "decks")
+    assert ":thumbs_up:" in listed and "\N{THUMBS UP SIGN}" not in listed
 
 
 def test_a_flag_note_cannot_forge_the_instructors_screen(db: Path, hostile: Path) -> None:

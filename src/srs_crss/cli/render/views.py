@@ -71,11 +71,15 @@ def export_progress(
 
 
 def console(stderr: bool = False) -> Console:
-    """A console on stdout (or stderr); plain ASCII where the stream cannot encode more."""
+    """A console on stdout (or stderr); plain ASCII where the stream cannot encode more.
+
+    Emoji codes are left as written: a card or deck name saying ":warning:" shows
+    those words, not a picture rich put in their place (and rich's table of 4,000
+    codes is never loaded)."""
     stream = sys.stderr if stderr else sys.stdout
     if _encodes(stream, "█·←✓"):
-        return Console(stderr=stderr, highlight=False)
-    return Console(file=cast(IO[str], _AsciiStream(stream)), highlight=False)
+        return Console(stderr=stderr, highlight=False, emoji=False)
+    return Console(file=cast(IO[str], _AsciiStream(stream)), highlight=False, emoji=False)
 
 
 def echo_lines(lines: Iterable[str]) -> None:
