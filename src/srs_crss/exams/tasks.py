@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NO_DOMAIN = "(no domain)"
 
@@ -20,8 +20,7 @@ WEAKEST = 3
 """How many of the weakest tasks the text outputs show (--json lists every task)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ExamTask:
+class ExamTask(NamedTuple):
     """One task of a deck's exam task list, as stored (its statement is the title)."""
 
     id: str
@@ -31,8 +30,7 @@ class ExamTask:
     """Its place in the task list (None for a task the list lacks)."""
 
 
-@dataclass(frozen=True, slots=True)
-class TaskAnswer:
+class TaskAnswer(NamedTuple):
     """An answer to an item that names a task: the item, its task, when, right or not.
 
     `title` and `domain` are the task's as stored (None when the task list lacks the
@@ -47,8 +45,7 @@ class TaskAnswer:
     right: bool
 
 
-@dataclass(frozen=True, slots=True)
-class TaskScore:
+class TaskScore(NamedTuple):
     """One task's result: questions on it answered right, of those asked."""
 
     task: str

@@ -30,7 +30,6 @@ from srs_crss.service.marks import Marks
 from srs_crss.service.preferences import Preferences
 from srs_crss.settings.run import NO_LEARNER
 from srs_crss.study.policy import LEECH_LAPSES
-from srs_crss.study.session import Session
 from srs_crss.study.stats import Report
 
 if TYPE_CHECKING:
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from srs_crss.service.cohort import Cohort
     from srs_crss.service.forecasting import Forecasting
     from srs_crss.service.practice import Practice
+    from srs_crss.study.session import Session
 
 
 class App(Context):
@@ -154,6 +154,8 @@ class App(Context):
         options = options._replace(
             scope=scope, new_per_day=self.new_per_day(scope.decks), leech_lapses=leech
         )
+        from srs_crss.study.session import Session  # the review queue: only to review
+
         session = Session(
             store=self.store,
             learner_id=self.learner_id,

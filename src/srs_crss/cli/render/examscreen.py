@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.panel import Panel
@@ -17,9 +17,11 @@ from rich.text import Text
 
 from srs_crss.cli.render.mocktext import PASS_ESTIMATE, clock, verdict
 from srs_crss.cli.render.text import EXAM_TASKS, STATS_TASKS, lettered, one_line
-from srs_crss.exams.mock import Question, Result
-from srs_crss.exams.tasks import TaskScore
 from srs_crss.untrusted.text import visible
+
+if TYPE_CHECKING:  # practice exams (exams.mock) load only for `mock` and `stats`
+    from srs_crss.exams.mock import Question, Result
+    from srs_crss.exams.tasks import TaskScore
 
 EXAM_KEYS = (
     "{letters} answer · Enter next · p back · f flag · u unanswered · r flagged · "

@@ -71,11 +71,7 @@ def export_progress(
 
 
 def console(stderr: bool = False) -> Console:
-    """A console on stdout (or stderr); plain ASCII where the stream cannot encode more.
-
-    Emoji codes are left as written: a card or deck name saying ":warning:" shows
-    those words, not a picture rich put in their place (and rich's table of 4,000
-    codes is never loaded)."""
+    """A console on stdout (or stderr): ASCII where it cannot encode more; emoji codes as typed."""
     stream = sys.stderr if stderr else sys.stdout
     if _encodes(stream, "█·←✓"):
         return Console(stderr=stderr, highlight=False, emoji=False)
