@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 from srs_crss.errors import UsageError
@@ -12,6 +11,8 @@ def closest(given: str, known: Sequence[str]) -> list[str]:
     """Up to three known names close to `given` (case aside): names it begins, then near
     spellings. A shorter name must be a near spelling, not a fragment: 'empathi' finds
     'empathy', not 'mat' (three shared letters); 'crs' still finds 'pa-crs'."""
+    import difflib  # only when a name is not found: not on every start
+
     lowered = {name.lower(): name for name in known}
     wanted = given.lower()
     matches = difflib.get_close_matches(wanted, list(lowered), n=5, cutoff=0.6)

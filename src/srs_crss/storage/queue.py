@@ -190,13 +190,13 @@ class Queue:
             .select_from(
                 mock_questions_t.join(mock_exams_t)
                 .join(cards_t, cards_t.c.id == mock_questions_t.c.card_id)
-                .join(decks_t, decks_t.c.id == cards_t.c.deck_id)
                 .outerjoin(
                     states_t,
                     and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
                 )
             )
-            .where(missed, *scope_filters(scope))
+            # decks by id, not joined: SQLite then starts from the learner's exams (few)
+            .where(missed, *scope_filters(scope, decks_joined=False))
             .order_by(mock_exams_t.c.id, mock_questions_t.c.position)
         )
         found: dict[int, CardState | None] = {}

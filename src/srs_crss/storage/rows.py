@@ -194,10 +194,15 @@ def exam_bank(decks: Any, *columns: Any) -> Select[Any]:
     )
 
 
-def scope_filters(scope: model.Scope) -> list[Any]:
-    """WHERE clauses for --deck / --tag / --domain (cards joined with decks)."""
+def scope_filters(scope: model.Scope, decks_joined: bool = True) -> list[Any]:
+    """WHERE clauses for --deck / --tag / --domain (cards joined with decks; or, with
+    `decks_joined` False, cards alone: the decks by id, which leaves the planner free to
+    start from another table)."""
     filters: list[Any] = []
-    if scope.decks:
+    if scope.decks and not decks_joined:
+        ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
+        filters.append(cards_t.c.deck_id.in_(ids))
+    elif scope.decks:
         filters.append(decks_t.c.slug.in_(list(scope.decks)))
     if scope.tag:
         # tags are slugs stored as a JSON list: '"tag"' with its quotes is exact.
