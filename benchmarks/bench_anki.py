@@ -19,6 +19,10 @@ first card is, against Anki's whole first card; and a durable commit of
 the SQL srs-crss's answers send, replayed through the bare sqlite3 driver with
 each answer one durable transaction (WAL, synchronous=FULL, as srs-crss and
 Anki), against Anki's whole answer.
+
+Issue 30's other figures follow: `srs-crss --help` against `import typer` alone
+(whole processes, interleaved), the session summary after 'q' on this collection
+(piped; an absolute target of 100 ms), and benchmarks/bench_import.py's import-anki.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from benchmarks import bench_import
 from benchmarks.bench_review import _until
 from benchmarks.common import WORK, Figure, peak_rss_kib, srs, time_command
 from benchmarks.gen import build_database
@@ -354,8 +359,8 @@ def run() -> list[Figure]:
     figures = []
     first = _pairs(lambda: _srs_first(env), lambda: _anki_first(scratch_col))
     figures.append(_pair_ratio("time to first card, cold", first, 0.9))
-    floor = [sys.executable, "-c", FLOOR_SCRIPT]
-    imports = _pairs(lambda: _to_first_line(floor), lambda: _anki_first(scratch_col))
+    floor_argv = [sys.executable, "-c", FLOOR_SCRIPT]
+    imports = _pairs(lambda: _to_first_line(floor_argv), lambda: _anki_first(scratch_col))
     figures.append(
         _pair_ratio(f"import floor (`{FLOOR}`, to a printed line) vs first card", imports, 1.0)
     )
@@ -438,7 +443,61 @@ def run() -> list[Figure]:
         _ratio("the same answers' SQL through bare sqlite3, p50", *floor, 0.8, "ms")
     )  # fmt: skip
     figures.append(_ratio(f"peak memory, {ANSWERS} answers", ours_mb, anki_mb, 0.5, "MB"))
+    fresh()
+    figures += _start_and_end(env)
+    print("  import-anki (benchmarks/bench_import.py) ...", flush=True)
+    figures += bench_import.run()
     return figures
+
+
+def _quit_to_summary(env: dict[str, str]) -> float:
+    """Seconds from 'q' (after two answers) to the summary's last line, piped."""
+    proc = subprocess.Popen(
+        srs("review", "--deck", DECK), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True, env=env, bufsize=1,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stdin is not None
+    for _ in range(2):  # as benchmarks/bench_review.py answers (a letter first for an MCQ)
+        if _until(proc.stdout, "> ").startswith("> Your answer"):
+            proc.stdin.write("a\n")
+            proc.stdin.flush()
+            _until(proc.stdout, "> Grade")
+            proc.stdin.write("\n")
+        else:
+            proc.stdin.write("4\n")
+        proc.stdin.flush()
+    _until(proc.stdout, "> ")
+    start = time.perf_counter()
+    proc.stdin.write("q\n")
+    proc.stdin.flush()
+    _until(proc.stdout, "Still due today")
+    elapsed = time.perf_counter() - start
+    proc.stdin.close()
+    proc.wait()
+    return elapsed
+
+
+def _start_and_end(env: dict[str, str]) -> list[Figure]:
+    """`--help` against importing typer alone (whole processes, interleaved), and the
+    summary after 'q' on the 1M-answer collection (an absolute target: 100 ms)."""
+    helps = _pairs(
+        lambda: time_command(srs("--help"), env),
+        lambda: time_command([sys.executable, "-c", "import typer"]),
+    )
+    quits = sorted(_quit_to_summary(env) for _ in range(RUNS))
+    return [
+        Figure(
+            "`srs-crss --help` vs `python -c 'import typer'`", helps.ours / helps.theirs, "x",
+            1.5, f"median {helps.ours * 1000:.0f} vs {helps.theirs * 1000:.0f} ms; min "
+            f"{helps.ours_min * 1000:.0f} vs {helps.theirs_min * 1000:.0f} ms; "
+            f"{RUNS} interleaved runs",
+        ),
+        Figure(
+            "'q' to the session summary, piped, 100k cards / 1M answers",
+            statistics.median(quits) * 1000, "ms", 100,
+            f"min {quits[0] * 1000:.1f} ms, median of {RUNS} runs",
+        ),
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":
