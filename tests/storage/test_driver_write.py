@@ -146,3 +146,28 @@ def test_errors_on_sqlite(tmp_path: Path) -> None:
 
 def test_errors_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     _errors_made_plain(pg_url, tmp_path)
+
+
+def test_the_kept_connection_closes_with_the_store(tmp_path: Path) -> None:
+    """An SQLite engine keeps one driver connection between answers (storage/driver.py);
+    closing the store closes it too, so the last connection's close checkpoints the log and
+    removes it, as before; a driver read (a content batch) reuses it."""
+    path = tmp_path / "k.db"
+    deck = write_basic_deck(tmp_path / "deck.toml", 2)
+    with App(Settings(database=str(path), learner="alex", environ={})) as app:
+        app.sync([deck])
+        learner = app.learner_id
+    with Store.open(str(path)) as store:
+        with store.db.read() as conn:
+            pks = [int(r[0]) for r in conn.exec_driver_sql("SELECT id FROM cards ORDER BY id")]
+
+        def decide(state: CardState) -> Review:
+            return review(state, 4, dt.date(2026, 11, 22))
+
+        for pk in pks:
+            store.reviews.apply(learner, pk, decide, WHEN, 1000)
+        assert set(store.decks.cards_by_pk(pks)) == set(pks)
+        assert Path(f"{path}-wal").exists()
+    assert not Path(f"{path}-wal").exists()
+    with Store.open(str(path)) as store, store.db.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM reviews").scalar() == 2
