@@ -5,13 +5,14 @@ Through SQLAlchemy a write transaction costs about 90 µs before its first state
 (the `Connection`, its `begin`, events, the execution context of each statement); on
 the driver it costs what the driver does. `write_as` keeps everything
 `Database.write_as` promises: the connection comes from the engine's pool (pinged
-there on a server; on SQLite one is kept between transactions, `_KEPT`), SQLite's write lock is taken up front (BEGIN IMMEDIATE), a server
-transaction first says whom it acts for (row security's SET LOCAL, the same
-statement as `rowsecurity.begin`) and takes the learner's advisory lock; the commit
-is one durable commit (the connection's `synchronous = FULL`), anything raised rolls
-back, and a driver error becomes the same plain error (`Database.write_failure`)
-after SQLAlchemy's own mapping of driver errors. The statements are `Prepared` ones,
-rendered once per dialect by SQLAlchemy: the database receives what `execute` sends.
+there on a server; on SQLite one is kept between transactions, `_KEPT`), SQLite's
+write lock is taken up front (BEGIN IMMEDIATE), a server transaction first says whom
+it acts for (row security's SET LOCAL, the same statement as `rowsecurity.begin`) and
+takes the learner's advisory lock; the commit is one durable commit (the connection's
+`synchronous = FULL`), anything raised rolls back, and a driver error becomes the same
+plain error (`Database.write_failure`) after SQLAlchemy's own mapping of driver
+errors. The statements are `Prepared` ones, rendered once per dialect by SQLAlchemy:
+the database receives what `execute` sends.
 """
 
 from __future__ import annotations
