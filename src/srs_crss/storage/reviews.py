@@ -61,7 +61,7 @@ class Reviews:
             0, 0, dt.datetime(2000, 1, 1, tzinfo=dt.UTC), review(CardState(), 4, day), 0
         )
         _INSERT_LOG.prepare(dialect, [*log, "capped_from", "picked"])
-        were = [f"was_{key}" for key in state_values(CardState())]
+        were = list(state_values(CardState(), prefix="was_"))
         _UPDATE_STATE_IF.prepare(dialect, ["b_learner", "b_card", *state, *were])
         prepare_state_read(dialect)
 
@@ -129,7 +129,7 @@ class Reviews:
                 conn, learner_id, card_pk, outcome, reviewed_at, duration_ms, picked
             )
             state = {**state_values(outcome.after), "last_review_id": review_id}
-            expected = {f"was_{k}": v for k, v in state_values(known).items()}
+            expected = state_values(known, prefix="was_")
             done = conn.run(
                 _UPDATE_STATE_IF,
                 {"b_learner": learner_id, "b_card": card_pk, **state, **expected},
