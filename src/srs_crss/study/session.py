@@ -94,9 +94,9 @@ class Session:
 
     # ---- building ------------------------------------------------------------
 
-    def today(self) -> dt.date:
-        """The study day for the next answer: never before the last one logged."""
-        day = clock.study_day(self.now(), self.rollover_hour)
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The study day for the next answer (given now): never before the last one logged."""
+        day = clock.study_day(self.now() if now is None else now, self.rollover_hour)
         if self.floor_day is not None and day < self.floor_day:
             return self.floor_day
         return day
@@ -291,8 +291,8 @@ class Session:
         if card is None or line is None:
             raise IndexError("no card to answer")
         pk = card.pk
-        day = self.today()
-        moment = clock.to_utc(self.now())
+        now = self.now()  # once: with a real clock, reading the local zone takes a while
+        day, moment = self.today(now), clock.to_utc(now)
         practice = line is self.missed and not self._due(pk, day)
         if self.options.cram is not None or practice:
             return self._cram_answer(card, line, grade, day, moment, duration_ms, picked)
