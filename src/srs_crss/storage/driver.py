@@ -17,6 +17,7 @@ the database receives what `execute` sends.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -192,14 +193,18 @@ def _connect(db: Database) -> Any:
 def _release(db: Database, raw: Any, keep: bool) -> None:
     engine = db.engine
     if keep and engine.dialect.name == "sqlite":
-        kept = _KEPT.get(engine)
-        if kept is None:
-            kept = _KEPT[engine] = []
-            event.listen(engine, "engine_disposed", _close_kept)
-        if not kept:
-            kept.append(raw)
-            return
+        with _KEEPING:  # threads of a server: one kept, one listener
+            kept = _KEPT.get(engine)
+            if kept is None:
+                kept = _KEPT[engine] = []
+                event.listen(engine, "engine_disposed", _close_kept)
+            if not kept:
+                kept.append(raw)
+                return
     raw.close()
+
+
+_KEEPING = threading.Lock()
 
 
 def _close_kept(engine: Engine) -> None:
