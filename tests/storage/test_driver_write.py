@@ -5,6 +5,7 @@ SRS_CRSS_TEST_PG_URL names a server, on PostgreSQL; and its errors are the same 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,59 @@ def test_errors_on_sqlite(tmp_path: Path) -> None:
 
 def test_errors_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     _errors_made_plain(pg_url, tmp_path)
+
+
+def test_the_kept_connection_closes_with_the_store(tmp_path: Path) -> None:
+    """An SQLite engine keeps one driver connection between answers (storage/driver.py);
+    closing the store closes it too, so the last connection's close checkpoints the log and
+    removes it, as before; a driver read (a content batch) reuses it."""
+    path = tmp_path / "k.db"
+    deck = write_basic_deck(tmp_path / "deck.toml", 2)
+    with App(Settings(database=str(path), learner="alex", environ={})) as app:
+        app.sync([deck])
+        learner = app.learner_id
+    with Store.open(str(path)) as store:
+        with store.db.read() as conn:
+            pks = [int(r[0]) for r in conn.exec_driver_sql("SELECT id FROM cards ORDER BY id")]
+
+        def decide(state: CardState) -> Review:
+            return review(state, 4, dt.date(2026, 11, 22))
+
+        for pk in pks:
+            store.reviews.apply(learner, pk, decide, WHEN, 1000)
+        assert set(store.decks.cards_by_pk(pks)) == set(pks)
+        assert Path(f"{path}-wal").exists()
+    assert not Path(f"{path}-wal").exists()
+    with Store.open(str(path)) as store, store.db.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM reviews").scalar() == 2
+
+
+def test_threads_answering_keep_at_most_one_connection(tmp_path: Path) -> None:
+    """A server's threads answer on one engine at once: each answer is written, and no
+    more than one connection stays out of the pool between them."""
+    from srs_crss.storage import driver
+
+    path = tmp_path / "t.db"
+    deck = write_basic_deck(tmp_path / "deck.toml", 8)
+    with App(Settings(database=str(path), learner="alex", environ={})) as app:
+        app.sync([deck])
+        learner = app.learner_id
+    with Store.open(str(path)) as store:
+        with store.db.read() as conn:
+            pks = [int(r[0]) for r in conn.exec_driver_sql("SELECT id FROM cards ORDER BY id")]
+
+        def decide(state: CardState) -> Review:
+            return review(state, 4, dt.date(2026, 11, 22))
+
+        def answer_two(first: int) -> None:
+            for pk in pks[first : first + 2]:
+                store.reviews.apply(learner, pk, decide, WHEN, 1000)
+
+        threads = [threading.Thread(target=answer_two, args=(n,)) for n in range(0, 8, 2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(driver._KEPT[store.db.engine]) <= 1
+        with store.db.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM reviews").scalar() == 8

@@ -16,6 +16,7 @@ from __future__ import annotations
 import weakref
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, CursorResult, Select, TextClause
@@ -31,10 +32,10 @@ class _Rendered(NamedTuple):
     """The keys of the values it was rendered for (an INSERT or UPDATE sets those columns)."""
     names: tuple[str, ...]
     """The placeholders: in order where they are positional, else by name."""
-    keys: tuple[str | None, ...]
-    """The value each placeholder takes: the one of that name, or (None) its constant."""
-    constants: tuple[Any, ...]
-    processors: tuple[Callable[[Any], Any] | None, ...]
+    take: Callable[[Mapping[str, Any]], list[Any]]
+    """The value of each placeholder, in order: the one of its name, or its constant."""
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]
+    """(placeholder, its type's bind processor), for the placeholders whose type has one."""
     positional: bool
     row: Callable[[Any], Any] | None
     """A SELECT's row as read: each column through its type's result processor."""
@@ -42,15 +43,26 @@ class _Rendered(NamedTuple):
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         if values.keys() != self.given:
             raise ValueError(f"values for {sorted(values)}, not {sorted(self.given)}")
-        given = [
-            constant if key is None else values[key]
-            for key, constant in zip(self.keys, self.constants, strict=True)
-        ]
-        bound = [
-            value if process is None else process(value)
-            for process, value in zip(self.processors, given, strict=True)
-        ]
+        bound = self.take(values)
+        for n, process in self.processors:
+            bound[n] = process(bound[n])
         return tuple(bound) if self.positional else dict(zip(self.names, bound, strict=True))
+
+
+def _taker(
+    keys: list[str | None], constants: list[Any]
+) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """`_Rendered.take`: one C-level lookup of every value when no placeholder is a constant
+    (an answer's statements: this runs for each of their statements)."""
+    named = [key for key in keys if key is not None]
+    if named and len(named) == len(keys):
+        if len(named) == 1:
+            key = named[0]
+            return lambda values: [values[key]]
+        pick = itemgetter(*named)
+        return lambda values: list(pick(values))
+    pairs = list(zip(keys, constants, strict=True))
+    return lambda values: [constant if key is None else values[key] for key, constant in pairs]
 
 
 def _render(statement: Statement, values: Mapping[str, Any], dialect: Dialect) -> _Rendered:
@@ -61,13 +73,16 @@ def _render(statement: Statement, values: Mapping[str, Any], dialect: Dialect) -
     names = tuple(compiled.positiontup if compiled.positional else by_name)
     binds = [by_name[name] for name in names]
     escaped = compiled.escaped_bind_names or {}  # names a driver could not take as they are
+    processors = [bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds]
     return _Rendered(
         sql=compiled.string,
         given=frozenset(values),
         names=tuple(escaped.get(name, name) for name in names),
-        keys=tuple(bind.key if bind.key in values else None for bind in binds),
-        constants=tuple(None if bind.key in values else bind.effective_value for bind in binds),
-        processors=tuple(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds),
+        take=_taker(
+            [bind.key if bind.key in values else None for bind in binds],
+            [None if bind.key in values else bind.effective_value for bind in binds],
+        ),
+        processors=tuple((n, p) for n, p in enumerate(processors) if p is not None),
         positional=bool(compiled.positional),
         row=_reader(statement, dialect) if isinstance(statement, Select) else None,
     )

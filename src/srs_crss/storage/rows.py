@@ -25,6 +25,7 @@ STATE_COLUMNS = (
     states_t.c.extra,
     states_t.c.lapses,
 )
+assert tuple(column.name for column in STATE_COLUMNS) == CardState._fields  # state_values
 
 
 _OF_CARD = cards_t.c.id == bindparam("b_card_of")
@@ -36,16 +37,20 @@ INSERT_STATE = insert(states_t).values(
 the state's deck and domain are read from the card."""
 
 
-def state_values(state: CardState, suffix: str = "") -> dict[str, Any]:
-    """A state as column values (`suffix` "_before" for the log's before-columns)."""
-    return {
-        f"repetitions{suffix}": state.repetitions,
-        f"ef{suffix}": state.ef,
-        f"interval{suffix}": state.interval,
-        f"due{suffix}": state.due,
-        f"extra{suffix}": state.extra,
-        f"lapses{suffix}": state.lapses,
-    }
+def state_values(state: CardState, suffix: str = "", prefix: str = "") -> dict[str, Any]:
+    """A state as column values (`suffix` "_before" for the log's before-columns; `prefix`
+    for bound names). Each answer builds three: the names are made once."""
+    names = _STATE_NAMES.get((prefix, suffix))
+    if names is None:
+        names = _STATE_NAMES[prefix, suffix] = tuple(
+            f"{prefix}{field}{suffix}" for field in CardState._fields
+        )
+    return dict(zip(names, state, strict=True))
+
+
+_STATE_NAMES: dict[tuple[str, str], tuple[str, ...]] = {}
+"""The column names of `state_values`, by (prefix, suffix): CardState's fields are named
+as the state columns (repetitions, ef, interval, due, extra, lapses)."""
 
 
 def state_from_row(row: Any) -> CardState:

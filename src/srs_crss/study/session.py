@@ -20,6 +20,7 @@ Queue rules:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,9 +94,9 @@ class Session:
 
     # ---- building ------------------------------------------------------------
 
-    def today(self) -> dt.date:
-        """The study day for the next answer: never before the last one logged."""
-        day = clock.study_day(self.now(), self.rollover_hour)
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """The study day for the next answer (given now): never before the last one logged."""
+        day = clock.study_day(self.now() if now is None else now, self.rollover_hour)
         if self.floor_day is not None and day < self.floor_day:
             return self.floor_day
         return day
@@ -204,14 +205,8 @@ class Session:
         """
         while (line := self._head()) is not None:
             pk = line[0]
-            if pk not in self.cards:
-                # content is loaded a batch at a time, from the same line
-                batch = [p for p in islice(line, 0, CONTENT_BATCH) if p not in self.cards]
-                loaded = self.store.decks.cards_by_pk(batch)
-                self.cards.update(loaded)
-                # only multiple choice needs its count (it seeds the order of the choices)
-                choice = [p for p, c in loaded.items() if c.type is CardType.MCQ]
-                self.review_counts.update(self.store.queue.review_counts(self.learner_id, choice))
+            if pk not in self.cards:  # content is loaded a batch at a time, from the same line
+                self._load(line, CONTENT_BATCH)
             card = self.cards[pk]
             held_back = not self.answered_notes.get((card.deck, card.note), {pk}) <= {pk}
             if not held_back and self._still_as_queued(line, pk):
@@ -239,12 +234,27 @@ class Session:
             self.checked.add(pk)
         return True
 
+    def _load(self, line: deque[int], window: int) -> None:
+        """Load up to CONTENT_BATCH cards not loaded yet among the first `window` of `line`
+        (and a multiple-choice card's review count: it seeds the order of the choices)."""
+        batch = [p for p in islice(line, 0, window) if p not in self.cards][:CONTENT_BATCH]
+        loaded = self.store.decks.cards_by_pk(batch)
+        self.cards.update(loaded)
+        choice = [p for p, c in loaded.items() if c.type is CardType.MCQ]
+        self.review_counts.update(self.store.queue.review_counts(self.learner_id, choice))
+
     def ready(self) -> None:
-        """Called while the learner reads a card: the first time, the answer's statements
-        are made ready (rendered), so the first answer costs what the others do."""
+        """Called while the learner reads a card. The first time, the answer's statements
+        are rendered (the first answer costs what others do) and what was built so far
+        leaves the collector's young generations (walking it took 1 ms of an answer). Each
+        time, cards coming within a batch get their content: no answer waits for a batch."""
         if not self.checked_ready:
             self.store.reviews.prepare()
+            gc.collect(1)
             self.checked_ready = True
+        line = self._head()
+        if line is not None and any(p not in self.cards for p in islice(line, CONTENT_BATCH)):
+            self._load(line, 2 * CONTENT_BATCH)
 
     def state_of(self, card: Card) -> sm2.CardState:
         return self.states[card.pk]
@@ -265,12 +275,8 @@ class Session:
         unfetched = self.pages.unfetched if self.pages else 0
         return Progress(
             done=len(self.answered),
-            left=len(self.ahead)
-            + len(self.missed)
-            + len(self.due)
-            + unfetched
-            + len(self.new)
-            + len(self.again),
+            left=unfetched
+            + sum(map(len, (self.ahead, self.missed, self.due, self.new, self.again))),
             new=kinds[sm2.ReviewKind.NEW],
             review=kinds[sm2.ReviewKind.REVIEW] + kinds[sm2.ReviewKind.RELEARN],
             extra=kinds[sm2.ReviewKind.EXTRA],
@@ -285,8 +291,8 @@ class Session:
         if card is None or line is None:
             raise IndexError("no card to answer")
         pk = card.pk
-        day = self.today()
-        moment = clock.to_utc(self.now())
+        now = self.now()  # once: with a real clock, reading the local zone takes a while
+        day, moment = self.today(now), clock.to_utc(now)
         practice = line is self.missed and not self._due(pk, day)
         if self.options.cram is not None or practice:
             return self._cram_answer(card, line, grade, day, moment, duration_ms, picked)
