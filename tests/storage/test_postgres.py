@@ -207,3 +207,36 @@ def test_results_by_exam_task_on_a_server(pg: Invoke, tmp_path: Path) -> None:
         ("language", 1, 1),
         ("groups", 0, 0),
     ]
+
+
+def test_stats_figures_less_retired_and_suspended_cards_on_postgres(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """stats reads due, the forecast and the domains' cards from the states alone, less
+    the states of retired (and, for due, suspended) cards found by id: the same figures
+    as through the cards, on PostgreSQL too."""
+    from sqlalchemy import update
+
+    from srs_crss import model
+    from srs_crss.storage.schema import cards_t
+    from tests.storage.test_totals import CARDS, START, _grade, _states_agree, _sync
+
+    store = Store.open(pg_url)
+    _sync(store, tmp_path, {"a": ["Advocacy"] * CARDS, "b": [None] * CARDS})
+    at = dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)
+    learner = store.learners.id_of("alex", at)
+    pk = {
+        (d, n): store.decks.card_view(learner, d, f"c{n}").card.pk for d in "ab" for n in range(4)
+    }
+    for (_, n), card in pk.items():  # once: due the next day; twice: six days later
+        for day in range(1 + n % 2):
+            store.reviews.apply(learner, card, _grade(4, START + dt.timedelta(days=day)), at, 9)
+    for key in (("a", 3), ("b", 0), ("b", 1)):
+        store.suspensions.add(learner, pk[key], model.Suspension.MANUAL, at)
+    with store.db.write() as conn:  # ("b", 1) both retired and suspended
+        retired = [pk[key] for key in (("a", 0), ("a", 1), ("b", 1))]
+        conn.execute(update(cards_t).where(cards_t.c.id.in_(retired)).values(retired=True))
+    scopes = [model.Scope(), model.Scope(decks=("a",)), model.Scope(domain="advocacy")]
+    for scope in scopes:
+        _states_agree(store, learner, START + dt.timedelta(days=3), scope)
+    store.close()

@@ -207,6 +207,23 @@ def test_learners_are_separate(db: Path, mini: Path) -> None:
     store.close()
 
 
+def test_answers_over_counts_one_learners_answers_up_to_the_limit(db: Path, mini: Path) -> None:
+    store = synced(db, mini)
+    alex, sam = store.learners.id_of("alex", NOW), store.learners.id_of("sam", NOW)
+    card = store.decks.card_view(alex, "mini", "quality").card
+    for _ in range(3):
+        store.reviews.apply(alex, card.pk, answer(4), NOW, 900)
+    store.reviews.apply(sam, card.pk, answer(4), NOW, 900)
+    assert [store.forecasts.answers_over(alex, limit) for limit in (0, 2, 3, 4)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert store.forecasts.answers_over(sam, 0) and not store.forecasts.answers_over(sam, 1)
+    store.close()
+
+
 def database_at(db: Path, revision: str) -> None:
     """An empty database file of an older schema `revision`."""
     from sqlalchemy import create_engine

@@ -25,14 +25,9 @@ from srs_crss.decks.deckfile import load_deck
 from srs_crss.decks.sync import plan_sync
 from srs_crss.sm2 import CardState, Review, review
 from srs_crss.storage import Store, totals
-from srs_crss.storage.rows import cards_decks, scope_filters
-from srs_crss.storage.schema import cards_t, reviews_t, states_t
-from srs_crss.storage.stats import (
-    _domain_cards,
-    _domain_cards_joined,
-    _from_log,
-    _from_totals,
-)
+from srs_crss.storage.rows import scope_filters
+from srs_crss.storage.schema import cards_t, reviews_t
+from srs_crss.storage.stats import _from_cards, _from_log, _from_states, _from_totals
 
 START = dt.date(2026, 9, 1)
 DOMAINS = ("Advocacy", "Ethical Responsibility", None)
@@ -70,6 +65,19 @@ def _study_days(store: Store, learner: int, until: dt.date) -> list[dt.date]:
         return sorted(days, reverse=True)
 
 
+def _states_agree(store: Store, learner: int, today: dt.date, scope: model.Scope) -> None:
+    """Due, the forecast and the per-domain card figures from the states' own deck and
+    domain, less retired (and suspended) cards' states, equal the same figures read
+    through the cards."""
+    active = and_(cards_t.c.retired.is_(False), *scope_filters(scope))
+    with store.db.read() as conn:
+        due, ahead, domains = _from_states(conn, learner, today, scope)
+        joined_ahead, joined_domains = _from_cards(conn, learner, today, active)
+    assert due == store.queue.due_counts(learner, today, scope, 10**6)[0], scope  # joined
+    assert domains == joined_domains, scope
+    assert {day: n for day, n in ahead.items() if n} == dict(joined_ahead), scope
+
+
 def _agree(store: Store, learner: int, today: dt.date) -> None:
     # the study days (streaks) from the counts and the newer log rows, before and after
     # the counts catch up
@@ -84,14 +92,8 @@ def _agree(store: Store, learner: int, today: dt.date) -> None:
                 counted = _from_totals(conn, learner, day, scope)
                 logged = _from_log(conn, learner, day, scope)
                 assert counted == logged, (scope, day)
-            # the per-domain card figures, from the states' own deck and domain
-            with_states = cards_decks().outerjoin(
-                states_t,
-                and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner),
-            )
-            active = and_(cards_t.c.retired.is_(False), *scope_filters(scope))
-            joined = _domain_cards_joined(conn, with_states, active)
-            assert _domain_cards(conn, learner, scope) == joined, scope
+    for scope in scopes:
+        _states_agree(store, learner, today, scope)
 
 
 ops = st.lists(
@@ -282,6 +284,7 @@ def test_deck_counts_from_the_states_index_agree_with_the_cards(
             fast = store.queue.due_counts(learner, today, model.Scope(decks=scope))
             joined = store.queue.due_counts(learner, today, model.Scope(decks=scope), 10**6)
             assert fast == joined, scope
+            _states_agree(store, learner, today, model.Scope(decks=scope))  # and `stats`
         summaries = {s.id: s for s in store.decks.summaries(learner, today)}
         for deck in "ab":
             live = [n for n in range(CARDS) if (deck, n) not in retired]

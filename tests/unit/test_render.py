@@ -77,13 +77,14 @@ def test_card_json_shape() -> None:
 @pytest.mark.parametrize("width", [60, 80, 100])
 def test_the_forecast_chart_fits_the_window(width: int) -> None:
     from rich.console import Console
+    from rich.text import Text
 
-    from srs_crss.cli.render import views
+    from srs_crss.cli.render import charts
 
     today = dt.date(2026, 12, 4)
     days = [(today + dt.timedelta(days=n), n % 5) for n in range(30)]
     out = Console(width=width, record=True, color_system=None, file=io.StringIO())
-    out.print(views._columns(days, today, out.width))
+    out.print(Text.assemble(*charts.columns(days, today, out.width)))
     lines = out.export_text().rstrip("\n").splitlines()
     assert all(len(line.rstrip()) <= width for line in lines)
     assert len(lines) == 8  # title, six rows of columns, the dates: nothing wrapped
@@ -101,13 +102,14 @@ def test_the_forecast_chart_fits_the_window(width: int) -> None:
 @pytest.mark.parametrize("width", [40, 60, 80])
 def test_the_heat_map_rows_never_wrap(width: int) -> None:
     from rich.console import Console
+    from rich.text import Text
 
-    from srs_crss.cli.render import views
+    from srs_crss.cli.render import charts
 
     today = dt.date(2026, 12, 4)
     days = [(today - dt.timedelta(days=n), 1 + n % 4) for n in range(400)]
     out = Console(width=width, record=True, color_system=None, file=io.StringIO())
-    out.print(views._calendar(days, today, out.width))
+    out.print(Text.assemble(*charts.calendar(days, today, out.width)))
     lines = out.export_text().rstrip("\n").splitlines()
     rows = [line for line in lines if line[:2] in {f"{d} " for d in "MTWFS"}]
     assert len(rows) == 7  # one line a weekday: nothing wrapped

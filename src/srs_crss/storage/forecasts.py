@@ -52,11 +52,16 @@ class Forecasts:
             return replay_rows(chain.from_iterable(batches))
 
     def answers_over(self, learner_id: int, limit: int) -> bool:
-        """Whether the learner has given more than `limit` answers (reads at most that many
-        index entries, not the whole log)."""
-        some = select(reviews_t.c.id).where(reviews_t.c.learner_id == learner_id).limit(limit + 1)
+        """Whether the learner has given more than `limit` answers: whether an answer comes
+        after the first `limit` (skipped in an index; never the whole log)."""
+        beyond = (
+            select(reviews_t.c.id)
+            .where(reviews_t.c.learner_id == learner_id)
+            .limit(1)
+            .offset(limit)
+        )
         with self.db.read() as conn:
-            return int(conn.scalar(select(func.count()).select_from(some.subquery())) or 0) > limit
+            return conn.scalar(beyond) is not None
 
     def first_answers(
         self, learner_id: int | None, decks: Sequence[str] = ()

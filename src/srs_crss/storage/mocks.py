@@ -246,7 +246,7 @@ class Mocks:
         with self.db.read() as conn:
             attempts = sorted((_attempt(row) for row in conn.execute(query)), key=lambda a: a.id)
             domains: dict[int, list[DomainScore]] = {}
-            for row in conn.execute(per_domain):
+            for row in conn.execute(per_domain) if attempts else ():
                 domains.setdefault(row.exam_id, []).append(
                     DomainScore(row.domain or "", int(row.correct or 0), int(row.asked))
                 )

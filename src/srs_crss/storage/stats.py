@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, Select, and_, case, func, select, union_all
 
 from srs_crss import model
 from srs_crss.errors import StorageFailure
@@ -69,31 +70,19 @@ class Stats:
         self, learner_id: int, today: dt.date, scope: model.Scope, hardest: int = 10
     ) -> model.Stats:
         """Every figure of `srs-crss stats` for one learner and scope on `today`."""
-        horizon = today + dt.timedelta(days=MONTH_DAYS - 1)
         active = and_(cards_t.c.retired.is_(False), *scope_filters(scope))
-        with_states = cards_decks().outerjoin(
-            states_t,
-            and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
-        )
-        due = self.queue.due_counts(learner_id, today, scope)[0]
         # The counts know decks and domains, not tags; and a reader who may not write
         # (a read-only role on a cohort's server) reads the log itself.
         counted = scope.tag is None and self._catch_up(learner_id)
+        if scope.tag is not None:  # states know their card's deck and domain, not its tags
+            due = self.queue.due_counts(learner_id, today, scope)[0]
         with self.db.read() as conn:
             log_figures = _from_totals if counted else _from_log
             figures = log_figures(conn, learner_id, today, scope)
-            if scope.tag is None:  # states know their deck and domain: no cards rows
-                domain_cards = _domain_cards(conn, learner_id, scope)
+            if scope.tag is None:
+                due, forecast, domain_cards = _from_states(conn, learner_id, today, scope)
             else:
-                domain_cards = _domain_cards_joined(conn, with_states, active)
-            forecast: dict[dt.date, int] = {}
-            for day, count in conn.execute(
-                select(states_t.c.due, func.count())
-                .select_from(with_states)
-                .where(active, states_t.c.due > today, states_t.c.due <= horizon)
-                .group_by(states_t.c.due)
-            ):
-                forecast[day] = int(count)
+                forecast, domain_cards = _from_cards(conn, learner_id, today, active)
             hard = _hardest(conn, learner_id, today, active, hardest, scope == model.Scope())
             crammed = int(
                 conn.scalar(
@@ -128,9 +117,7 @@ class Stats:
                 )
                 for domain, cards, seen, mature in domain_cards
             ),
-            forecast=tuple(
-                (day, int(due or 0) if day == today else forecast.get(day, 0)) for day in days_ahead
-            ),
+            forecast=tuple((day, due if day == today else forecast[day]) for day in days_ahead),
             calendar=figures.calendar,
             hardest=hard,
             suspended=len(out),
@@ -150,28 +137,77 @@ def _by_domain(rows: Any) -> DomainCards:
     return sorted(counted, key=lambda row: (row[0] is not None, row[0] or ""))
 
 
-def _domain_cards(conn: Connection, learner_id: int, scope: model.Scope) -> DomainCards:
-    """Per-domain card figures from two indexes: active cards by deck and domain, and
-    the learner's states by domain (less retired cards, few, by id)."""
-    active: list[Any] = [cards_t.c.retired.is_(False)]
-    mine: list[Any] = [
-        states_t.c.learner_id == learner_id,
-        states_t.c.card_id.not_in(retired_cards()),
-    ]
+def _deck_and_domain(table: Any, scope: model.Scope) -> list[Any]:
+    """WHERE clauses for --deck / --domain on a table of cards, card states or per-day
+    counts: each row knows its deck and domain (not the card's tags)."""
+    filters: list[Any] = []
     if scope.decks:
         ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
-        active.append(cards_t.c.deck_id.in_(ids))
-        mine.append(states_t.c.deck_id.in_(ids))
+        filters.append(table.c.deck_id.in_(ids))
     if scope.domain:
-        active.append(func.lower(cards_t.c.domain) == scope.domain.lower())
-        mine.append(func.lower(states_t.c.domain) == scope.domain.lower())
+        filters.append(func.lower(table.c.domain) == scope.domain.lower())
+    return filters
+
+
+def _set_aside(learner_id: int, scope: model.Scope) -> Select[Any]:
+    """The learner's states of retired or suspended cards in `scope` (few), read by id,
+    each saying whether its card is retired. (No range of days here: SQLite would
+    rather scan that range of an index for them.)"""
+    retired = retired_cards()
+    held = select(suspended_t.c.card_id).where(suspended_t.c.learner_id == learner_id)
+    return select(
+        states_t.c.card_id.in_(retired).label("retired"),
+        states_t.c.due,
+        states_t.c.domain,
+        states_t.c.interval,
+    ).where(
+        states_t.c.learner_id == learner_id,
+        states_t.c.card_id.in_(union_all(retired, held)),
+        *_deck_and_domain(states_t, scope),
+    )
+
+
+def _from_states(
+    conn: Connection, learner_id: int, today: dt.date, scope: model.Scope
+) -> tuple[int, Counter[dt.date], DomainCards]:
+    """Active cards due by today, those due on each of the next 29 days, and the
+    domains' card figures: each from one index of the learner's states, less the few
+    states of retired cards (and, for those due, of suspended ones) read by id."""
+    horizon = today + dt.timedelta(days=MONTH_DAYS - 1)
+    mine = (states_t.c.learner_id == learner_id, *_deck_and_domain(states_t, scope))
+    aside = conn.execute(_set_aside(learner_id, scope)).all()
+    retired = [row for row in aside if row.retired]
+    due = int(conn.scalar(select(func.count()).where(*mine, states_t.c.due <= today)) or 0)
+    due -= sum(1 for row in aside if row.due <= today)
+    ahead = _due_days(
+        conn, select(states_t.c.due).where(*mine, states_t.c.due > today, states_t.c.due <= horizon)
+    )
+    ahead.subtract(row.due for row in retired if today < row.due <= horizon)
+    return due, ahead, _domain_cards(conn, mine, scope, retired)
+
+
+def _due_days(conn: Connection, due: Select[Any]) -> Counter[dt.date]:
+    """How many of the states `due` selects (their due day) fall due on each day."""
+    query = due.add_columns(func.count()).group_by(states_t.c.due)
+    return Counter({day: int(count) for day, count in conn.execute(query)})
+
+
+def _domain_cards(
+    conn: Connection, mine: tuple[Any, ...], scope: model.Scope, retired: list[Any]
+) -> DomainCards:
+    """Per-domain card figures from two indexes: active cards by deck and domain, and
+    the learner's states (`mine`) by domain, less the `retired` cards' states."""
     mature = func.sum(case((states_t.c.interval >= MATURE_DAYS, 1), else_=0))
-    seen = {
-        domain: (count, grown)
+    seen: dict[str | None, list[int]] = {
+        domain: [int(count), int(grown or 0)]
         for domain, count, grown in conn.execute(
             select(states_t.c.domain, func.count(), mature).where(*mine).group_by(states_t.c.domain)
         )
     }
+    for row in retired:
+        seen[row.domain][0] -= 1
+        seen[row.domain][1] -= row.interval >= MATURE_DAYS
+    active = (cards_t.c.retired.is_(False), *_deck_and_domain(cards_t, scope))
     # grouped by deck too, in the order of the index (retired, deck, domain): read as
     # ranges of it, with no sort; the decks' counts added up here
     cards: dict[str | None, int] = {}
@@ -181,7 +217,22 @@ def _domain_cards(conn: Connection, learner_id: int, scope: model.Scope) -> Doma
         .group_by(cards_t.c.deck_id, cards_t.c.domain)
     ):
         cards[domain] = cards.get(domain, 0) + int(count)
-    return _by_domain((domain, count, *seen.get(domain, (0, 0))) for domain, count in cards.items())
+    return _by_domain((d, count, *seen.get(d, (0, 0))) for d, count in cards.items())
+
+
+def _from_cards(
+    conn: Connection, learner_id: int, today: dt.date, active: Any
+) -> tuple[Counter[dt.date], DomainCards]:
+    """Those due on each of the next 29 days, and the domains' card figures, through
+    cards joined with states (a tag scope: states know no tags)."""
+    horizon = today + dt.timedelta(days=MONTH_DAYS - 1)
+    with_states = cards_decks().outerjoin(
+        states_t,
+        and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
+    )
+    due = select(states_t.c.due).select_from(with_states)
+    ahead = _due_days(conn, due.where(active, states_t.c.due > today, states_t.c.due <= horizon))
+    return ahead, _domain_cards_joined(conn, with_states, active)
 
 
 def _domain_cards_joined(conn: Connection, with_states: Any, active: Any) -> DomainCards:
@@ -205,20 +256,11 @@ def _pair(row: Any) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def _one(conn: Connection, query: Any) -> tuple[int, int]:
-    return _pair(conn.execute(query).one())
-
-
 def _from_totals(
     conn: Connection, learner_id: int, today: dt.date, scope: model.Scope
 ) -> LogFigures:
     """The log figures from the per-day counts (a deck or domain scope, or none)."""
-    where = [days_t.c.learner_id == learner_id]
-    if scope.decks:
-        slugs = list(scope.decks)
-        where.append(days_t.c.deck_id.in_(select(decks_t.c.id).where(decks_t.c.slug.in_(slugs))))
-    if scope.domain:
-        where.append(func.lower(days_t.c.domain) == scope.domain.lower())
+    where = [days_t.c.learner_id == learner_id, *_deck_and_domain(days_t, scope)]
     month_ago = today - dt.timedelta(days=MONTH_DAYS - 1)
     answers, passed = func.sum(days_t.c.answers), func.sum(days_t.c.passed)
     learned, kept = func.sum(days_t.c.learned), func.sum(days_t.c.learned_passed)

@@ -86,12 +86,15 @@ class Tasks:
             mock_exams_t.c.status.in_(model.FINISHED),
             mock_exams_t.c.finished_at.is_not(None),
         )
+        # the items naming a task found first, in one pass over the cards (few or none
+        # name one), then their states by id: not every state's card looked up
+        named = select(cards_t.c.id).where(cards_t.c.task.is_not(None))
         with self.db.read() as conn:
             rows = list(
                 conn.execute(
                     select(*_ANSWER, reviews_t.c.reviewed_at, reviews_t.c.grade >= 3)
                     .select_from(reviewed)
-                    .where(*active)
+                    .where(states_t.c.card_id.in_(named), *active)
                 )
             )
             # the learner's finished exams first (an index range): given their ids, the

@@ -4,6 +4,7 @@
     text.py     plain lines: sync reports, the session summary, card choices, grades
     mocktext.py plain lines of the practice exam: intro, piped questions, result, history
     views.py    rich renderables for a terminal: tables, panels, charts
+    charts.py   the heat map and the column chart of `stats` (drawn by views.py)
     screen.py   rich renderables of the review screen: header, card, answer, grade keys
     examscreen.py  rich renderables of the practice-exam screen and its result
     cohort.py   a cohort server's commands: users, cohort, class, items

@@ -8,7 +8,6 @@ module inside their bodies, when they print to a terminal: `--help`,
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from srs_crss.cli.render import charts
 from srs_crss.cli.render.examscreen import tasks_grid
 from srs_crss.cli.render.mocktext import recent_mocks
 from srs_crss.cli.render.text import (
@@ -227,9 +227,7 @@ KIND_WORDS = {
 
 # ---- stats and exams -----------------------------------------------------------
 
-SHADES = " ░▒▓█"
 BLOCKS = " ▏▎▍▌▋▊▉█"
-VBLOCKS = " ▁▂▃▄▅▆▇█"
 
 
 def bar(value: float, width: int) -> str:
@@ -274,7 +272,7 @@ def print_stats(out: Console, report: Report) -> None:
         head.append("  (srs-crss mock --history)", style="dim")
     out.print(Panel(head, title="Progress", title_align="left", border_style="blue"))
 
-    out.print(_calendar(s.calendar, report.today, out.width))
+    out.print(Text.assemble(*charts.calendar(s.calendar, report.today, out.width)))
 
     weakest = report.weakest
     domains = Table(
@@ -305,7 +303,7 @@ def print_stats(out: Console, report: Report) -> None:
     if report.weakest_tasks:
         out.print(tasks_grid(report.weakest_tasks))
 
-    out.print(_columns(s.forecast, report.today, out.width))
+    out.print(Text.assemble(*charts.columns(s.forecast, report.today, out.width)))
 
     if s.hardest:
         hard = Table(
@@ -322,66 +320,6 @@ def print_stats(out: Console, report: Report) -> None:
         out.print(hard)
     for plan in report.plans:
         print_plan(out, plan, report)
-
-
-def _calendar(days: Sequence[tuple[dt.date, int]], today: dt.date, width: int = 80) -> Any:
-    """Up to 52 weeks of reviews per day as a heat map: one column a week, Monday on top;
-    in a narrow window, the latest weeks that fit (a row never wraps)."""
-    counts = dict(days)
-    weeks = max(1, min(53, width - 2))  # "M " then one character a week
-    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(days=7 * (weeks - 1))
-    start = max(start, today - dt.timedelta(days=7 * 52 - 1) - dt.timedelta(days=6))
-    start -= dt.timedelta(days=start.weekday())
-    weeks = (today - start).days // 7 + 1
-    peak = max((n for day, n in counts.items() if start <= day <= today), default=0)
-    shown = "52 weeks" if weeks >= 53 else f"{weeks} weeks"
-    text = Text()
-    text.append(f"Reviews per day, last {shown} (darkest = {peak})\n", style="bold")
-    for weekday in range(7):
-        text.append("MTWTFSS"[weekday] + " ", style="dim")
-        for week in range(weeks):
-            day = start + dt.timedelta(days=7 * week + weekday)
-            if day > today:
-                text.append(" ")
-                continue
-            n = counts.get(day, 0)
-            level = 0 if n == 0 else 1 + min(3, (4 * n - 1) // peak) if peak else 0
-            text.append(SHADES[level] if n else "·", style="green" if n else "dim")
-        text.append("\n")
-    return text
-
-
-def _columns(
-    days: Sequence[tuple[dt.date, int]], today: dt.date, width: int = 80, height: int = 6
-) -> Any:
-    """A column chart of cards due per day: one column a day, today first; two characters
-    a day where the terminal is wide enough, one where it is not (a label a week)."""
-    peak = max((n for _, n in days), default=0)
-    step = 2 if 6 + 2 * len(days) <= width else 1
-    text = Text()
-    text.append(
-        f"Due in the next {len(days)} days (today includes overdue; peak {peak})\n", style="bold"
-    )
-    for row in range(height, 0, -1):
-        text.append(f"{peak if row == height else '':>5} ", style="dim")
-        for _, n in days:
-            level = n * height * 8 // peak if peak else 0
-            cell = min(8, max(0, level - (row - 1) * 8))
-            text.append(VBLOCKS[cell] * step, style="cyan")
-        text.append("\n")
-    text.append("      ")
-    week = 7 * step
-    for index, (day, _) in enumerate(days):
-        if index % 7 == 0:
-            # the arrow sits under the day's own column: the label is read from there
-            label = "↑today" if day == today else day.strftime("↑%d %b")
-            if len(label) >= week:  # one character a day: "↑11Dec", a space to the next
-                label = label.replace(" ", "")
-            last = index + 7 >= len(days)  # may run past the chart, not past the window
-            room = min(len(label) if last else week, width - (6 + step * index))
-            text.append(label.ljust(week)[: max(0, room)], style="dim")
-    text.append("\n")
-    return text
 
 
 def print_plan(out: Console, plan: Plan, report: Report) -> None:
