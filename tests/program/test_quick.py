@@ -254,3 +254,48 @@ def test_errors_on_the_quick_way_are_one_plain_line(db: Path, tmp_path: Path) ->
     done = _run(db, "--db", str(folder), "decks")
     assert done.returncode != 0 and done.stderr.splitlines()[-2].startswith("Error: ")
     assert "Traceback" not in done.stderr and "TYPER False" in done.stderr
+
+
+_COLLECTOR = """
+import atexit, gc, sys
+seen = []
+from srs_crss.cli import entry, ui
+shown = ui.PlainScreen.show_front
+def show_front(self, *args):
+    seen.append(gc.isenabled())
+    return shown(self, *args)
+ui.PlainScreen.show_front = show_front
+atexit.register(lambda: print("GC", seen[:2], gc.isenabled(), gc.get_freeze_count() > 0,
+                              file=sys.stderr))
+from srs_crss.cli import main
+sys.argv = ["srs-crss", *sys.argv[1:]]
+main()
+"""
+
+
+def test_the_collector_waits_for_the_first_card(db: Path) -> None:
+    """Held off while a review starts, running again once the first card is on screen,
+    with what start-up built frozen out of its way."""
+    env = {**os.environ, "SRS_CRSS_DB": str(db), "SRS_CRSS_NOW": NOW, "SRS_CRSS_LEARNER": "alex"}
+    done = subprocess.run(
+        [sys.executable, "-c", _COLLECTOR, "review"], input="\n4\nq\n",
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "GC [False, True] True True" in done.stderr
+
+
+def test_a_collector_held_elsewhere_is_left_alone() -> None:
+    import gc
+
+    gc.disable()
+    try:
+        entry.hold_collector()
+        entry.release_collector()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    entry.hold_collector()
+    assert not gc.isenabled()
+    entry.release_collector(freeze=False)
+    assert gc.isenabled()

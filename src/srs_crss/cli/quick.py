@@ -151,6 +151,7 @@ def run(argv: Sequence[str]) -> int | None:
     if parsed is None:
         return None
     entry.never_fail_to_print()
+    entry.hold_collector()
     closing: list[Callable[[], None]] = []
     try:
         try:
@@ -159,6 +160,7 @@ def run(argv: Sequence[str]) -> int | None:
         finally:
             for close in closing:
                 close()
+            entry.release_collector(freeze=False)  # (if the command did not)
     except BaseException as exc:
         code = entry.failure(exc, parsed.options)
         if code is None:

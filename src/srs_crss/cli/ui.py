@@ -21,6 +21,7 @@ import sys
 import time
 from typing import IO, Protocol
 
+from srs_crss.cli.entry import release_collector
 from srs_crss.cli.keys import ENTER, SPACE, key_name
 from srs_crss.cli.render import text
 from srs_crss.cli.render.text import (
@@ -120,6 +121,7 @@ def _one_card(session: Session, screen: Screen, card: Card) -> None:
     choices = shuffled_choices(card, session.review_count(card)) if mcq else []
     screen.show_front(card, session.progress(), choices)
     session.ready()  # while the learner reads it
+    release_collector()  # start-up is over (cli/entry.py)
     started = time.monotonic()
     picked: str | None = None
     if mcq:
