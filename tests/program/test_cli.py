@@ -304,3 +304,16 @@ def test_wheel_ships_the_decks_migrations_and_web_pages(tmp_path: Path) -> None:
     assert "srs_crss/web/templates/review_card.html" in names
     assert "srs_crss/web/static/study.js" in names
     assert "srs_crss/web/static/study.css" in names
+
+
+def test_every_module_that_registers_commands_is_loaded_by_the_app() -> None:
+    from srs_crss.cli.typerapp import COMMAND_MODULES
+
+    folder = Path(__file__).resolve().parents[2] / "src" / "srs_crss" / "cli"
+    registering = {
+        path.stem
+        for path in folder.glob("*.py")
+        if "@commands.command(" in path.read_text(encoding="utf-8")
+        or "commands.add_typer(" in path.read_text(encoding="utf-8")
+    }
+    assert registering == set(COMMAND_MODULES)
