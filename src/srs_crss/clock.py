@@ -30,14 +30,20 @@ def parse_now(text: str) -> dt.datetime:
 
 
 def now(environ: Mapping[str, str]) -> dt.datetime:
-    """The current moment as an aware datetime in the local zone."""
+    """The current moment as an aware datetime in the local zone (the system's offset
+    now, as the C library knows it: TZ, /etc/localtime, Windows' settings)."""
     override = environ.get(NOW_ENV)
     if override:
         return parse_now(override)
-    # dateutil.tz takes ~50 ms to import; only a real clock needs it (tests set SRS_CRSS_NOW).
-    from dateutil import tz
+    return dt.datetime.now().astimezone()
 
-    return dt.datetime.now(tz.tzlocal())
+
+def zone(environ: Mapping[str, str]) -> dt.tzinfo | None:
+    """The zone other moments are seen in, for `astimezone`: SRS_CRSS_NOW's offset when it
+    is set; else None, the system's zone with each moment's own offset (an answer given
+    in July and one in January each in its own daylight-saving time)."""
+    override = environ.get(NOW_ENV)
+    return parse_now(override).tzinfo if override else None
 
 
 def study_day(moment: dt.datetime, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> dt.date:

@@ -69,7 +69,7 @@ def import_anki(context: Context, path: Path, dry_run: bool) -> ImportResult:
     shared = found.shared_notes
     exams = context.store.exams.all(context.reader_id)
     decks = {pk: deck for pk, deck, _ in keys}
-    zone, rollover = context.now().tzinfo, context.rollover_hour
+    zone, rollover = clock.zone(context.settings.environ), context.rollover_hour
 
     @functools.cache
     def quarter_day(quarter: int) -> dt.date:
