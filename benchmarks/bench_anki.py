@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from benchmarks import bench_import
-from benchmarks.bench_review import _until
+from benchmarks.bench_review import _until, grade_line
 from benchmarks.common import WORK, Figure, peak_rss_kib, srs, time_command
 from benchmarks.gen import build_database
 
@@ -188,13 +188,7 @@ def _srs_answers(env: dict[str, str]) -> tuple[list[float], float]:
     latencies = []
     _until(proc.stdout, "Q:")
     for _ in range(ANSWERS):
-        prompt = _until(proc.stdout, "> ")
-        line = "4\n"
-        if prompt.startswith("> Your answer"):  # multiple choice: the letter, then the grade
-            proc.stdin.write("a\n")
-            proc.stdin.flush()
-            _until(proc.stdout, "> Grade")
-            line = "\n"
+        line = grade_line(proc, "4")
         start = time.perf_counter()
         proc.stdin.write(line)
         proc.stdin.flush()
@@ -461,14 +455,8 @@ def _quit_to_summary(env: dict[str, str]) -> float:
         text=True, env=env, bufsize=1,
     )  # fmt: skip
     assert proc.stdout is not None and proc.stdin is not None
-    for _ in range(2):  # as benchmarks/bench_review.py answers (a letter first for an MCQ)
-        if _until(proc.stdout, "> ").startswith("> Your answer"):
-            proc.stdin.write("a\n")
-            proc.stdin.flush()
-            _until(proc.stdout, "> Grade")
-            proc.stdin.write("\n")
-        else:
-            proc.stdin.write("4\n")
+    for _ in range(2):
+        proc.stdin.write(grade_line(proc, "4"))
         proc.stdin.flush()
     _until(proc.stdout, "> ")
     start = time.perf_counter()

@@ -39,6 +39,19 @@ def _until(stream: IO[str], prefix: str) -> str:
             return line
 
 
+def grade_line(proc: subprocess.Popen[str], grade: str) -> str:
+    """At the next prompt of a piped review, the line that grades the card shown: for a
+    multiple-choice card the letter is sent first (then an empty line takes the grade
+    the choice earned)."""
+    assert proc.stdout is not None and proc.stdin is not None
+    if not _until(proc.stdout, "> ").startswith("> Your answer"):
+        return f"{grade}\n"
+    proc.stdin.write("a\n")
+    proc.stdin.flush()
+    _until(proc.stdout, "> Grade")
+    return "\n"
+
+
 def time_to_first_card(db: str) -> float:
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -66,14 +79,7 @@ def answer_latencies(db: str) -> tuple[list[float], int]:
     latencies: list[float] = []
     _until(proc.stdout, "Q:")
     for i in range(ANSWERS):
-        prompt = _until(proc.stdout, "> ")
-        if prompt.startswith("> Your answer"):
-            proc.stdin.write("a\n")
-            proc.stdin.flush()
-            _until(proc.stdout, "> Grade")
-            line = "\n"
-        else:
-            line = "4\n" if i % 7 else "1\n"
+        line = grade_line(proc, "4" if i % 7 else "1")
         start = time.perf_counter()
         proc.stdin.write(line)
         proc.stdin.flush()

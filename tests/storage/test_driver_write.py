@@ -149,24 +149,33 @@ def test_errors_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     _errors_made_plain(pg_url, tmp_path)
 
 
+def _synced(tmp_path: Path, name: str, cards: int) -> tuple[Path, int]:
+    """A database holding a deck of `cards` cards, and its learner's id."""
+    path = tmp_path / name
+    deck = write_basic_deck(tmp_path / "deck.toml", cards)
+    with App(Settings(database=str(path), learner="alex", environ={})) as app:
+        app.sync([deck])
+        return path, app.learner_id
+
+
+def _card_ids(store: Store) -> list[int]:
+    with store.db.read() as conn:
+        return [int(r[0]) for r in conn.exec_driver_sql("SELECT id FROM cards ORDER BY id")]
+
+
+def _pass(state: CardState) -> Review:
+    return review(state, 4, dt.date(2026, 11, 22))
+
+
 def test_the_kept_connection_closes_with_the_store(tmp_path: Path) -> None:
     """An SQLite engine keeps one driver connection between answers (storage/driver.py);
     closing the store closes it too, so the last connection's close checkpoints the log and
     removes it, as before; a driver read (a content batch) reuses it."""
-    path = tmp_path / "k.db"
-    deck = write_basic_deck(tmp_path / "deck.toml", 2)
-    with App(Settings(database=str(path), learner="alex", environ={})) as app:
-        app.sync([deck])
-        learner = app.learner_id
+    path, learner = _synced(tmp_path, "k.db", 2)
     with Store.open(str(path)) as store:
-        with store.db.read() as conn:
-            pks = [int(r[0]) for r in conn.exec_driver_sql("SELECT id FROM cards ORDER BY id")]
-
-        def decide(state: CardState) -> Review:
-            return review(state, 4, dt.date(2026, 11, 22))
-
+        pks = _card_ids(store)
         for pk in pks:
-            store.reviews.apply(learner, pk, decide, WHEN, 1000)
+            store.reviews.apply(learner, pk, _pass, WHEN, 1000)
         assert set(store.decks.cards_by_pk(pks)) == set(pks)
         assert Path(f"{path}-wal").exists()
     assert not Path(f"{path}-wal").exists()
@@ -179,21 +188,13 @@ def test_threads_answering_keep_at_most_one_connection(tmp_path: Path) -> None:
     more than one connection stays out of the pool between them."""
     from srs_crss.storage import driver
 
-    path = tmp_path / "t.db"
-    deck = write_basic_deck(tmp_path / "deck.toml", 8)
-    with App(Settings(database=str(path), learner="alex", environ={})) as app:
-        app.sync([deck])
-        learner = app.learner_id
+    path, learner = _synced(tmp_path, "t.db", 8)
     with Store.open(str(path)) as store:
-        with store.db.read() as conn:
-            pks = [int(r[0]) for r in conn.exec_driver_sql("SELECT id FROM cards ORDER BY id")]
-
-        def decide(state: CardState) -> Review:
-            return review(state, 4, dt.date(2026, 11, 22))
+        pks = _card_ids(store)
 
         def answer_two(first: int) -> None:
             for pk in pks[first : first + 2]:
-                store.reviews.apply(learner, pk, decide, WHEN, 1000)
+                store.reviews.apply(learner, pk, _pass, WHEN, 1000)
 
         threads = [threading.Thread(target=answer_two, args=(n,)) for n in range(0, 8, 2)]
         for thread in threads:

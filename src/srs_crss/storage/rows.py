@@ -203,17 +203,26 @@ def scope_filters(scope: model.Scope, decks_joined: bool = True) -> list[Any]:
     """WHERE clauses for --deck / --tag / --domain (cards joined with decks; or, with
     `decks_joined` False, cards alone: the decks by id, which leaves the planner free to
     start from another table)."""
-    filters: list[Any] = []
-    if scope.decks and not decks_joined:
-        ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
-        filters.append(cards_t.c.deck_id.in_(ids))
-    elif scope.decks:
-        filters.append(decks_t.c.slug.in_(list(scope.decks)))
+    if decks_joined:
+        filters: list[Any] = [decks_t.c.slug.in_(list(scope.decks))] if scope.decks else []
+        filters += deck_and_domain(cards_t, scope._replace(decks=()))
+    else:
+        filters = deck_and_domain(cards_t, scope)
     if scope.tag:
         # tags are slugs stored as a JSON list: '"tag"' with its quotes is exact.
         filters.append(cards_t.c.tags.like(f'%"{scope.tag}"%'))
+    return filters
+
+
+def deck_and_domain(table: Any, scope: model.Scope) -> list[Any]:
+    """WHERE clauses for --deck / --domain on a table of cards, card states or per-day
+    counts: each row knows its deck (by id) and domain (not the card's tags)."""
+    filters: list[Any] = []
+    if scope.decks:
+        ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
+        filters.append(table.c.deck_id.in_(ids))
     if scope.domain:
-        filters.append(func.lower(cards_t.c.domain) == scope.domain.lower())
+        filters.append(func.lower(table.c.domain) == scope.domain.lower())
     return filters
 
 

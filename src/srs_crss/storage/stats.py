@@ -6,14 +6,22 @@ import datetime as dt
 from collections import Counter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, and_, case, func, select, union_all
+from sqlalchemy import Connection, Select, and_, case, func, or_, select
 
 from srs_crss import model
 from srs_crss.errors import StorageFailure
 from srs_crss.storage import totals
 from srs_crss.storage.engine import Database
 from srs_crss.storage.queue import Queue
-from srs_crss.storage.rows import cards_decks, retired_cards, scope_filters, share
+from srs_crss.storage.rows import (
+    cards_decks,
+    deck_and_domain,
+    retired_cards,
+    retired_states,
+    scope_filters,
+    share,
+    suspended_states,
+)
 from srs_crss.storage.schema import (
     cards_t,
     cram_t,
@@ -137,33 +145,17 @@ def _by_domain(rows: Any) -> DomainCards:
     return sorted(counted, key=lambda row: (row[0] is not None, row[0] or ""))
 
 
-def _deck_and_domain(table: Any, scope: model.Scope) -> list[Any]:
-    """WHERE clauses for --deck / --domain on a table of cards, card states or per-day
-    counts: each row knows its deck and domain (not the card's tags)."""
-    filters: list[Any] = []
-    if scope.decks:
-        ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
-        filters.append(table.c.deck_id.in_(ids))
-    if scope.domain:
-        filters.append(func.lower(table.c.domain) == scope.domain.lower())
-    return filters
-
-
 def _set_aside(learner_id: int, scope: model.Scope) -> Select[Any]:
-    """The learner's states of retired or suspended cards in `scope` (few), read by id,
-    each saying whether its card is retired. (No range of days here: SQLite would
-    rather scan that range of an index for them.)"""
-    retired = retired_cards()
-    held = select(suspended_t.c.card_id).where(suspended_t.c.learner_id == learner_id)
+    """The learner's states of retired or suspended cards in `scope` (few), each looked
+    up by key (rows.retired_states), each saying whether its card is retired."""
     return select(
-        states_t.c.card_id.in_(retired).label("retired"),
+        states_t.c.card_id.in_(retired_cards()).label("retired"),
         states_t.c.due,
         states_t.c.domain,
         states_t.c.interval,
     ).where(
-        states_t.c.learner_id == learner_id,
-        states_t.c.card_id.in_(union_all(retired, held)),
-        *_deck_and_domain(states_t, scope),
+        or_(retired_states(learner_id), suspended_states(learner_id)),
+        *deck_and_domain(states_t, scope),
     )
 
 
@@ -174,7 +166,7 @@ def _from_states(
     domains' card figures: each from one index of the learner's states, less the few
     states of retired cards (and, for those due, of suspended ones) read by id."""
     horizon = today + dt.timedelta(days=MONTH_DAYS - 1)
-    mine = (states_t.c.learner_id == learner_id, *_deck_and_domain(states_t, scope))
+    mine = (states_t.c.learner_id == learner_id, *deck_and_domain(states_t, scope))
     aside = conn.execute(_set_aside(learner_id, scope)).all()
     retired = [row for row in aside if row.retired]
     due = int(conn.scalar(select(func.count()).where(*mine, states_t.c.due <= today)) or 0)
@@ -207,7 +199,7 @@ def _domain_cards(
     for row in retired:
         seen[row.domain][0] -= 1
         seen[row.domain][1] -= row.interval >= MATURE_DAYS
-    active = (cards_t.c.retired.is_(False), *_deck_and_domain(cards_t, scope))
+    active = (cards_t.c.retired.is_(False), *deck_and_domain(cards_t, scope))
     # grouped by deck too, in the order of the index (retired, deck, domain): read as
     # ranges of it, with no sort; the decks' counts added up here
     cards: dict[str | None, int] = {}
@@ -260,7 +252,7 @@ def _from_totals(
     conn: Connection, learner_id: int, today: dt.date, scope: model.Scope
 ) -> LogFigures:
     """The log figures from the per-day counts (a deck or domain scope, or none)."""
-    where = [days_t.c.learner_id == learner_id, *_deck_and_domain(days_t, scope)]
+    where = [days_t.c.learner_id == learner_id, *deck_and_domain(days_t, scope)]
     month_ago = today - dt.timedelta(days=MONTH_DAYS - 1)
     answers, passed = func.sum(days_t.c.answers), func.sum(days_t.c.passed)
     learned, kept = func.sum(days_t.c.learned), func.sum(days_t.c.learned_passed)
