@@ -20,6 +20,7 @@ from srs_crss.storage.prepared import Prepared
 from srs_crss.storage.rows import (
     STATE_COLUMNS,
     cards_decks,
+    deck_and_domain,
     retired_cards,
     retired_states,
     scope_filters,
@@ -62,6 +63,21 @@ def _unseen(learner_id: int) -> Any:
         states_t.c.learner_id == learner_id, states_t.c.card_id == cards_t.c.id
     )
     return and_(~seen.exists(), ~suspended(learner_id))
+
+
+def _unseen_at_most(conn: Any, learner_id: int, scope: model.Scope, active: int) -> int | None:
+    """How many of the scope's `active` cards (not retired) this learner can still have
+    unseen: `active` less their states of active cards, counted from the states' index
+    (each state knows its card's deck and domain; a card never changes deck) less
+    those of retired cards (few, each by its key). None where the scope names a tag:
+    states do not know tags."""
+    if scope.tag:
+        return None
+    in_scope = deck_and_domain(states_t, scope)
+    seen = select(func.count()).where(states_t.c.learner_id == learner_id, *in_scope)
+    gone = select(func.count()).where(retired_states(learner_id), *in_scope)
+    row = conn.execute(select(seen.scalar_subquery(), gone.scalar_subquery())).one()
+    return max(0, active - (int(row[0]) - int(row[1])))
 
 
 _REVIEW_COUNTS = Prepared(
@@ -227,7 +243,11 @@ class Queue:
         each domain's share of the scope (its active cards). "" stands for no domain.
 
         One walk through the cards in file order, stopped as soon as every domain
-        has its `limit` (the cards already seen are skipped once, not once a domain).
+        has its `limit` (the cards already seen are skipped once, not once a domain),
+        or as soon as every unseen card is found: how many there can be is counted
+        first from the states' index (`_unseen_at_most`), so a scope whose cards are
+        all seen (late in a learner's preparation) is not walked at all (5 ms at
+        10,000 seen cards, against 0.5 ms).
         """
         if limit <= 0:
             return {}, {}
@@ -245,13 +265,20 @@ class Queue:
             for domain, count in conn.execute(shares.where(*active).group_by(cards_t.c.domain)):
                 weights[domain or ""] = int(count)
                 lines[domain or ""] = []
+            left = _unseen_at_most(conn, learner_id, scope, sum(weights.values()))
             wanting = len(lines)
+            if left == 0 or wanting == 0:
+                return lines, weights
             for pk, domain in conn.execute(unseen.execution_options(yield_per=256)):
                 line = lines.setdefault(domain or "", [])
                 if len(line) < limit:
                     line.append(pk)
                     wanting -= len(line) == limit
                     if wanting <= 0:
+                        break
+                if left is not None:
+                    left -= 1
+                    if left == 0:  # every unseen card found
                         break
         return lines, weights
 

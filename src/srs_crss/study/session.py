@@ -71,8 +71,7 @@ class Session:
     due: deque[int] = field(default_factory=deque)
     new: deque[int] = field(default_factory=deque)
     again: deque[int] = field(default_factory=deque)
-    missed: deque[int] = field(default_factory=deque)
-    """Cards missed in a practice exam, shown first."""
+    missed: deque[int] = field(default_factory=deque)  # missed in a practice exam: first
     kinds: Counter[sm2.ReviewKind] = field(default_factory=Counter)
     answered: list[Answered] = field(default_factory=list)
     floor_day: dt.date | None = None
@@ -83,8 +82,7 @@ class Session:
     review_counts: dict[int, int] = field(default_factory=dict)  # seeds choice order
     spare_new: deque[int] = field(default_factory=deque)
     """New cards beyond the day's number, in order: they replace cards a sibling holds back."""
-    note_of: dict[int, tuple[str, str]] = field(default_factory=dict)
-    """(deck, note) of each new card in line or spare."""
+    note_of: dict[int, tuple[str, str]] = field(default_factory=dict)  # new cards' notes
     suspended_here: list[tuple[int, Card, sm2.CardState]] = field(default_factory=list)
     """Cards suspended in this session (answers given before, card, its state): undo takes
     a suspension back as it takes back an answer."""
@@ -175,13 +173,16 @@ class Session:
             return self.ahead
         if self.missed:
             return self.missed
-        if not self.due and self.pages is not None:
-            for pk, state in self.pages.next_page(self.states):
-                self._push(self.due, pk, state)
+        if not self.due:
+            self._fetch_due()
         for line in (self.due, self.new, self.again):
             if line:
                 return line
         return None
+
+    def _fetch_due(self) -> None:  # the next page of due cards, after those in line
+        for pk, state in self.pages.next_page(self.states) if self.pages else ():
+            self._push(self.due, pk, state)
 
     def nothing_due(self) -> NothingDue:
         """Explain an empty queue."""
@@ -245,13 +246,15 @@ class Session:
 
     def ready(self) -> None:
         """Called while the learner reads a card. The first time, the answer's statements
-        are rendered (the first answer costs what others do) and what was built so far
-        leaves the collector's young generations (walking it took 1 ms of an answer). Each
-        time, cards coming within a batch get their content: no answer waits for a batch."""
+        are rendered, and start-up's objects leave the collector's young generations (1 ms
+        of an answer). Each time, cards coming within a batch get their content, and due
+        cards are fetched once their line runs short: no answer waits for either."""
         if not self.checked_ready:
             self.store.reviews.prepare()
             gc.collect(1)
             self.checked_ready = True
+        if self.pages is not None and self.pages.unfetched and len(self.due) <= CONTENT_BATCH:
+            self._fetch_due()
         line = self._head()
         if line is not None and any(p not in self.cards for p in islice(line, CONTENT_BATCH)):
             self._load(line, 2 * CONTENT_BATCH)
@@ -341,8 +344,7 @@ class Session:
         duration_ms: int,
         picked: str | None,
     ) -> Answered:
-        """A cram answer: recorded apart, the SM-2 state as it was; failed cards come back
-        once more at the end of the session."""
+        """A cram answer: logged apart, the state as it was; a failed card comes once more."""
         answer_id = self.store.cram.record(
             self.learner_id, card.pk, moment, day, int(grade), duration_ms, picked
         )
