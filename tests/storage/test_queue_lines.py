@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event
 
+from srs_crss import sm2
 from srs_crss.model import Scope, Suspension
 from srs_crss.service import App
 from srs_crss.settings.run import Settings
-from srs_crss import sm2
 from srs_crss.sm2 import Grade
 from srs_crss.study.duepages import DUE_PAGE, FIRST_PAGE
 from tests.conftest import write_basic_deck
@@ -91,7 +91,7 @@ def _answer(app: App, pks: list[int]) -> None:
         )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_new_cards_are_those_a_full_walk_finds(tmp_path_factory: Any, data: Any) -> None:
     """Against the cards' own order: seen, retired (seen or not) and suspended cards
