@@ -139,16 +139,16 @@ class Context:
         after an upgrade of srs-crss, sync again the bundled decks this database holds
         whose files changed, so new and corrected cards arrive without `srs-crss sync`
         (a quick check: a fingerprint of two files' bytes, one query)."""
-        if not self.store.decks.any():
+        sources = self.store.decks.sources()
+        if not sources:
             return self.sync()
         from srs_crss.decks import bundled
 
         files = {str(path.resolve()): path for path in bundled.bundled_deck_files()}
-        held = self.store.decks.synced_from(list(files))
         stale = [
             files[name]
-            for name, digest in held.items()
-            if bundled.deck_fingerprint(_read(files[name]), files[name]) != digest
+            for name, digest in sources
+            if name in files and bundled.deck_fingerprint(_read(files[name]), files[name]) != digest
         ]
         return self.sync(stale) if stale else None
 

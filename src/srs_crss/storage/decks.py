@@ -45,11 +45,6 @@ class Decks:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def any(self) -> bool:
-        """Whether the database holds any deck yet."""
-        with self.db.read() as conn:
-            return conn.scalar(select(decks_t.c.id).limit(1)) is not None
-
     def slugs(self) -> list[str]:
         with self.db.read() as conn:
             return list(conn.scalars(select(decks_t.c.slug).order_by(decks_t.c.slug)))
@@ -125,13 +120,13 @@ class Decks:
                     result[slug] = result[slug]._replace(tasks=tuple(task_list))
         return result
 
-    def synced_from(self, paths: Sequence[str]) -> dict[str, str | None]:
-        """Of these files, those a deck was last synced from: path -> fingerprint then."""
-        query = select(decks_t.c.source_path, decks_t.c.source_hash).where(
-            decks_t.c.source_path.in_(list(paths))
-        )
+    def sources(self) -> list[tuple[str | None, str | None]]:
+        """Every deck's file and that file's fingerprint at its last sync (None, None for
+        a deck not from a file); none before the first deck. One read of a few rows,
+        on the start of every command (`Context.ensure_decks`)."""
+        query = select(decks_t.c.source_path, decks_t.c.source_hash)
         with self.db.read() as conn:
-            return {str(path): digest for path, digest in conn.execute(query).all()}
+            return [(path, digest) for path, digest in conn.execute(query)]
 
     def with_fingerprints(self, fingerprints: dict[str, str]) -> dict[str, model.UnchangedDeck]:
         """Decks last synced from exactly these files (path -> fingerprint of its bytes).

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, select, tuple_, union
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select, tuple_, union
 
 from srs_crss import model
 from srs_crss.model import FINISHED
@@ -21,7 +21,6 @@ from srs_crss.storage.rows import (
     STATE_COLUMNS,
     cards_decks,
     deck_and_domain,
-    retired_cards,
     retired_states,
     scope_filters,
     state_for,
@@ -63,6 +62,46 @@ def _unseen(learner_id: int) -> Any:
         states_t.c.learner_id == learner_id, states_t.c.card_id == cards_t.c.id
     )
     return and_(~seen.exists(), ~suspended(learner_id))
+
+
+def _missed(learner_id: int, scope: model.Scope) -> Select[Any]:
+    """`Queue.follow_ups`'s query: the questions a learner missed in finished exams
+    whose cards were not answered since."""
+
+    def answered_since(table: Any, at: Any) -> Any:  # in review or in cram
+        return (
+            select(table.c.id)
+            .where(
+                table.c.learner_id == learner_id,
+                table.c.card_id == mock_questions_t.c.card_id,
+                at >= mock_exams_t.c.finished_at,
+            )
+            .exists()
+        )
+
+    missed = and_(
+        mock_exams_t.c.learner_id == learner_id,
+        mock_exams_t.c.status.in_(FINISHED),
+        (mock_questions_t.c.picked.is_(None)) | (mock_questions_t.c.picked != cards_t.c.answer),
+        cards_t.c.retired.is_(False),
+        ~suspended(learner_id),
+        ~answered_since(reviews_t, reviews_t.c.reviewed_at),
+        ~answered_since(cram_t, cram_t.c.answered_at),
+    )
+    return (
+        select(mock_questions_t.c.card_id, states_t.c.card_id.label("seen"), *STATE_COLUMNS)
+        .select_from(
+            mock_questions_t.join(mock_exams_t)
+            .join(cards_t, cards_t.c.id == mock_questions_t.c.card_id)
+            .outerjoin(
+                states_t,
+                and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
+            )
+        )
+        # decks by id, not joined: SQLite then starts from the learner's exams (few)
+        .where(missed, *scope_filters(scope, decks_joined=False))
+        .order_by(mock_exams_t.c.id, mock_questions_t.c.position)
+    )
 
 
 def _unseen_at_most(conn: Any, learner_id: int, scope: model.Scope, active: int) -> int | None:
@@ -110,17 +149,9 @@ class Queue:
             kinds = select(states_t.c.extra, states_t.c.repetitions)
             every = self._due_kind_counts(kinds.where(states_t.c.learner_id == learner_id, *by_due))
             # the few retired or suspended ones, each by its key (rows.retired_states)
-            retired = self._due_kind_counts(kinds.where(retired_states(learner_id), *by_due))
-            held = self._due_kind_counts(  # suspended, not counted as retired
-                kinds.where(
-                    suspended_states(learner_id),
-                    states_t.c.card_id.not_in(retired_cards()),
-                    *by_due,
-                )
-            )
-            total, extra, relearn = (
-                a - b - c for a, b, c in zip(every, retired, held, strict=True)
-            )
+            aside = or_(retired_states(learner_id), suspended_states(learner_id))
+            off = self._due_kind_counts(kinds.where(aside, *by_due))
+            total, extra, relearn = (a - b for a, b in zip(every, off, strict=True))
             return total, extra, relearn
         due = (
             select(states_t.c.extra, states_t.c.repetitions)
@@ -173,51 +204,16 @@ class Queue:
 
     def follow_ups(self, learner_id: int, scope: model.Scope) -> list[tuple[int, CardState | None]]:
         """Cards missed in finished practice exams and not answered since (in review or
-        cram), oldest exam first: what the next review session starts with."""
-        later_review = (
-            select(reviews_t.c.id)
-            .where(
-                reviews_t.c.learner_id == learner_id,
-                reviews_t.c.card_id == mock_questions_t.c.card_id,
-                reviews_t.c.reviewed_at >= mock_exams_t.c.finished_at,
-            )
-            .exists()
-        )
-        later_cram = (
-            select(cram_t.c.id)
-            .where(
-                cram_t.c.learner_id == learner_id,
-                cram_t.c.card_id == mock_questions_t.c.card_id,
-                cram_t.c.answered_at >= mock_exams_t.c.finished_at,
-            )
-            .exists()
-        )
-        missed = and_(
-            mock_exams_t.c.learner_id == learner_id,
-            mock_exams_t.c.status.in_(FINISHED),
-            (mock_questions_t.c.picked.is_(None)) | (mock_questions_t.c.picked != cards_t.c.answer),
-            cards_t.c.retired.is_(False),
-            ~suspended(learner_id),
-            ~later_review,
-            ~later_cram,
-        )
-        query = (
-            select(mock_questions_t.c.card_id, states_t.c.card_id.label("seen"), *STATE_COLUMNS)
-            .select_from(
-                mock_questions_t.join(mock_exams_t)
-                .join(cards_t, cards_t.c.id == mock_questions_t.c.card_id)
-                .outerjoin(
-                    states_t,
-                    and_(states_t.c.card_id == cards_t.c.id, states_t.c.learner_id == learner_id),
-                )
-            )
-            # decks by id, not joined: SQLite then starts from the learner's exams (few)
-            .where(missed, *scope_filters(scope, decks_joined=False))
-            .order_by(mock_exams_t.c.id, mock_questions_t.c.position)
+        cram), oldest exam first: what the next review session starts with. A learner
+        who never finished an exam costs one key lookup, not the full query."""
+        finished = select(mock_exams_t.c.id).where(
+            mock_exams_t.c.learner_id == learner_id, mock_exams_t.c.status.in_(FINISHED)
         )
         found: dict[int, CardState | None] = {}
         with self.db.read() as conn:
-            for row in conn.execute(query):
+            if conn.scalar(finished.limit(1)) is None:
+                return []
+            for row in conn.execute(_missed(learner_id, scope)):
                 if row.card_id not in found:
                     found[row.card_id] = None if row.seen is None else state_from_row(row)
         return list(found.items())
