@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select, tuple_, union
+from sqlalchemy import Select, and_, bindparam, func, or_, select, tuple_, union
 
 from srs_crss import model
 from srs_crss.model import FINISHED
@@ -64,6 +64,16 @@ def _unseen(learner_id: int) -> Any:
     return and_(~seen.exists(), ~suspended(learner_id))
 
 
+def _kind_counts(extra: Any, repetitions: Any) -> tuple[Any, Any, Any]:
+    """Of due states: how many, how many await an extra review, how many failed last
+    time (FILTER: SQLite 3.30 on, PostgreSQL; compiles in half a CASE's time)."""
+    return (
+        func.count(),
+        func.count().filter(extra.is_(True)),
+        func.count().filter(extra.is_(False), repetitions == 0),
+    )
+
+
 def _missed(learner_id: int, scope: model.Scope) -> Select[Any]:
     """`Queue.follow_ups`'s query: the questions a learner missed in finished exams
     whose cards were not answered since."""
@@ -105,11 +115,10 @@ def _missed(learner_id: int, scope: model.Scope) -> Select[Any]:
 
 
 def _unseen_at_most(conn: Any, learner_id: int, scope: model.Scope, active: int) -> int | None:
-    """How many of the scope's `active` cards (not retired) this learner can still have
-    unseen: `active` less their states of active cards, counted from the states' index
-    (each state knows its card's deck and domain; a card never changes deck) less
-    those of retired cards (few, each by its key). None where the scope names a tag:
-    states do not know tags."""
+    """How many of the scope's `active` (not retired) cards this learner can still have
+    unseen: `active` less the learner's states in the scope, from the states' index (a
+    state knows its card's deck and domain), plus those of retired cards (few, each by
+    its key). None where the scope names a tag: states do not know tags."""
     if scope.tag:
         return None
     in_scope = deck_and_domain(states_t, scope)
@@ -146,11 +155,11 @@ class Queue:
             if scope.decks:
                 ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
                 by_due.append(states_t.c.deck_id.in_(ids))
-            kinds = select(states_t.c.extra, states_t.c.repetitions)
-            every = self._due_kind_counts(kinds.where(states_t.c.learner_id == learner_id, *by_due))
+            kinds = select(*_kind_counts(states_t.c.extra, states_t.c.repetitions))
+            every = self._counts(kinds.where(states_t.c.learner_id == learner_id, *by_due))
             # the few retired or suspended ones, each by its key (rows.retired_states)
             aside = or_(retired_states(learner_id), suspended_states(learner_id))
-            off = self._due_kind_counts(kinds.where(aside, *by_due))
+            off = self._counts(kinds.where(aside, *by_due))
             total, extra, relearn = (a - b for a, b in zip(every, off, strict=True))
             return total, extra, relearn
         due = (
@@ -160,16 +169,10 @@ class Queue:
         )
         if limit is not None:
             due = due.order_by(*_due_key()).limit(limit)
-        return self._due_kind_counts(due)
-
-    def _due_kind_counts(self, due: Any) -> tuple[int, int, int]:
         sub = due.subquery()
-        relearn = and_(sub.c.extra.is_(False), sub.c.repetitions == 0)
-        query = select(
-            func.count(),
-            func.coalesce(func.sum(case((sub.c.extra.is_(True), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((relearn, 1), else_=0)), 0),
-        )
+        return self._counts(select(*_kind_counts(sub.c.extra, sub.c.repetitions)))
+
+    def _counts(self, query: Any) -> tuple[int, int, int]:
         with self.db.read() as conn:
             row = conn.execute(query).one()
         return int(row[0]), int(row[1]), int(row[2])
