@@ -46,8 +46,11 @@ from benchmarks.gen import build_database
 
 NOW = "2026-11-22T10:00:00+00:00"
 RUNS = 10
-SESSIONS = 4
-"""Answering sessions a side (each 150 answers on a fresh copy), interleaved."""
+COLD_RUNS = 20
+"""Runs of each cold start (a fraction of a second each): their medians swing less."""
+SESSIONS = 10
+"""Answering sessions a side (each 150 answers on a fresh copy), interleaved: each
+session's p50 and p99, their median and minimum over the sessions."""
 ANSWERS = 150  # Anki shows at most 200 reviews a deck a day by default
 
 _OPEN = "import sys\nfrom anki.collection import Collection\ncol = Collection(sys.argv[1])\n"
@@ -290,22 +293,23 @@ def _anki_first(collection: Path) -> float:
 
 
 class Pair(NamedTuple):
-    """RUNS interleaved timings of one job on each side: the medians and the minimums."""
+    """Interleaved timings of one job on each side: the medians and the minimums."""
 
     ours: float
     theirs: float
     ours_min: float
     theirs_min: float
+    runs: int
 
 
-def _pairs(ours: Callable[[], float], theirs: Callable[[], float]) -> Pair:
+def _pairs(ours: Callable[[], float], theirs: Callable[[], float], runs: int = RUNS) -> Pair:
     mine, anki = [], []
-    for i in range(RUNS):  # interleaved, taking turns to go first: both see the same load
+    for i in range(runs):  # interleaved, taking turns to go first: both see the same load
         first, second = (ours, theirs) if i % 2 == 0 else (theirs, ours)
         a, b = first(), second()
         mine.append(a if i % 2 == 0 else b)
         anki.append(b if i % 2 == 0 else a)
-    return Pair(statistics.median(mine), statistics.median(anki), min(mine), min(anki))
+    return Pair(statistics.median(mine), statistics.median(anki), min(mine), min(anki), runs)
 
 
 def _ratio(name: str, ours: float, theirs: float, target: float, unit: str = "s") -> Figure:
@@ -319,7 +323,7 @@ def _pair_ratio(name: str, pair: Pair, target: float, unit: str = "s") -> Figure
     detail = (
         f"median {pair.ours:.3g} vs {pair.theirs:.3g} {unit}; "
         f"min {pair.ours_min:.3g} vs {pair.theirs_min:.3g} {unit}, "
-        f"ratio {pair.ours_min / pair.theirs_min:.3g}x; {RUNS} interleaved runs"
+        f"ratio {pair.ours_min / pair.theirs_min:.3g}x; {pair.runs} interleaved runs"
     )
     return Figure(f"{name} vs Anki", pair.ours / pair.theirs, "x", target, detail)
 
@@ -355,10 +359,12 @@ def run() -> list[Figure]:
         return time_command([sys.executable, "-c", ANKI[kind], str(scratch_col), *extra])
 
     figures = []
-    first = _pairs(lambda: _srs_first(env), lambda: _anki_first(scratch_col))
+    first = _pairs(lambda: _srs_first(env), lambda: _anki_first(scratch_col), COLD_RUNS)
     figures.append(_pair_ratio("time to first card, cold", first, 0.9))
     floor_argv = [sys.executable, "-c", FLOOR_SCRIPT]
-    imports = _pairs(lambda: _to_first_line(floor_argv), lambda: _anki_first(scratch_col))
+    imports = _pairs(
+        lambda: _to_first_line(floor_argv), lambda: _anki_first(scratch_col), COLD_RUNS
+    )
     figures.append(
         _pair_ratio(f"import floor (`{FLOOR}`, to a printed line) vs first card", imports, 1.0)
     )
@@ -368,9 +374,9 @@ def run() -> list[Figure]:
         Figure("first stats on a database (its 1M answers counted once)", once, "s", 5.0,
                "later runs read the counts")
     )  # fmt: skip
-    decks = _pairs(lambda: time_command(srs("decks"), env), lambda: anki("decks"))
+    decks = _pairs(lambda: time_command(srs("decks"), env), lambda: anki("decks"), COLD_RUNS)
     figures.append(_pair_ratio("deck counts, cold", decks, 0.9))
-    stats = _pairs(lambda: time_command(srs("stats"), env), lambda: anki("stats"))
+    stats = _pairs(lambda: time_command(srs("stats"), env), lambda: anki("stats"), COLD_RUNS)
     figures.append(_pair_ratio("stats vs Anki's graphs, cold", stats, 0.6))
     ours_apkg, anki_apkg = WORK / "cmp-ours.apkg", WORK / "cmp-anki.apkg"
     export = _pairs(
@@ -424,6 +430,7 @@ def run() -> list[Figure]:
             statistics.median(_pick(r, share) for r in anki_runs),
             min(_pick(r, share) for r in inside_runs),
             min(_pick(r, share) for r in anki_runs),
+            SESSIONS,
         )
         figures.append(
             _pair_ratio(f"answer to next card, in process, {label} ({SESSIONS} sessions a side)",
