@@ -1,10 +1,13 @@
 """Cold starts against Anki, quickly: the first card, deck counts and stats (issue 30).
 
-Usage: .venv/bin/python benchmarks/cold_ab.py [first] [decks] [stats] [--runs N]
+Usage: .venv/bin/python benchmarks/cold_ab.py [first] [decks] [stats] [--runs N] [--tree SRC ...]
 
 The same jobs as benchmarks/bench_anki.py's cold figures, on synced copies of its
 100,000-card collection (built by `benchmarks/run anki`), interleaved, min and median:
-a minute instead of the whole suite, for trying a change.
+a minute instead of the whole suite, for trying a change. Each `--tree SRC` (a `src`
+folder: a checkout's, or `git archive REV src | tar -x`, compiled with `python -m
+compileall`) is one more side, put first on PYTHONPATH: the tree as it was against the
+tree as it is, in the same loop.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("jobs", nargs="*", default=["first", "decks", "stats"])
     parser.add_argument("--runs", type=int, default=16)
+    parser.add_argument("--tree", action="append", default=[], help="another src folder")
     args = parser.parse_args()
     source, collection = WORK / "big.db", WORK / "anki-big" / "collection.anki2"
     if not source.exists() or not collection.exists():
@@ -37,31 +41,32 @@ def main() -> None:
         anki._copy_synced(original, copy)
     env = {**os.environ, "SRS_CRSS_DB": str(db), "SRS_CRSS_NOW": anki.NOW}
     env |= {"SRS_CRSS_LEARNER": "bench", "COLUMNS": "100"}
+    envs = {"srs-crss": env} | {tree: {**env, "PYTHONPATH": tree} for tree in args.tree}
 
     def theirs(kind: str) -> Callable[[], float]:
         return lambda: time_command([sys.executable, "-c", anki.ANKI[kind], str(col)])
 
-    jobs: dict[str, tuple[Callable[[], float], Callable[[], float]]] = {
-        "first": (lambda: anki._srs_first(env), lambda: anki._anki_first(col)),
-        "decks": (lambda: time_command(srs("decks"), env), theirs("decks")),
-        "stats": (lambda: time_command(srs("stats"), env), theirs("stats")),
-    }
+    def ours(kind: str, side_env: dict[str, str]) -> Callable[[], float]:
+        if kind == "first":
+            return lambda: anki._srs_first(side_env)
+        return lambda: time_command(srs(kind), side_env)
+
     for name in args.jobs:
-        ours, others = jobs[name]
-        mine: list[float] = []
-        anki_times: list[float] = []
+        sides = {"Anki": theirs(name)} | {side: ours(name, e) for side, e in envs.items()}
+        times: dict[str, list[float]] = {side: [] for side in sides}
+        order = list(sides)
         for i in range(args.runs):  # taking turns to go first
-            pair = (ours, others) if i % 2 else (others, ours)
-            first, second = pair[0](), pair[1]()
-            mine.append(first if i % 2 else second)
-            anki_times.append(second if i % 2 else first)
-        median, median_anki = statistics.median(mine), statistics.median(anki_times)
-        print(
-            f"{name}: median {median * 1000:.0f} vs {median_anki * 1000:.0f} ms = "
-            f"{median / median_anki:.3f}x; min {min(mine) * 1000:.0f} vs "
-            f"{min(anki_times) * 1000:.0f} ms = {min(mine) / min(anki_times):.3f}x",
-            flush=True,
-        )
+            for side in order[i % len(order) :] + order[: i % len(order)]:
+                times[side].append(sides[side]())
+        median_anki, min_anki = statistics.median(times["Anki"]), min(times["Anki"])
+        for side in order[1:]:
+            median, least = statistics.median(times[side]), min(times[side])
+            print(
+                f"{name} ({side}): median {median * 1000:.0f} vs {median_anki * 1000:.0f} ms"
+                f" = {median / median_anki:.3f}x; min {least * 1000:.0f} vs "
+                f"{min_anki * 1000:.0f} ms = {least / min_anki:.3f}x",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
