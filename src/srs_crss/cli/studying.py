@@ -47,6 +47,7 @@ def review(
     plain: bool = False,
 ) -> None:
     check_cram_options(cram, mistakes, ahead, new)
+    crams = cram or mistakes is not None or ahead is not None
     application = opening()
     session = application.review_session(
         decks=deck or (),
@@ -54,14 +55,14 @@ def review(
         domain=domain,
         new=new,
         limit=limit,
-        cram=cram or mistakes is not None or ahead is not None,
+        cram=crams,
         mistakes=mistakes,
         ahead=ahead,
     )
     from srs_crss.cli import ui  # the review loop: loaded only to review
 
     # today's plan above the first card, for the day's whole review with an exam date set
-    whole = not (deck or tag or domain or cram or mistakes is not None or ahead is not None)
+    whole = not (deck or tag or domain or crams)
     found = application.todays_plan(DEFAULT_PROFILE) if whole else None
     header = render.forecast.plan_header(found) if found else None
     if ui.interactive() and not plain:

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, tuple_, union
+from sqlalchemy import Select, and_, bindparam, func, select, tuple_, union
 
 from srs_crss import model
 from srs_crss.model import FINISHED
@@ -23,11 +23,11 @@ from srs_crss.storage.rows import (
     deck_and_domain,
     retired_states,
     scope_filters,
+    set_aside_states,
     state_for,
     state_from_row,
     states_cards_decks,
     suspended,
-    suspended_states,
 )
 from srs_crss.storage.schema import (
     cards_t,
@@ -158,8 +158,7 @@ class Queue:
             kinds = select(*_kind_counts(states_t.c.extra, states_t.c.repetitions))
             every = self._counts(kinds.where(states_t.c.learner_id == learner_id, *by_due))
             # the few retired or suspended ones, each by its key (rows.retired_states)
-            aside = or_(retired_states(learner_id), suspended_states(learner_id))
-            off = self._counts(kinds.where(aside, *by_due))
+            off = self._counts(kinds.where(set_aside_states(learner_id), *by_due))
             total, extra, relearn = (a - b for a, b in zip(every, off, strict=True))
             return total, extra, relearn
         due = (

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, select
 
 from srs_crss import model
 from srs_crss.errors import StorageFailure
@@ -17,10 +17,9 @@ from srs_crss.storage.rows import (
     cards_decks,
     deck_and_domain,
     retired_cards,
-    retired_states,
     scope_filters,
+    set_aside_states,
     share,
-    suspended_states,
 )
 from srs_crss.storage.schema import (
     cards_t,
@@ -153,10 +152,7 @@ def _set_aside(learner_id: int, scope: model.Scope) -> Select[Any]:
         states_t.c.due,
         states_t.c.domain,
         states_t.c.interval,
-    ).where(
-        or_(retired_states(learner_id), suspended_states(learner_id)),
-        *deck_and_domain(states_t, scope),
-    )
+    ).where(set_aside_states(learner_id), *deck_and_domain(states_t, scope))
 
 
 def _from_states(
