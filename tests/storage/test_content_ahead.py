@@ -47,3 +47,21 @@ def test_ready_loads_the_next_batch_before_it_is_needed(
         assert loads[0] == ("current", 16)  # the first card's batch: nothing read ahead yet
         assert all(place == "ready" for place, _ in loads[1:]) and len(loads) <= 4
         assert sum(size for _, size in loads) == 40
+
+
+def test_ready_checkpoints_the_log_while_the_learner_reads(tmp_path: Path) -> None:
+    # The session's answers come back to back (no pause for the background checkpoint);
+    # the checkpoints happen in ready, and SQLite starts its log over after each.
+    deck = write_basic_deck(tmp_path / "deck.toml", 40)
+    db = tmp_path / "a.db"
+    settings = Settings(database=str(db), learner="alex", environ={"SRS_CRSS_NOW": NOW})
+    wal = Path(f"{db}-wal")
+    with App(settings) as app:
+        app.sync([deck])
+        session = app.review_session(decks=["many"], new=40)
+        generations = set()
+        while session.current() is not None:
+            session.ready()
+            session.answer(Grade(4), 1000)
+            generations.add(int.from_bytes(wal.read_bytes()[12:16], "big"))
+        assert len(generations) >= 3  # 40 answers: started over at least twice

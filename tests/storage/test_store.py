@@ -16,7 +16,7 @@ from srs_crss.errors import DatabaseError, StorageFailure
 from srs_crss.model import Scope, Suspension
 from srs_crss.sm2 import CardState, Review, review
 from srs_crss.storage import Store
-from srs_crss.storage.checkpoint import EVERY_WRITES, QUIET_SECONDS, WAL_LIMIT
+from srs_crss.storage.checkpoint import EVERY_WRITES, QUIET_SECONDS, READING_EVERY, WAL_LIMIT
 from srs_crss.storage.engine import Location
 from srs_crss.storage.schema import SCHEMA_HEAD, metadata
 from tests.conftest import digest
@@ -104,6 +104,45 @@ def test_the_log_is_checkpointed_in_the_background_during_a_pause(db: Path, mini
     assert _log_generation(wal) > generation
     store.close()
     assert not wal.exists()  # closing checkpoints the rest and removes the log
+
+
+def test_the_log_is_checkpointed_while_the_learner_reads(db: Path, mini: Path) -> None:
+    # A review screen says when the learner reads a card (Session.ready, store.reading):
+    # every READING_EVERY answers the log is checkpointed then, with no pause needed, and
+    # SQLite writes it over from its start instead of making the file longer.
+    store = synced(db, mini)
+    learner = store.learners.id_of("alex", NOW)
+    card = store.decks.card_view(learner, "mini", "empathy-basics").card
+    wal = Path(f"{db}-wal")
+    store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+    first = _log_generation(wal)
+    sizes = []
+    for _ in range(6 * READING_EVERY):
+        store.reading()
+        store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+        sizes.append(wal.stat().st_size)
+    assert _log_generation(wal) - first >= 5  # started over every READING_EVERY answers
+    assert max(sizes) == max(sizes[: 2 * READING_EVERY])  # and no longer grows
+    assert len(store.decks.card_view(learner, "mini", "empathy-basics").history) == 97
+    store.close()
+    assert not wal.exists()
+
+
+def test_without_reading_the_log_grows_until_a_pause(db: Path, mini: Path) -> None:
+    # What store.reading changes: answers back to back, fewer than EVERY_WRITES, leave
+    # the log as SQLite started it, a little longer at every answer.
+    store = synced(db, mini)
+    learner = store.learners.id_of("alex", NOW)
+    card = store.decks.card_view(learner, "mini", "empathy-basics").card
+    wal = Path(f"{db}-wal")
+    store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+    first, sizes = _log_generation(wal), []
+    for _ in range(3 * READING_EVERY):
+        store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+        sizes.append(wal.stat().st_size)
+    assert _log_generation(wal) == first
+    assert sizes == sorted(sizes) and sizes[-1] > sizes[READING_EVERY]
+    store.close()
 
 
 def test_answers_without_pauses_keep_the_log_bounded(db: Path, mini: Path) -> None:

@@ -16,6 +16,11 @@ unchanged: a commit is durable once its log record is synced (synchronous =
 FULL), whether or not it has been copied yet. Closing the engine checkpoints
 whatever is left, as before.
 
+A review screen says when the learner is reading (`Session.ready` calls
+`Store.reading`): there, every READING_EVERY commits, the checkpoint runs at once in
+the caller's thread, no pause needed, and the log is written over from its start
+rather than extended (a faster sync).
+
 SQLite starts the log file over only after a checkpoint that caught up with every
 commit. Writes with no pause between them (an import, a script piping answers) never
 let the background one catch up, so a log past `WAL_LIMIT` is checkpointed in the
@@ -36,6 +41,14 @@ EVERY_WRITES = 100
 """Commits between checkpoints: an answer adds about 8 pages to the log, so the log
 stays under SQLite's own default of 1,000 pages. (The log file's size cannot tell:
 SQLite reuses the file from its start after a checkpoint, without shrinking it.)"""
+
+READING_EVERY = 16
+"""Commits between checkpoints in a review session, run while the learner reads
+(`reading`). Once a checkpoint has caught up, SQLite writes the log over from its
+start, in place, and a commit that overwrites the file syncs faster than one that
+extends it (the file system must record the new length too: 0.21-0.28 ms against
+0.37-0.48 ms here). So a session's log grows for its first answers only, and stays
+small."""
 
 QUIET_SECONDS = 0.1
 """A checkpoint waits for this long without a commit (a learner takes seconds a card)."""
@@ -76,6 +89,13 @@ class Checkpointer:
             )
             self._thread.start()
         self._wake.set()
+
+    def reading(self) -> None:
+        """The learner is reading a card (the review screen's `Session.ready`): after
+        READING_EVERY commits, checkpoint now, in this thread, while no answer waits."""
+        if self._writes >= READING_EVERY and not self._stop.is_set():
+            self._writes = 0
+            self._checkpoint("PASSIVE")
 
     def _run(self) -> None:
         while True:

@@ -147,6 +147,12 @@ class Store:
         """The SQLite file behind this store (None for a server or in-memory database)."""
         return self.db.location.path if self.db.dialect == "sqlite" else None
 
+    def reading(self) -> None:
+        """The learner is reading a card: storage's upkeep runs now rather than in the
+        next answer (an SQLite file's checkpoint, storage/checkpoint.py)."""
+        if self.db.checkpointer is not None:
+            self.db.checkpointer.reading()
+
     def schema_version(self) -> str | None:
         return self.db.schema_version()
 

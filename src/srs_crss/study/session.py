@@ -9,9 +9,8 @@ Queue rules:
   kept within a domain; srs_crss.study.newcards), up to what is left of the day's
   new-card limit (counted from the review log, so a second session the same
   day does not exceed it);
-- a card failed (grade < 3) or awaiting an extra review (grade 3, or < 4 on
-  an extra review) is due again today, so it comes back at the end of this
-  session's queue until passed;
+- a card failed (grade < 3) or awaiting an extra review (grade 3, or < 4 on an
+  extra review) is due again today: it comes back at the end of the queue until passed;
 - before all of these, the cards behind questions missed in a practice exam
   (`srs-crss mock`) and not answered since: one due today is reviewed as
   usual; any other is answered as in a cram session, its SM-2 state as it was.
@@ -245,10 +244,11 @@ class Session:
         self.review_counts.update(self.store.queue.review_counts(self.learner_id, choice))
 
     def ready(self) -> None:
-        """Called while the learner reads a card. The first time, the answer's statements
-        are rendered, and start-up's objects leave the collector's young generations (1 ms
-        of an answer). Each time, cards coming within a batch get their content, and due
-        cards are fetched once their line runs short: no answer waits for either."""
+        """Called while the learner reads a card. The first time, the answer's statements are
+        rendered, and start-up's objects leave the collector's young generations (1 ms of an
+        answer). Each time, cards coming within a batch get their content, due cards are
+        fetched when their line runs short, storage does its upkeep: no answer waits for it."""
+        self.store.reading()
         if not self.checked_ready:
             self.store.reviews.prepare()
             gc.collect(1)
