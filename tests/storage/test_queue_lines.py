@@ -141,3 +141,30 @@ def test_new_cards_are_those_a_full_walk_finds(tmp_path_factory: Any, data: Any)
     walked = any("NOT (EXISTS" in sql for sql in statements)
     if all(i in seen for i in in_scope):
         assert not walked
+
+
+def test_the_notes_answered_today_are_read_for_the_sessions_decks(tmp_path: Path) -> None:
+    """Siblings share a deck, so a session on some decks reads only their answers of the
+    day (a learner with hundreds of answers today: milliseconds of every start)."""
+    db = tmp_path / "a.db"
+    decks = [write_basic_deck(tmp_path / f"{d}.toml", 4, deck_id=d) for d in ("one", "two")]
+    with _app(db, DAY_ONE) as app:
+        app.sync(decks)
+        for name, count in (("one", 2), ("two", 3)):
+            session = app.review_session(decks=[name], new=count)
+            while session.current() is not None:
+                session.answer(Grade(4), 1000)
+        learner, day = app.reader_id, dt.date(2026, 11, 22)
+        store = app.store
+        every = store.queue.notes_answered(learner, day)
+        assert sorted(every) == [
+            ("one", "c00"),
+            ("one", "c01"),
+            *(("two", f"c0{i}") for i in range(3)),
+        ]
+        assert sorted(store.queue.notes_answered(learner, day, ("two",))) == [
+            ("two", f"c0{i}") for i in range(3)
+        ]
+        assert store.queue.notes_answered(learner, day, ("one",)) == {
+            key: pks for key, pks in every.items() if key[0] == "one"
+        }

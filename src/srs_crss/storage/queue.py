@@ -115,10 +115,9 @@ def _missed(learner_id: int, scope: model.Scope) -> Select[Any]:
 
 
 def _unseen_at_most(conn: Any, learner_id: int, scope: model.Scope, active: int) -> int | None:
-    """How many of the scope's `active` (not retired) cards this learner can still have
-    unseen: `active` less the learner's states in the scope, from the states' index (a
-    state knows its card's deck and domain), plus those of retired cards (few, each by
-    its key). None where the scope names a tag: states do not know tags."""
+    """How many of the scope's `active` (not retired) cards can still be unseen: `active`
+    less the learner's states in the scope (the states' index: a state knows its deck and
+    domain) plus retired cards' (few, each by key). None for a tag: states know no tags."""
     if scope.tag:
         return None
     in_scope = deck_and_domain(states_t, scope)
@@ -133,8 +132,7 @@ _REVIEW_COUNTS = Prepared(
     .where(reviews_t.c.learner_id == bindparam("learner"), in_list(reviews_t.c.card_id))
     .group_by(reviews_t.c.card_id)
 )
-"""Built and rendered once, like storage/decks.py's content batch: read on the driver
-with each batch of a session."""
+"""Rendered once, like storage/decks.py's content batch: read on the driver with each batch."""
 
 
 class Queue:
@@ -159,8 +157,7 @@ class Queue:
             every = self._counts(kinds.where(states_t.c.learner_id == learner_id, *by_due))
             # the few retired or suspended ones, each by its key (rows.retired_states)
             off = self._counts(kinds.where(set_aside_states(learner_id), *by_due))
-            total, extra, relearn = (a - b for a, b in zip(every, off, strict=True))
-            return total, extra, relearn
+            return every[0] - off[0], every[1] - off[1], every[2] - off[2]
         due = (
             select(states_t.c.extra, states_t.c.repetitions)
             .select_from(states_cards_decks())
@@ -372,9 +369,11 @@ class Queue:
                     found[pk] = (deck, key)
         return found
 
-    def notes_answered(self, learner_id: int, day: dt.date) -> dict[tuple[str, str], set[int]]:
-        """(deck, note) -> the cards of that note this learner answered on `day`; a card's
-        note is its sibling_of, or its own id."""
+    def notes_answered(
+        self, learner_id: int, day: dt.date, decks: Sequence[str] = ()
+    ) -> dict[tuple[str, str], set[int]]:
+        """(deck, note) -> the cards of that note this learner answered on `day`, in `decks`
+        (all if none; a note's cards share its deck). A note: sibling_of, or the card's id."""
         note = func.coalesce(cards_t.c.sibling_of, cards_t.c.slug)
         query = (
             select(decks_t.c.slug, note, cards_t.c.id)
@@ -383,6 +382,8 @@ class Queue:
             .where(reviews_t.c.learner_id == learner_id, reviews_t.c.day == day)
             .distinct()
         )
+        if decks:
+            query = query.where(decks_t.c.slug.in_(list(decks)))
         found: dict[tuple[str, str], set[int]] = {}
         with self.db.read() as conn:
             for deck, key, pk in conn.execute(query):

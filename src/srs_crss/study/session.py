@@ -54,9 +54,8 @@ CONTENT_BATCH = 16  # cards whose content is loaded in one query, a batch ahead
 class Session:
     """One sitting: builds the queue, records answers, undoes them.
 
-    The queue is four lines, served in order: cards put back by undo, due
-    cards (fetched a page at a time), new cards, and cards to see again
-    today (failed, or awaiting an extra review).
+    The queue is four lines, served in order: cards put back by undo, due cards (a page at
+    a time), new cards, and cards to see again today (failed, or awaiting an extra review).
     """
 
     store: Store
@@ -108,8 +107,8 @@ class Session:
         """Set up the queue: due cards first (lazily), then new ones."""
         self.floor_day = self.store.queue.latest_review_day(self.learner_id)
         self.exams = self.store.exams.all(self.learner_id)
-        today = self.today()
-        self.answered_notes = self.store.queue.notes_answered(self.learner_id, today)
+        today, decks = self.today(), self.options.scope.decks
+        self.answered_notes = self.store.queue.notes_answered(self.learner_id, today, decks)
         limit = self.options.limit
         if self.options.cram is not None:  # seen cards only, schedule untouched
             chosen = self.store.cram.cards(
@@ -404,7 +403,8 @@ class Session:
                 self.review_counts[last.card.pk] -= 1
         if last.leech:
             self.store.suspensions.remove(self.learner_id, last.card.pk)
-        self.answered_notes = self.store.queue.notes_answered(self.learner_id, self.today())
+        decks = self.options.scope.decks
+        self.answered_notes = self.store.queue.notes_answered(self.learner_id, self.today(), decks)
         pk = last.card.pk
         if last.requeued:
             # remove the copy queued for later today (the last occurrence)
