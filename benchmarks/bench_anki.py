@@ -253,13 +253,19 @@ def _answer_sql(db: Path, env: dict[str, str]) -> list[list[tuple[str, Any]]]:
 def _commit_floor(db: Path, answers: list[list[tuple[str, Any]]]) -> list[float]:
     """Seconds per answer when the same statements go through the bare sqlite3
     driver, each answer one durable transaction (WAL, synchronous=FULL, as srs-crss
-    and Anki): what an answer costs before any Python above the driver."""
+    and Anki): what an answer costs before any Python above the driver. Between
+    answers, untimed, the log is checkpointed every READING_EVERY answers, as the
+    session does while the learner reads (storage/checkpoint.py)."""
+    from srs_crss.storage.checkpoint import READING_EVERY
+
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA wal_autocheckpoint=0")
     conn.execute("PRAGMA foreign_keys=ON")
     latencies = []
-    for statements in answers:
+    for done, statements in enumerate(answers):
+        if done and done % READING_EVERY == 0:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         start = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         for sql, params in statements:
