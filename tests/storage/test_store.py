@@ -87,20 +87,35 @@ def _log_generation(wal: Path) -> int:
     return int.from_bytes(wal.read_bytes()[12:16], "big")
 
 
-def test_the_log_is_checkpointed_in_the_background_during_a_pause(db: Path, mini: Path) -> None:
-    # SQLite's own checkpoints are off (each stalled one answer in ~130): after a
-    # hundred answers the background thread copies the log while the learner reads.
+def _answering(db: Path, mini: Path) -> tuple[Store, Callable[[], None], Path]:
+    """A store with the mini deck, a function answering one of its cards (4) for alex,
+    and the store's log file."""
     store = synced(db, mini)
     learner = store.learners.id_of("alex", NOW)
     card = store.decks.card_view(learner, "mini", "empathy-basics").card
-    wal = Path(f"{db}-wal")
-    for _ in range(EVERY_WRITES):
+
+    def once() -> None:
         store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+
+    return store, once, Path(f"{db}-wal")
+
+
+def _history(store: Store) -> int:
+    learner = store.learners.id_of("alex", NOW)
+    return len(store.decks.card_view(learner, "mini", "empathy-basics").history)
+
+
+def test_the_log_is_checkpointed_in_the_background_during_a_pause(db: Path, mini: Path) -> None:
+    # SQLite's own checkpoints are off (each stalled one answer in ~130): after a
+    # hundred answers the background thread copies the log while the learner reads.
+    store, once, wal = _answering(db, mini)
+    for _ in range(EVERY_WRITES):
+        once()
     generation = _log_generation(wal)
     deadline = time.monotonic() + 30
     while _log_generation(wal) == generation and time.monotonic() < deadline:
         time.sleep(2 * QUIET_SECONDS)  # a pause, as between two cards
-        store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+        once()
     assert _log_generation(wal) > generation
     store.close()
     assert not wal.exists()  # closing checkpoints the rest and removes the log
@@ -110,20 +125,17 @@ def test_the_log_is_checkpointed_while_the_learner_reads(db: Path, mini: Path) -
     # A review screen says when the learner reads a card (Session.ready, store.reading):
     # every READING_EVERY answers the log is checkpointed then, with no pause needed, and
     # SQLite writes it over from its start instead of making the file longer.
-    store = synced(db, mini)
-    learner = store.learners.id_of("alex", NOW)
-    card = store.decks.card_view(learner, "mini", "empathy-basics").card
-    wal = Path(f"{db}-wal")
-    store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+    store, once, wal = _answering(db, mini)
+    once()
     first = _log_generation(wal)
     sizes = []
     for _ in range(6 * READING_EVERY):
         store.reading()
-        store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+        once()
         sizes.append(wal.stat().st_size)
     assert _log_generation(wal) - first >= 5  # started over every READING_EVERY answers
     assert max(sizes) == max(sizes[: 2 * READING_EVERY])  # and no longer grows
-    assert len(store.decks.card_view(learner, "mini", "empathy-basics").history) == 97
+    assert _history(store) == 97
     store.close()
     assert not wal.exists()
 
@@ -131,14 +143,11 @@ def test_the_log_is_checkpointed_while_the_learner_reads(db: Path, mini: Path) -
 def test_without_reading_the_log_grows_until_a_pause(db: Path, mini: Path) -> None:
     # What store.reading changes: answers back to back, fewer than EVERY_WRITES, leave
     # the log as SQLite started it, a little longer at every answer.
-    store = synced(db, mini)
-    learner = store.learners.id_of("alex", NOW)
-    card = store.decks.card_view(learner, "mini", "empathy-basics").card
-    wal = Path(f"{db}-wal")
-    store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+    store, once, wal = _answering(db, mini)
+    once()
     first, sizes = _log_generation(wal), []
     for _ in range(3 * READING_EVERY):
-        store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+        once()
         sizes.append(wal.stat().st_size)
     assert _log_generation(wal) == first
     assert sizes == sorted(sizes) and sizes[-1] > sizes[READING_EVERY]
@@ -148,15 +157,12 @@ def test_without_reading_the_log_grows_until_a_pause(db: Path, mini: Path) -> No
 def test_answers_without_pauses_keep_the_log_bounded(db: Path, mini: Path) -> None:
     # With no pause the background checkpoint never catches up with the writes, so
     # the writer checkpoints a log past WAL_LIMIT itself.
-    store = synced(db, mini)
-    learner = store.learners.id_of("alex", NOW)
-    card = store.decks.card_view(learner, "mini", "empathy-basics").card
-    wal = Path(f"{db}-wal")
+    store, once, wal = _answering(db, mini)
     largest = 0
     for _ in range(2_000):  # about 50 MB of log, written back to back
-        store.reviews.apply(learner, card.pk, answer(4), NOW, 900)
+        once()
         largest = max(largest, wal.stat().st_size)
-    assert len(store.decks.card_view(learner, "mini", "empathy-basics").history) == 2_000
+    assert _history(store) == 2_000
     assert largest < WAL_LIMIT + 8 * 1024 * 1024  # at most one round of writes past it
     store.close()
 
