@@ -149,10 +149,7 @@ class Queue:
         due states (of those decks), less the (few) retired or suspended cards among them.
         """
         if limit is None and not scope.tag and not scope.domain:
-            by_due = [states_t.c.due <= today]
-            if scope.decks:
-                ids = select(decks_t.c.id).where(decks_t.c.slug.in_(list(scope.decks)))
-                by_due.append(states_t.c.deck_id.in_(ids))
+            by_due = [states_t.c.due <= today, *deck_and_domain(states_t, scope)]
             kinds = select(*_kind_counts(states_t.c.extra, states_t.c.repetitions))
             every = self._counts(kinds.where(states_t.c.learner_id == learner_id, *by_due))
             # the few retired or suspended ones, each by its key (rows.retired_states)
